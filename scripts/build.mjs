@@ -1,0 +1,26 @@
+// Builds the three bundles with esbuild: extension host, trainer child process (+ the CLI), webview panel.
+//   node scripts/build.mjs [--production] [--watch] [--quiet]
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, existsSync } from 'node:fs';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const quiet = args.has('--quiet');
+// Native or ESM-only packages loaded at run time from node_modules (shipped in the .vsix), and optional ones.
+const nodeExternal = ['vscode', 'koffi', 'h5wasm', 'h5wasm/node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', '@tensorflow/tfjs-backend-webgpu'];
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: quiet ? 'error' : 'info', legalComments: 'none' };
+const configs = [
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', external: nodeExternal },
+  { ...common, entryPoints: { trainer: 'src/trainer/main.ts', cli: 'src/cli.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', external: nodeExternal },
+  { ...common, entryPoints: { webview: 'webview/main.ts' }, platform: 'browser', format: 'iife', target: 'es2022', outdir: 'dist', loader: { '.css': 'css' } },
+];
+
+mkdirSync('dist', { recursive: true });
+if (args.has('--watch')) {
+  for (const c of configs) (await esbuild.context(c)).watch();
+} else {
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+}
+// toolkit/codicon assets the webview loads from the extension folder
+if (existsSync('node_modules/@vscode/codicons/dist')) cpSync('node_modules/@vscode/codicons/dist', 'dist/codicons', { recursive: true });

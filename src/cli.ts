@@ -1,0 +1,338 @@
+#!/usr/bin/env node
+/**
+ * kernel-rec-lab — headless CLI over the same core code path as the extension's trainer.
+ *   kernel-rec-lab train [--model <id>] --train <file> [--test <file>] [--split ...] [--val <frac>] [--preset <name>]
+ *                        [--set key=value ...] [--backend auto|tensorflow|webgpu|cpu] [--runs-dir <dir>] [--json]
+ *   kernel-rec-lab list [--json] [--runs-dir <dir>]
+ *   kernel-rec-lab show <runId> [--json] [--runs-dir <dir>]
+ *   kernel-rec-lab models
+ *   kernel-rec-lab demo
+ * Exit codes: 0 done, 1 failure, 2 bad input, 130 cancelled.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { executeRun, RunSink } from './core/run';
+import { DEFAULT_MODEL, getModel, listModels } from './core/models/registry';
+import { resolveHyper } from './core/models/model';
+import { parseSplit } from './core/data/splits';
+import { syntheticTsv } from './core/data/synthetic';
+import { datasetName } from './core/data/dataset';
+import { RunStore, recordingSink } from './host/runStore';
+import { setupBackend } from './trainer/backend';
+import type { BackendName, Hyper, RunSpec, RunSummary } from './core/types';
+
+const EXIT = { ok: 0, failure: 1, input: 2, cancelled: 130 } as const;
+
+class UsageError extends Error {}
+
+interface Parsed {
+  cmd: string;
+  positional: string[];
+  flags: Map<string, string[]>;
+}
+
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'quiet', 'no-progress']);
+
+function parseArgs(argv: string[]): Parsed {
+  const [cmd = 'help', ...rest] = argv;
+  const flags = new Map<string, string[]>();
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+      let value: string;
+      if (eq > 0) value = a.slice(eq + 1);
+      else if (BOOLEAN_FLAGS.has(name)) value = 'true';
+      else {
+        if (i + 1 >= rest.length) throw new UsageError(`--${name} needs a value`);
+        value = rest[++i];
+      }
+      flags.set(name, [...(flags.get(name) ?? []), value]);
+    } else positional.push(a);
+  }
+  return { cmd, positional, flags };
+}
+
+const one = (p: Parsed, k: string): string | undefined => p.flags.get(k)?.at(-1);
+
+const USAGE = `kernel-rec-lab — train and compare kernel-based matrix-completion recommenders
+
+Usage:
+  kernel-rec-lab train [--model <id>] --train <file> [--test <file>] [options]
+  kernel-rec-lab list [--json]
+  kernel-rec-lab show <runId> [--json]
+  kernel-rec-lab models
+  kernel-rec-lab demo
+
+train options:
+  --model <id>          model (default: ${DEFAULT_MODEL}; see 'kernel-rec-lab models')
+  --train <file>        ratings file: MovieLens u.data/uN.base/ratings.dat, CSV/TSV, or a Monti .mat file
+  --test <file>         test file (found automatically for u1.base ↔ u1.test and x.train.csv ↔ x.test.csv)
+  --split <spec>        auto | given | random:<frac>:<seed> | kfold:<k>:<i>:<seed> | chrono:<frac>  (default auto)
+  --val <frac>          validation fraction carved from training (default 0.05; 0 disables)
+  --preset <name>       the model's paper settings for a dataset (e.g. ml-100k)
+  --set key=value       override a hyper-parameter (repeatable)
+  --seed <n>            seed for splits and initialisation (default 1234)
+  --format <f>          auto | movielens | movielens-dat | csv | tsv | mat (default auto)
+  --backend <b>         auto | tensorflow | webgpu | cpu (default auto)
+  --threads <n>         BLAS threads on the cpu backend (default: cores)
+  --blas <path>         BLAS library to load (default: OpenBLAS / Accelerate search)
+  --runs-dir <dir>      where run folders go (default ./.kernelrec/runs)
+  --json                print the run summary as one JSON object on the last stdout line
+
+Exit codes: 0 done, 1 failure, 2 bad input, 130 cancelled.`;
+
+function runsDir(p: Parsed): string {
+  return path.resolve(one(p, 'runs-dir') ?? process.env.KRL_RUNS_DIR ?? path.join(process.cwd(), '.kernelrec', 'runs'));
+}
+
+function fmt(x: number | undefined, d = 4): string {
+  return x !== undefined && Number.isFinite(x) ? x.toFixed(d) : '—';
+}
+
+function table(rows: string[][]): string {
+  const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r, i) => {
+    const line = r.map((cell, c) => (c === 0 ? cell.padEnd(w[c]) : cell.padStart(w[c]))).join('  ');
+    return i === 0 ? `${line}\n${w.map((n) => '─'.repeat(n)).join('  ')}` : line;
+  }).join('\n');
+}
+
+export function resultsTable(summaries: RunSummary[]): string {
+  const head = ['model', 'val-selected', 'last', 'test-selected (paper protocol)', 'MAE (val-sel.)', 'paper', 'Δ vs paper', 'seconds', 'backend', 'status'];
+  const rows = summaries.map((s) => [
+    s.model, fmt(s.rmse.valSelected), fmt(s.rmse.last), fmt(s.rmse.testSelected), fmt(s.mae.valSelected),
+    s.paper ? fmt(s.paper.rmse) : '—', s.paper ? (s.rmse.testSelected - s.paper.rmse >= 0 ? '+' : '') + fmt(s.rmse.testSelected - s.paper.rmse) : '—',
+    s.seconds.toFixed(1), s.backend, s.status,
+  ]);
+  return `Test RMSE (${summaries[0]?.dataset ?? ''})\n` + table([head, ...rows]);
+}
+
+function parseSets(p: Parsed): Hyper {
+  const out: Hyper = {};
+  for (const kv of p.flags.get('set') ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects key=value, got "${kv}"`);
+    const k = kv.slice(0, eq);
+    const v = kv.slice(eq + 1);
+    out[k] = v === 'true' ? true : v === 'false' ? false : v !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+  }
+  return out;
+}
+
+function numberFlag(p: Parsed, k: string, def: number, check: (x: number) => boolean, what: string): number {
+  const v = one(p, k);
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isFinite(n) || !check(n)) throw new UsageError(`--${k} ${v}: ${what}`);
+  return n;
+}
+
+export function specFromArgs(p: Parsed): RunSpec {
+  const train = one(p, 'train') ?? p.positional[0];
+  if (!train) throw new UsageError('train needs --train <file>');
+  const model = one(p, 'model') ?? DEFAULT_MODEL;
+  const def = getModel(model);
+  const backend = (one(p, 'backend') ?? 'auto') as BackendName;
+  if (!['auto', 'tensorflow', 'webgpu', 'cpu'].includes(backend)) throw new UsageError(`--backend ${backend}: use auto, tensorflow, webgpu or cpu`);
+  const split = one(p, 'split') ?? 'auto';
+  parseSplit(split);
+  const format = (one(p, 'format') ?? 'auto') as RunSpec['dataset']['format'];
+  if (!['auto', 'movielens', 'movielens-dat', 'csv', 'tsv', 'mat'].includes(format as string)) throw new UsageError(`--format ${format}: use auto, movielens, movielens-dat, csv, tsv or mat`);
+  const spec: RunSpec = {
+    model,
+    preset: one(p, 'preset'),
+    overrides: parseSets(p),
+    dataset: { train: path.resolve(train), test: one(p, 'test') ? path.resolve(one(p, 'test') as string) : undefined, format },
+    split,
+    valFraction: numberFlag(p, 'val', 0.05, (x) => x >= 0 && x < 1, 'must be in [0, 1)'),
+    seed: numberFlag(p, 'seed', 1234, (x) => Number.isInteger(x), 'must be an integer'),
+    backend,
+    threads: one(p, 'threads') ? numberFlag(p, 'threads', 0, (x) => Number.isInteger(x) && x > 0, 'must be a positive integer') : undefined,
+    blasLibrary: one(p, 'blas'),
+  };
+  resolveHyper(def, spec.preset, spec.overrides); // validate now: bad input exits 2 before any work
+  return spec;
+}
+
+function progressSink(json: boolean, quiet: boolean): Partial<RunSink> {
+  const tty = process.stderr.isTTY && !json;
+  let last = '';
+  return {
+    log: (l) => {
+      if (quiet && l.level !== 'error' && l.level !== 'warn') return;
+      if (l.level === 'debug') return;
+      if (tty && last) process.stderr.write('\r\x1b[K');
+      process.stderr.write(`${l.level === 'info' ? '' : l.level + ': '}${l.message}\n`);
+    },
+    epoch: (m) => {
+      const text = `${m.phase} epoch ${m.epoch}/${m.epochs}  loss ${fmt(m.trainLoss, 4)}  train ${fmt(m.trainRmse)}  val ${fmt(m.valRmse)}  test ${fmt(m.testRmse)}  ${m.seconds.toFixed(2)} s`;
+      if (quiet) return;
+      if (tty) {
+        last = text;
+        process.stderr.write(`\r\x1b[K${text}`);
+      } else process.stderr.write(text + '\n');
+    },
+    progress: (pr) => {
+      if (!tty || quiet) return;
+      const w = 24;
+      const filled = Math.round(pr.fraction * w);
+      process.stderr.write(`\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(w - filled)}] ${(pr.fraction * 100).toFixed(0).padStart(3)}%  ${last || pr.message}`);
+    },
+  };
+}
+
+async function train(spec: RunSpec, opts: { runsDir: string; json: boolean; quiet?: boolean }): Promise<{ code: number; summary: RunSummary }> {
+  const store = new RunStore(opts.runsDir);
+  const handle = store.create(spec, datasetName(spec.dataset.train, spec.dataset.test), { cli: cliVersion() });
+  handle.markRunning(process.pid);
+  let cancelled = false;
+  const onSigint = () => {
+    if (cancelled) process.exit(EXIT.cancelled);
+    cancelled = true;
+    process.stderr.write('\ncancelling… (Ctrl-C again to quit at once)\n');
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const sink = recordingSink(handle, progressSink(opts.json, !!opts.quiet));
+  try {
+    const result = await executeRun(spec, sink, { runId: handle.id, setupBackend, isCancelled: () => cancelled });
+    handle.finish(result.summary);
+    if (process.stderr.isTTY && !opts.json) process.stderr.write('\n');
+    const code = result.summary.status === 'completed' ? EXIT.ok : result.summary.status === 'cancelled' ? EXIT.cancelled : result.errorKind === 'input' ? EXIT.input : EXIT.failure;
+    if (code === EXIT.input || code === EXIT.failure) process.stderr.write(`error: ${result.summary.error}\n`);
+    process.stderr.write(`run folder: ${handle.dir}\n`);
+    return { code, summary: result.summary };
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+function cliVersion(): string {
+  try {
+    // dist/cli.js → ../package.json
+    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'dev';
+  }
+}
+
+function summaryJson(s: RunSummary): string {
+  const clean = (x: number) => (Number.isFinite(x) ? x : null);
+  return JSON.stringify({
+    runId: s.runId, model: s.model, dataset: s.dataset, backend: s.backend, status: s.status,
+    rmse: { valSelected: clean(s.rmse.valSelected), last: clean(s.rmse.last), testSelected: clean(s.rmse.testSelected) },
+    mae: { valSelected: clean(s.mae.valSelected), last: clean(s.mae.last), testSelected: clean(s.mae.testSelected) },
+    epochs: s.epochs, paper: s.paper ?? null, trainRatings: s.trainRatings, valRatings: s.valRatings, testRatings: s.testRatings,
+    seconds: s.seconds, error: s.error ?? null,
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  let p: Parsed;
+  try {
+    p = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);
+    return EXIT.input;
+  }
+  const json = one(p, 'json') === 'true';
+  try {
+    switch (p.cmd) {
+      case 'train': {
+        const spec = specFromArgs(p);
+        const { code, summary } = await train(spec, { runsDir: runsDir(p), json, quiet: one(p, 'quiet') === 'true' });
+        if (summary.status !== 'failed' || summary.epochs.last > 0) process.stdout.write(resultsTable([summary]) + '\n');
+        if (json) process.stdout.write(summaryJson(summary) + '\n');
+        return code;
+      }
+      case 'list': {
+        const runs = new RunStore(runsDir(p)).list();
+        if (json) {
+          process.stdout.write(JSON.stringify(runs.map((r) => ({ id: r.record.id, status: r.record.status, model: r.record.spec.model, dataset: r.record.datasetName, createdAt: r.record.createdAt, rmse: r.summary?.rmse ?? null }))) + '\n');
+        } else if (runs.length === 0) {
+          process.stdout.write(`no runs in ${runsDir(p)}\n`);
+        } else {
+          process.stdout.write(table([['run', 'status', 'model', 'dataset', 'val-selected RMSE'], ...runs.map((r) => [r.record.id, r.record.status, r.record.spec.model, r.record.datasetName, fmt(r.summary?.rmse.valSelected)])]) + '\n');
+        }
+        return EXIT.ok;
+      }
+      case 'show': {
+        const id = p.positional[0];
+        if (!id) throw new UsageError('show needs a run id (see kernel-rec-lab list)');
+        const run = new RunStore(runsDir(p)).load(id);
+        if (json) process.stdout.write(JSON.stringify({ record: run.record, summary: run.summary ?? null, metrics: run.metrics }) + '\n');
+        else {
+          process.stdout.write(`${run.record.id}  ${run.record.status}  ${run.record.spec.model} on ${run.record.datasetName}\nfolder: ${run.dir}\n`);
+          if (run.record.backend) process.stdout.write(`backend: ${run.record.backend.name} — ${run.record.backend.device}\n`);
+          if (run.summary) process.stdout.write(resultsTable([run.summary]) + '\n');
+          if (run.record.error) process.stdout.write(`error: ${run.record.error}\n`);
+          process.stdout.write(`${run.metrics.length} epoch(s) recorded\n`);
+        }
+        return EXIT.ok;
+      }
+      case 'models': {
+        for (const m of listModels()) {
+          process.stdout.write(`${m.id.padEnd(16)} ${m.description}\n`);
+          if (m.params.length) process.stdout.write(`${''.padEnd(16)} parameters: ${m.params.map((x) => `${x.key}=${x.default}`).join(' ')}\n`);
+          if (Object.keys(m.presets).length) process.stdout.write(`${''.padEnd(16)} presets: ${Object.keys(m.presets).join(', ')}\n`);
+        }
+        return EXIT.ok;
+      }
+      case 'demo':
+        return await demo(p);
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE + '\n');
+        return EXIT.ok;
+      default:
+        throw new UsageError(`unknown command "${p.cmd}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.message}\n\n${USAGE}\n`);
+      return EXIT.input;
+    }
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+    return /parameter|preset|model|split|not found/.test((e as Error).message) ? EXIT.input : EXIT.failure;
+  }
+}
+
+/**
+ * The embedded main job: a deterministic synthetic dataset (400 users × 300 items, rank 5 + noise, ~8% observed)
+ * is written under ./.demo/ and the default model and the (user+item)/2 baseline are trained on it.
+ */
+async function demo(p: Parsed): Promise<number> {
+  const dir = path.resolve('.demo');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'synthetic-ratings.tsv');
+  fs.writeFileSync(file, syntheticTsv({ users: 400, items: 300, rank: 5, density: 0.08, noise: 0.4, seed: 20261122 }));
+  process.stderr.write(`demo dataset: ${file} (400 users × 300 items, rank 5 + noise, ~8% observed; regenerated each run)\n`);
+  const summaries: RunSummary[] = [];
+  let code: number = EXIT.ok;
+  for (const model of [DEFAULT_MODEL, 'user-item-mean']) {
+    const spec: RunSpec = { model, overrides: {}, dataset: { train: file, format: 'auto' }, split: 'random:0.1:1234', valFraction: 0.05, seed: 1234, backend: (one(p, 'backend') ?? 'auto') as BackendName };
+    process.stderr.write(`\n== ${model} ==\n`);
+    const r = await train(spec, { runsDir: runsDir(p), json: false });
+    summaries.push(r.summary);
+    if (r.code !== EXIT.ok) { code = r.code; break; }
+  }
+  process.stdout.write('\n' + resultsTable(summaries) + '\n');
+  return code;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`internal error: ${(e as Error).stack}\n`);
+      process.exit(EXIT.failure);
+    },
+  );
+}
+
+export { main };

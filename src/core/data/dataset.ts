@@ -1,0 +1,249 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as crypto from 'crypto';
+import { DatasetError } from './errors';
+import { parseTextRatings, RawRatings, readHead, isHdf5, TextLayout } from './textFormat';
+import { readMatDataset, SparseGraph } from './matFile';
+import { buildRatingMatrix, detectScale, IdMap, RatingMatrix, RatingScale } from './ratingMatrix';
+import { SplitSpec, randomHoldout, kFold, chronological, carveValidation } from './splits';
+
+export type FormatName = 'auto' | 'movielens' | 'movielens-dat' | 'csv' | 'tsv' | 'mat';
+
+export interface LoadOptions {
+  /** The file the user opened (train part, or the only file). */
+  train: string;
+  /** Explicit test file; when absent a partner is looked for (u1.base ↔ u1.test, x.train.csv ↔ x.test.csv). */
+  test?: string;
+  format?: FormatName;
+  /** Ratings outside it are errors; detected when absent. */
+  scale?: { min: number; max: number };
+  /** Look for a partner test file (default true). */
+  findPartner?: boolean;
+}
+
+export interface LoadedDataset {
+  name: string;
+  format: string;
+  files: { role: 'train' | 'test' | 'all'; path: string; sha256: string }[];
+  /** Ratings of the training file (or of the only file). */
+  train: RatingMatrix;
+  /** Ratings of the test file or .mat test mask, when the dataset brings its own split. */
+  test?: RatingMatrix;
+  scale: RatingScale;
+  userGraph?: SparseGraph;
+  itemGraph?: SparseGraph;
+  warnings: string[];
+}
+
+const PARTNER_RULES: [RegExp, string, string][] = [
+  [/^(u\d|u[ab])\.base$/i, '.base', '.test'],
+  [/^(u\d|u[ab])\.test$/i, '.test', '.base'],
+];
+
+/** Finds the partner of a split file and says which of the two is the test part. */
+export function findPartner(file: string): { train: string; test: string } | undefined {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  for (const [re, from, to] of PARTNER_RULES) {
+    if (re.test(base)) {
+      const other = path.join(dir, base.slice(0, -from.length) + to);
+      if (!fs.existsSync(other)) return undefined;
+      return from === '.base' ? { train: file, test: other } : { train: other, test: file };
+    }
+  }
+  // generic: name containing train/training ↔ test/testing as a whole word part
+  const generic: [RegExp, (s: string) => string, boolean][] = [
+    [/(^|[._-])(train|training)([._-])/i, (s) => s.replace(/(^|[._-])(train|training)([._-])/i, (_m, a, w: string, b) => a + (w.toLowerCase() === 'training' ? 'testing' : 'test') + b), true],
+    [/(^|[._-])(test|testing)([._-])/i, (s) => s.replace(/(^|[._-])(test|testing)([._-])/i, (_m, a, w: string, b) => a + (w.toLowerCase() === 'testing' ? 'training' : 'train') + b), false],
+  ];
+  for (const [re, swap, isTrain] of generic) {
+    if (re.test(base)) {
+      const other = path.join(dir, swap(base));
+      if (other === file || !fs.existsSync(other)) continue;
+      return isTrain ? { train: file, test: other } : { train: other, test: file };
+    }
+  }
+  return undefined;
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const h = crypto.createHash('sha256');
+  await new Promise<void>((resolve, reject) => {
+    fs.createReadStream(file, { highWaterMark: 4 << 20 })
+      .on('data', (c) => h.update(c))
+      .on('end', () => resolve())
+      .on('error', reject);
+  });
+  return h.digest('hex');
+}
+
+function isMatFile(file: string): boolean {
+  if (file.toLowerCase().endsWith('.mat')) return true;
+  try {
+    return isHdf5(readHead(file, 4096));
+  } catch {
+    return false;
+  }
+}
+
+function layoutFor(format: FormatName | undefined): TextLayout | undefined {
+  switch (format) {
+    case 'movielens': return { kind: 'movielens', delimiter: '\t', header: false, columns: { user: 0, item: 1, rating: 2, timestamp: 3 } };
+    case 'movielens-dat': return { kind: 'movielens-dat', delimiter: '::', header: false, columns: { user: 0, item: 1, rating: 2, timestamp: 3 } };
+    default: return undefined; // csv/tsv keep detection of header and columns; the delimiter is checked below
+  }
+}
+
+function layoutName(r: RawRatings): string {
+  return r.layout.kind;
+}
+
+/** Loads a dataset: one or two text files, or a .mat file with its own split. */
+export async function loadDataset(opts: LoadOptions): Promise<LoadedDataset> {
+  const warnings: string[] = [];
+  const trainPath = path.resolve(opts.train);
+  if (!fs.existsSync(trainPath)) throw DatasetError.single(trainPath, 'file not found');
+  if (opts.format === 'mat' || (opts.format !== undefined && opts.format !== 'auto' ? false : isMatFile(trainPath))) {
+    return loadMat(trainPath, warnings);
+  }
+  let trainFile = trainPath;
+  let testFile = opts.test ? path.resolve(opts.test) : undefined;
+  if (!testFile && opts.findPartner !== false) {
+    const p = findPartner(trainPath);
+    if (p) {
+      trainFile = p.train;
+      testFile = p.test;
+    }
+  }
+  if (testFile && !fs.existsSync(testFile)) throw DatasetError.single(testFile, 'test file not found');
+  const layout = layoutFor(opts.format);
+  const rawTrain = parseTextRatings(trainFile, { layout, scale: opts.scale });
+  if (opts.format === 'csv' && rawTrain.layout.kind !== 'csv') throw DatasetError.single(trainFile, `format csv was asked for, but the file is ${rawTrain.layout.kind}`);
+  if (opts.format === 'tsv' && rawTrain.layout.kind !== 'tsv' && rawTrain.layout.kind !== 'movielens') throw DatasetError.single(trainFile, `format tsv was asked for, but the file is ${rawTrain.layout.kind}`);
+  let rawTest: RawRatings | undefined;
+  if (testFile) {
+    rawTest = parseTextRatings(testFile, { layout, scale: opts.scale });
+    const a = rawTrain.layout as TextLayout;
+    const b = rawTest.layout as TextLayout;
+    if (a.delimiter !== b.delimiter || a.header !== b.header) {
+      throw new DatasetError([
+        { file: testFile, line: 1, problem: `train and test files have different formats: ${trainFile} is ${layoutName(rawTrain)} (delimiter ${JSON.stringify(a.delimiter)}${a.header ? ', header' : ''}), this file is ${layoutName(rawTest)} (delimiter ${JSON.stringify(b.delimiter)}${b.header ? ', header' : ''})` },
+      ]);
+    }
+  }
+  const parts = rawTest ? [rawTrain, rawTest] : [rawTrain];
+  const userIds = IdMap.fromArrays(parts.map((p) => p.userIds));
+  const itemIds = IdMap.fromArrays(parts.map((p) => p.itemIds));
+  const tr = buildRatingMatrix(rawTrain, userIds, itemIds);
+  const te = rawTest ? buildRatingMatrix(rawTest, userIds, itemIds) : undefined;
+  for (const [d, f] of [[tr.duplicates, trainFile], [te?.duplicates, testFile]] as const) {
+    if (d && d.count > 0) warnings.push(`${f}: ${d.count} duplicate (user, item) pair(s); kept the last of each, e.g. ${d.examples.join('; ')}`);
+  }
+  if (te) {
+    const overlap = countOverlap(tr.matrix, te.matrix);
+    if (overlap > 0) warnings.push(`${overlap} (user, item) pair(s) appear in both ${path.basename(trainFile)} and ${path.basename(testFile as string)}`);
+  }
+  const detected = detectScale(parts.map((p) => p.values));
+  const scale = opts.scale ? { ...opts.scale, step: detected.step } : detected;
+  const files: LoadedDataset['files'] = [{ role: testFile ? 'train' : 'all', path: trainFile, sha256: await sha256File(trainFile) }];
+  if (testFile) files.push({ role: 'test', path: testFile, sha256: await sha256File(testFile) });
+  return {
+    name: datasetName(trainFile, testFile),
+    format: layoutName(rawTrain),
+    files,
+    train: tr.matrix,
+    test: te?.matrix,
+    scale,
+    warnings,
+  };
+}
+
+function countOverlap(a: RatingMatrix, b: RatingMatrix): number {
+  const seen = new Set<number>();
+  for (let k = 0; k < a.length; k++) seen.add(a.users[k] * a.nItems + a.items[k]);
+  let n = 0;
+  for (let k = 0; k < b.length; k++) if (seen.has(b.users[k] * b.nItems + b.items[k])) n++;
+  return n;
+}
+
+/** A short dataset name for titles and run folders: the folder name plus the split file stem (ml-100k/u1). */
+export function datasetName(trainFile: string, testFile?: string): string {
+  const dir = path.basename(path.dirname(trainFile));
+  const stem = path.basename(trainFile).replace(/\.(base|test|train|csv|tsv|dat|data|txt|mat)$/i, '');
+  if (testFile || /^u\d|^u[ab]$/.test(stem)) return `${dir}/${stem}`;
+  if (stem === 'u' || stem === 'ratings') return dir;
+  return stem;
+}
+
+async function loadMat(file: string, warnings: string[]): Promise<LoadedDataset> {
+  const mat = await readMatDataset(file);
+  const { rows, cols } = mat;
+  const userIds = new IdMap(Array.from({ length: rows }, (_, i) => i + 1));
+  const itemIds = new IdMap(Array.from({ length: cols }, (_, j) => j + 1));
+  const collect = (mask: Float64Array) => {
+    const u: number[] = [];
+    const it: number[] = [];
+    const v: number[] = [];
+    let zeroRated = 0;
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        const k = i * cols + j;
+        if (mask[k] === 0) continue;
+        if (mat.M[k] === 0) { zeroRated++; continue; }
+        u.push(i); it.push(j); v.push(mat.M[k]);
+      }
+    }
+    if (zeroRated) warnings.push(`${file}: ${zeroRated} masked entries have rating 0 in M and were skipped`);
+    return new RatingMatrix(Int32Array.from(u), Int32Array.from(it), Float32Array.from(v), userIds, itemIds);
+  };
+  const train = collect(mat.Otraining);
+  const test = collect(mat.Otest);
+  if (train.length === 0) throw DatasetError.single(file, 'Otraining selects no ratings');
+  return {
+    name: path.basename(file).replace(/\.mat$/i, ''),
+    format: 'mat',
+    files: [{ role: 'all', path: file, sha256: await sha256File(file) }],
+    train,
+    test,
+    scale: detectScale([train.values, test.values]),
+    userGraph: mat.userGraph,
+    itemGraph: mat.itemGraph,
+    warnings,
+  };
+}
+
+export interface PreparedSplit {
+  /** Ratings the model is fitted on (training minus validation). */
+  fit: RatingMatrix;
+  /** Validation ratings carved from training (may be empty when the fraction is 0). */
+  val: RatingMatrix;
+  test: RatingMatrix;
+  /** Full training part (fit ∪ val). */
+  train: RatingMatrix;
+}
+
+/** Applies a split and the validation carve-out (MODELS.md "Protocol"). */
+export function prepareSplit(ds: LoadedDataset, split: SplitSpec, valFraction: number, valSeed: number): PreparedSplit {
+  let train: RatingMatrix;
+  let test: RatingMatrix;
+  const all = ds.test ? RatingMatrix.concat([ds.train, ds.test]) : ds.train;
+  if (split.kind === 'auto') split = ds.test ? { kind: 'given' } : { kind: 'random', testFraction: 0.1, seed: 1234 };
+  switch (split.kind) {
+    case 'given':
+      if (!ds.test) throw new Error(`dataset ${ds.name} has no test file; choose a split (random:<frac>:<seed>, kfold:<k>:<i>:<seed>, chrono:<frac>) or give --test`);
+      train = ds.train;
+      test = ds.test;
+      break;
+    case 'random':
+      ({ train, test } = randomHoldout(all, split.testFraction, split.seed));
+      break;
+    case 'kfold':
+      ({ train, test } = kFold(all, split.k, split.fold, split.seed));
+      break;
+    case 'chrono':
+      ({ train, test } = chronological(all, split.testFraction));
+      break;
+  }
+  const { fit, val } = carveValidation(train, valFraction, valSeed);
+  return { fit, val, test, train };
+}

@@ -1,0 +1,188 @@
+/**
+ * Re-registers the tfjs CPU backend's matmul kernels (BatchMatMul, _FusedMatMul) to run on CBLAS sgemm.
+ * Everything else in the CPU backend stays as shipped; gradients of matMul are themselves matMuls, so they use
+ * BLAS too. Unusual fused cases (prelu weights, biases that are not per-column or scalar) go to the stock kernel.
+ */
+import * as os from 'os';
+import { loadBlas, Blas } from './blas';
+
+type Tf = typeof import('@tensorflow/tfjs');
+
+export interface BlasStatus {
+  active: boolean;
+  library?: string;
+  threads?: number;
+  reason?: string;
+}
+
+interface TensorInfo {
+  dataId: object;
+  shape: number[];
+  dtype: string;
+}
+
+interface CpuBackend {
+  data: { get(id: object): { values: Float32Array | Int32Array } };
+  readSync(id: object): ArrayLike<number>;
+  makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo;
+}
+
+let installed: BlasStatus | undefined;
+let originals: { batch?: unknown; fused?: unknown } = {};
+
+function valuesOf(backend: CpuBackend, t: TensorInfo): Float32Array {
+  const v = backend.data.get(t.dataId).values;
+  if (v instanceof Float32Array) return v;
+  return Float32Array.from(backend.readSync(t.dataId) as ArrayLike<number>);
+}
+
+/** Broadcast batch matmul on BLAS. Shapes as tfjs: a [..., M, K] (or [..., K, M] when transposed). */
+export function blasBatchMatMul(blas: Blas, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], ta: boolean, tb: boolean): { values: Float32Array; shape: number[] } {
+  const ra = aShape.length;
+  const rb = bShape.length;
+  const m = ta ? aShape[ra - 1] : aShape[ra - 2];
+  const kA = ta ? aShape[ra - 2] : aShape[ra - 1];
+  const kB = tb ? bShape[rb - 1] : bShape[rb - 2];
+  const n = tb ? bShape[rb - 2] : bShape[rb - 1];
+  if (kA !== kB) throw new Error(`matMul: inner dimensions differ (${aShape} × ${bShape}, transposeA=${ta}, transposeB=${tb})`);
+  const outerA = aShape.slice(0, -2);
+  const outerB = bShape.slice(0, -2);
+  const rank = Math.max(outerA.length, outerB.length);
+  const outer: number[] = [];
+  for (let d = 0; d < rank; d++) {
+    const x = outerA[outerA.length - rank + d] ?? 1;
+    const y = outerB[outerB.length - rank + d] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) throw new Error(`matMul: batch dimensions ${outerA} and ${outerB} do not broadcast`);
+    outer.push(Math.max(x, y));
+  }
+  const batch = outer.reduce((p, q) => p * q, 1);
+  const out = new Float32Array(batch * m * n);
+  const shape = [...outer, m, n];
+  if (batch === 0 || m === 0 || n === 0) return { values: out, shape };
+  const sizeA = m * kA;
+  const sizeB = kA * n;
+  const lda = ta ? m : kA;
+  const ldb = tb ? kA : n;
+  if (kA === 0) return { values: out, shape };
+  // batch index → offsets in a and b, honouring broadcast of size-1 dimensions
+  const stridesA = stridesFor(outerA, rank);
+  const stridesB = stridesFor(outerB, rank);
+  const idx = new Array(rank).fill(0);
+  for (let bi = 0; bi < batch; bi++) {
+    let offA = 0;
+    let offB = 0;
+    for (let d = 0; d < rank; d++) {
+      offA += idx[d] * stridesA[d];
+      offB += idx[d] * stridesB[d];
+    }
+    blas.sgemm(ta, tb, m, n, kA, 1, a.subarray(offA * sizeA, (offA + 1) * sizeA), lda, b.subarray(offB * sizeB, (offB + 1) * sizeB), ldb, 0, out.subarray(bi * m * n, (bi + 1) * m * n), n);
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++idx[d] < outer[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return { values: out, shape };
+}
+
+/** Strides (in matrices) over the broadcast outer dims; a size-1 (or absent) dimension gets stride 0. */
+function stridesFor(outer: number[], rank: number): number[] {
+  const padded = Array(rank - outer.length).fill(1).concat(outer) as number[];
+  const s = new Array(rank).fill(0);
+  let acc = 1;
+  for (let d = rank - 1; d >= 0; d--) {
+    s[d] = padded[d] === 1 ? 0 : acc;
+    acc *= padded[d];
+  }
+  return s;
+}
+
+function applyActivation(v: Float32Array, act: string, alpha: number): boolean {
+  switch (act) {
+    case 'linear':
+    case undefined:
+      return true;
+    case 'relu':
+      for (let i = 0; i < v.length; i++) if (v[i] < 0) v[i] = 0;
+      return true;
+    case 'relu6':
+      for (let i = 0; i < v.length; i++) v[i] = v[i] < 0 ? 0 : v[i] > 6 ? 6 : v[i];
+      return true;
+    case 'sigmoid':
+      for (let i = 0; i < v.length; i++) v[i] = 1 / (1 + Math.exp(-v[i]));
+      return true;
+    case 'elu':
+      for (let i = 0; i < v.length; i++) if (v[i] < 0) v[i] = Math.exp(v[i]) - 1;
+      return true;
+    case 'leakyrelu':
+      for (let i = 0; i < v.length; i++) if (v[i] < 0) v[i] *= alpha;
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Installs the BLAS kernels into the tfjs CPU backend (idempotent). Returns why not when no BLAS is usable;
+ * the stock kernels then stay in place. `uninstallBlasKernels` restores them (for tests).
+ */
+export function installBlasKernels(tf: Tf, opts: { library?: string; threads?: number } = {}): BlasStatus {
+  const { blas, reason } = loadBlas(opts.library);
+  if (!blas) return { active: false, reason };
+  const threads = opts.threads && opts.threads > 0 ? opts.threads : os.cpus().length;
+  blas.setThreads(threads);
+  if (installed?.active) return { ...installed, threads: blas.threads };
+  const batch = tf.getKernel('BatchMatMul', 'cpu');
+  const fused = tf.getKernel('_FusedMatMul', 'cpu');
+  if (!batch) return { active: false, reason: 'tfjs CPU backend has no BatchMatMul kernel to replace' };
+  originals = { batch, fused };
+  tf.unregisterKernel('BatchMatMul', 'cpu');
+  tf.registerKernel({
+    kernelName: 'BatchMatMul',
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const cpu = backend as unknown as CpuBackend;
+      const { a, b } = inputs as unknown as { a: TensorInfo; b: TensorInfo };
+      const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+      const r = blasBatchMatMul(blas, valuesOf(cpu, a), a.shape, valuesOf(cpu, b), b.shape, !!transposeA, !!transposeB);
+      return cpu.makeTensorInfo(r.shape, 'float32', r.values) as never;
+    },
+  });
+  if (fused) {
+    tf.unregisterKernel('_FusedMatMul', 'cpu');
+    tf.registerKernel({
+      kernelName: '_FusedMatMul',
+      backendName: 'cpu',
+      kernelFunc: (args) => {
+        const { inputs, backend, attrs } = args;
+        const cpu = backend as unknown as CpuBackend;
+        const { a, b, bias, preluActivationWeights } = inputs as unknown as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
+        const { transposeA, transposeB, activation, leakyreluAlpha } = attrs as unknown as { transposeA: boolean; transposeB: boolean; activation: string; leakyreluAlpha: number };
+        const n = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
+        const biasSize = bias ? bias.shape.reduce((p, q) => p * q, 1) : 0;
+        const simple = !preluActivationWeights && (!bias || biasSize === 1 || (biasSize === n && bias.shape[bias.shape.length - 1] === n)) && ['linear', 'relu', 'relu6', 'sigmoid', 'elu', 'leakyrelu', undefined].includes(activation);
+        if (!simple) return (fused.kernelFunc as (x: unknown) => TensorInfo)(args) as never;
+        const r = blasBatchMatMul(blas, valuesOf(cpu, a), a.shape, valuesOf(cpu, b), b.shape, !!transposeA, !!transposeB);
+        if (bias) {
+          const bv = valuesOf(cpu, bias);
+          if (biasSize === 1) for (let i = 0; i < r.values.length; i++) r.values[i] += bv[0];
+          else for (let i = 0; i < r.values.length; i++) r.values[i] += bv[i % n];
+        }
+        applyActivation(r.values, activation, leakyreluAlpha ?? 0.2);
+        return cpu.makeTensorInfo(r.shape, 'float32', r.values) as never;
+      },
+    });
+  }
+  installed = { active: true, library: blas.library, threads: blas.threads };
+  return installed;
+}
+
+export function uninstallBlasKernels(tf: Tf): void {
+  if (!installed?.active) return;
+  tf.unregisterKernel('BatchMatMul', 'cpu');
+  tf.registerKernel(originals.batch as never);
+  if (originals.fused) {
+    tf.unregisterKernel('_FusedMatMul', 'cpu');
+    tf.registerKernel(originals.fused as never);
+  }
+  installed = undefined;
+}

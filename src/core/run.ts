@@ -1,0 +1,182 @@
+import type { BackendInfo, EpochMetrics, KernelSnapshot, LogLine, LossPoint, RunSpec, RunSummary } from './types';
+import { loadDataset, prepareSplit, LoadedDataset, PreparedSplit } from './data/dataset';
+import { parseSplit } from './data/splits';
+import { computeStats, DatasetStats } from './data/ratingMatrix';
+import { DatasetError } from './data/errors';
+import { Prng } from './data/prng';
+import { getModel, recogniseDataset } from './models/registry';
+import { CancelledError, EpochReport, resolveHyper, TrainContext } from './models/model';
+import { clip, mae, rmse } from './metrics';
+import { ProtocolSelection } from './selection';
+
+/** Receives everything a run produces, as it happens. The trainer forwards these over IPC; the CLI prints them. */
+export interface RunSink {
+  log(line: LogLine): void;
+  backend(info: BackendInfo): void;
+  dataset(info: { name: string; format: string; stats: DatasetStats; fit: number; val: number; test: number; warnings: string[]; files: LoadedDataset['files'] }): void;
+  epoch(m: EpochMetrics): void;
+  loss(p: LossPoint): void;
+  snapshot(s: KernelSnapshot): void;
+  progress(p: { fraction: number; message: string }): void;
+}
+
+export interface BackendSetup {
+  tf?: typeof import('@tensorflow/tfjs');
+  info: BackendInfo;
+}
+
+export interface RunOptions {
+  runId: string;
+  /** Sets up the compute backend for tfjs models (see src/trainer/backend.ts). */
+  setupBackend: (spec: RunSpec, log: (m: string) => void) => Promise<BackendSetup>;
+  /** Polled at every iteration; true stops the run as `cancelled`. */
+  isCancelled: () => boolean;
+}
+
+export interface RunResult {
+  summary: RunSummary;
+  /** 'input' = bad dataset/spec (CLI exit 2); 'runtime' = a failure while training. */
+  errorKind?: 'input' | 'runtime';
+  stack?: string;
+}
+
+const nowIso = () => new Date().toISOString();
+
+/**
+ * Runs one experiment end to end: load → split → validation carve-out → train → evaluate every epoch.
+ * Never throws for a failed run: the result's summary says `failed` or `cancelled` and keeps the metrics so far.
+ * Selection protocol (MODELS.md): (a) test at the best-validation epoch, (b) last epoch, (c) best test epoch.
+ */
+export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions): Promise<RunResult> {
+  const t0 = Date.now();
+  const log = (message: string, level: LogLine['level'] = 'info') => sink.log({ level, message, time: nowIso() });
+  const summary: RunSummary = {
+    runId: opts.runId,
+    model: spec.model,
+    dataset: '',
+    backend: 'none',
+    status: 'running',
+    rmse: { valSelected: NaN, last: NaN, testSelected: NaN },
+    mae: { valSelected: NaN, last: NaN, testSelected: NaN },
+    epochs: { valSelected: 0, testSelected: 0, last: 0 },
+    trainRatings: 0,
+    valRatings: 0,
+    testRatings: 0,
+    seconds: 0,
+  };
+  const finish = (status: RunSummary['status'], err?: unknown): RunResult => {
+    summary.status = status;
+    summary.seconds = (Date.now() - t0) / 1000;
+    if (err === undefined) return { summary };
+    const e = err as Error;
+    summary.error = e?.message ?? String(err);
+    const input = err instanceof DatasetError || (err as { input?: boolean })?.input === true;
+    log(`${status === 'cancelled' ? 'cancelled' : 'failed'}: ${summary.error}`, status === 'cancelled' ? 'warn' : 'error');
+    if (!input && e?.stack && status === 'failed') log(e.stack, 'debug');
+    return { summary, errorKind: status === 'failed' ? (input ? 'input' : 'runtime') : undefined, stack: e?.stack };
+  };
+
+  let data: PreparedSplit;
+  let ds: LoadedDataset;
+  let hp;
+  let model;
+  try {
+    model = getModel(spec.model);
+    hp = resolveHyper(model, spec.preset, spec.overrides);
+    const split = parseSplit(spec.split);
+    log(`model ${model.id}${spec.preset ? ` (preset ${spec.preset})` : ''}: ${JSON.stringify(hp)}`);
+    sink.progress({ fraction: 0, message: 'loading dataset' });
+    ds = await loadDataset({ train: spec.dataset.train, test: spec.dataset.test, format: spec.dataset.format, scale: spec.dataset.scale });
+    for (const w of ds.warnings) log(w, 'warn');
+    data = prepareSplit(ds, split, spec.valFraction, spec.seed + 1);
+  } catch (e) {
+    const err = e instanceof DatasetError ? e : Object.assign(e instanceof Error ? e : new Error(String(e)), { input: true });
+    return finish('failed', err);
+  }
+  summary.dataset = ds.name;
+  summary.trainRatings = data.fit.length;
+  summary.valRatings = data.val.length;
+  summary.testRatings = data.test.length;
+  sink.dataset({ name: ds.name, format: ds.format, stats: computeStats(data.train), fit: data.fit.length, val: data.val.length, test: data.test.length, warnings: ds.warnings, files: ds.files });
+  log(`dataset ${ds.name} (${ds.format}): ${data.train.nUsers} users × ${data.train.nItems} items; fit ${data.fit.length}, validation ${data.val.length}, test ${data.test.length} ratings; scale ${ds.scale.min}–${ds.scale.max}`);
+  const datasetKey = recogniseDataset(data.train.nUsers, data.train.nItems, ds.name);
+  const paper = datasetKey ? model.paperResults.find((p) => p.dataset === datasetKey) : undefined;
+  if (paper) summary.paper = paper;
+
+  let setup: BackendSetup;
+  try {
+    if (model.usesTf) {
+      setup = await opts.setupBackend(spec, (m) => log(m));
+    } else {
+      setup = { info: { name: 'cpu', device: 'plain TypeScript (no tensors)', blas: false, gpu: false, versions: { node: process.versions.node }, skipped: [] } };
+    }
+  } catch (e) {
+    return finish('failed', e);
+  }
+  summary.backend = setup.info.name;
+  sink.backend(setup.info);
+  for (const s of setup.info.skipped) log(`backend skipped: ${s}`);
+  log(`backend ${setup.info.name}: ${setup.info.device}${setup.info.blas ? ' (BLAS)' : ''}`);
+
+  const { min, max } = ds.scale;
+  let totalEpochs = 1;
+  let globalEpoch = 0;
+  const selection = new ProtocolSelection();
+  let tEpoch = Date.now();
+  const evaluate = async (predict: EpochReport['predict'], m: PreparedSplit['fit']) => {
+    if (m.length === 0) return { rmse: NaN, mae: NaN };
+    const p = clip(await predict(m.users, m.items), min, max);
+    return { rmse: rmse(p, m.values), mae: mae(p, m.values) };
+  };
+
+  const ctx: TrainContext = {
+    data: { fit: data.fit, val: data.val, test: data.test, nUsers: data.train.nUsers, nItems: data.train.nItems, scale: ds.scale },
+    hp,
+    rng: new Prng(spec.seed),
+    tf: setup.tf,
+    setTotalEpochs: (n) => (totalEpochs = Math.max(1, n)),
+    checkCancelled: () => {
+      if (opts.isCancelled()) throw new CancelledError();
+    },
+    log: (m, level) => log(m, level ?? 'info'),
+    lossPoint: (phase, step, loss) => sink.loss({ phase, step, loss }),
+    epochEnd: async (r) => {
+      globalEpoch++;
+      if (r.trainLoss !== undefined && !Number.isFinite(r.trainLoss)) {
+        throw new Error(`training loss became ${r.trainLoss} in ${r.phase} epoch ${r.epoch} (diverged: lower the learning rate or raise regularisation)`);
+      }
+      const tr = await evaluate(r.predict, data.fit);
+      const va = await evaluate(r.predict, data.val);
+      const te = await evaluate(r.predict, data.test);
+      if (data.test.length > 0 && !Number.isFinite(te.rmse)) throw new Error(`predictions became NaN in ${r.phase} epoch ${r.epoch}`);
+      const seconds = (Date.now() - tEpoch) / 1000;
+      tEpoch = Date.now();
+      const m: EpochMetrics = {
+        phase: r.phase, epoch: r.epoch, epochs: r.epochs, globalEpoch,
+        trainLoss: r.trainLoss ?? NaN, trainRmse: tr.rmse, valRmse: va.rmse, testRmse: te.rmse, testMae: te.mae,
+        seconds, iterations: r.iterations, evaluations: r.evaluations,
+      };
+      selection.update(m);
+      Object.assign(summary, selection.result);
+      sink.epoch(m);
+      sink.progress({ fraction: Math.min(1, globalEpoch / totalEpochs), message: `${r.phase} epoch ${r.epoch}/${r.epochs}` });
+      if (r.snapshot) {
+        const s = await r.snapshot();
+        sink.snapshot({ ...s, phase: r.phase, epoch: r.epoch, globalEpoch });
+      }
+      ctx.checkCancelled();
+    },
+  };
+
+  try {
+    ctx.checkCancelled();
+    await model.train(ctx);
+  } catch (e) {
+    if (e instanceof CancelledError) return finish('cancelled', e);
+    return finish('failed', e);
+  }
+  log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s: test RMSE ${fmt(summary.rmse.valSelected)} (validation-selected), ${fmt(summary.rmse.last)} (last), ${fmt(summary.rmse.testSelected)} (test-selected, paper protocol)`);
+  return finish('completed');
+}
+
+const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '—');

@@ -1,0 +1,11 @@
+import * as vscode from 'vscode';
+import { activateHost } from './host/commands';
+
+/** Wires the host parts only; everything else lives in src/host. */
+export function activate(context: vscode.ExtensionContext) {
+  return activateHost(context);
+}
+
+export function deactivate(): void {
+  /* the host disposes its parts through context.subscriptions */
+}

@@ -1,0 +1,2 @@
+import * as vscode from 'vscode';
+export function activateHost(context: vscode.ExtensionContext) { void context; return {}; }

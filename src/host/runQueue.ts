@@ -1,0 +1,156 @@
+/**
+ * FIFO run queue with a concurrency limit (setting kernelRecLab.maxConcurrentRuns). Each run gets its own
+ * trainer process and its own folder in the run store; every event is recorded to disk first, then emitted
+ * for the UI. No vscode import.
+ */
+import { EventEmitter } from 'events';
+import type { RunSpec, RunSummary, EpochMetrics, KernelSnapshot, LogLine, BackendInfo, LossPoint } from '../core/types';
+import type { RunSink } from '../core/run';
+import { RunStore, RunHandle, recordingSink } from './runStore';
+import { ProtocolSelection } from '../core/selection';
+import { startTrainer, TrainerOptions, TrainerRun } from './trainerClient';
+import type { StartRunResult, DatasetInfoParams, ProgressParams } from '../protocol/trainer';
+
+export interface QueueEvents {
+  changed: [runId: string];
+  log: [runId: string, line: LogLine];
+  epoch: [runId: string, m: EpochMetrics];
+  loss: [runId: string, p: LossPoint];
+  snapshot: [runId: string, s: KernelSnapshot];
+  progress: [runId: string, p: ProgressParams];
+  backend: [runId: string, b: BackendInfo];
+  dataset: [runId: string, d: DatasetInfoParams];
+  finished: [runId: string, result: StartRunResult];
+}
+
+interface Job {
+  handle: RunHandle;
+  spec: RunSpec;
+  resolve: (r: StartRunResult) => void;
+  run?: TrainerRun;
+  progress?: ProgressParams;
+  lastEpoch?: EpochMetrics;
+}
+
+export class RunQueue extends EventEmitter<QueueEvents> {
+  private readonly waiting: Job[] = [];
+  private readonly running = new Map<string, Job>();
+
+  constructor(
+    readonly store: RunStore,
+    private readonly trainer: () => TrainerOptions,
+    private readonly maxConcurrent: () => number = () => 1,
+    private readonly versions: Record<string, string> = {},
+  ) {
+    super();
+  }
+
+  /** Queues a run; resolves when it ends (completed, failed or cancelled). */
+  submit(spec: RunSpec, datasetName: string): { runId: string; done: Promise<StartRunResult> } {
+    const handle = this.store.create(spec, datasetName, this.versions);
+    let resolve!: (r: StartRunResult) => void;
+    const done = new Promise<StartRunResult>((r) => (resolve = r));
+    this.waiting.push({ handle, spec, resolve });
+    this.emit('changed', handle.id);
+    this.pump();
+    return { runId: handle.id, done };
+  }
+
+  /** Cancels a queued or running run. Returns false when it is not active. */
+  cancel(runId: string): boolean {
+    const qi = this.waiting.findIndex((j) => j.handle.id === runId);
+    if (qi >= 0) {
+      const [job] = this.waiting.splice(qi, 1);
+      const summary = emptySummary(runId, job.spec, 'cancelled', 'cancelled before it started');
+      job.handle.appendLog({ level: 'warn', message: 'cancelled while queued', time: new Date().toISOString() });
+      job.handle.finish(summary);
+      this.emit('changed', runId);
+      job.resolve({ summary });
+      this.emit('finished', runId, { summary });
+      return true;
+    }
+    const job = this.running.get(runId);
+    if (!job?.run) return false;
+    job.handle.appendLog({ level: 'warn', message: 'cancel requested', time: new Date().toISOString() });
+    job.run.cancel();
+    return true;
+  }
+
+  cancelAll(): void {
+    for (const j of [...this.waiting]) this.cancel(j.handle.id);
+    for (const id of [...this.running.keys()]) this.cancel(id);
+  }
+
+  activeRuns(): { runId: string; status: 'queued' | 'running'; spec: RunSpec; progress?: ProgressParams; lastEpoch?: EpochMetrics }[] {
+    return [
+      ...[...this.running.values()].map((j) => ({ runId: j.handle.id, status: 'running' as const, spec: j.spec, progress: j.progress, lastEpoch: j.lastEpoch })),
+      ...this.waiting.map((j) => ({ runId: j.handle.id, status: 'queued' as const, spec: j.spec })),
+    ];
+  }
+
+  isActive(runId: string): boolean {
+    return this.running.has(runId) || this.waiting.some((j) => j.handle.id === runId);
+  }
+
+  private pump(): void {
+    while (this.running.size < Math.max(1, this.maxConcurrent()) && this.waiting.length > 0) {
+      const job = this.waiting.shift() as Job;
+      this.start(job);
+    }
+  }
+
+  private start(job: Job): void {
+    const id = job.handle.id;
+    this.running.set(id, job);
+    const sink: RunSink = recordingSink(job.handle, {
+      log: (l) => this.emit('log', id, l),
+      backend: (b) => this.emit('backend', id, b),
+      dataset: (d) => this.emit('dataset', id, d),
+      epoch: (m) => { job.lastEpoch = m; this.emit('epoch', id, m); },
+      loss: (p) => this.emit('loss', id, p),
+      snapshot: (s) => this.emit('snapshot', id, s),
+      progress: (p) => { job.progress = p; this.emit('progress', id, p); },
+    });
+    let run: TrainerRun;
+    try {
+      run = startTrainer(id, job.spec, sink, this.trainer());
+    } catch (e) {
+      this.end(job, { summary: emptySummary(id, job.spec, 'failed', `could not start the trainer: ${(e as Error).message}`), errorKind: 'runtime' });
+      return;
+    }
+    job.run = run;
+    job.handle.markRunning(run.pid);
+    this.emit('changed', id);
+    run.result.then(
+      (r) => this.end(job, r),
+      (e) => this.end(job, { summary: emptySummary(id, job.spec, 'failed', String(e)), errorKind: 'runtime' }),
+    );
+  }
+
+  private end(job: Job, r: StartRunResult): void {
+    const id = job.handle.id;
+    // keep the partial metrics when the trainer died: rebuild the selection from metrics.jsonl
+    if (r.summary.status !== 'completed' && r.summary.dataset === '') {
+      const loaded = this.store.load(id);
+      Object.assign(r.summary, ProtocolSelection.of(loaded.metrics), { dataset: loaded.record.datasetName, backend: loaded.record.backend?.name ?? 'none' });
+    }
+    try {
+      job.handle.finish(r.summary);
+    } catch (e) {
+      this.emit('log', id, { level: 'error', message: `could not write the run's summary: ${(e as Error).message}`, time: new Date().toISOString() });
+    }
+    this.running.delete(id);
+    this.emit('changed', id);
+    job.resolve(r);
+    this.emit('finished', id, r);
+    this.pump();
+  }
+}
+
+export function emptySummary(runId: string, spec: RunSpec, status: RunSummary['status'], error?: string): RunSummary {
+  return {
+    runId, model: spec.model, dataset: '', backend: 'none', status, error,
+    rmse: { valSelected: NaN, last: NaN, testSelected: NaN }, mae: { valSelected: NaN, last: NaN, testSelected: NaN },
+    epochs: { valSelected: 0, testSelected: 0, last: 0 }, trainRatings: 0, valRatings: 0, testRatings: 0, seconds: 0,
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Starts one trainer child process per run and talks JSON-RPC to it. No vscode import: unit-testable.
+ * - fork() with the extension host's Node (ELECTRON_RUN_AS_NODE=1) or a configured Node binary
+ * - cancel → JSON-RPC cancellation; if the process is still alive 5 s later it is killed
+ * - crash / OOM / non-zero exit before a result → the run fails with the exit reason, the log and metrics kept
+ */
+import { fork, ChildProcess } from 'child_process';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, CancellationTokenSource, MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  BackendNotification, DatasetNotification, EpochNotification, LogNotification, LossNotification,
+  ProgressNotification, SnapshotNotification, StartRunRequest, StartRunResult,
+} from '../protocol/trainer';
+import type { RunSink } from '../core/run';
+import type { RunSpec, RunSummary } from '../core/types';
+
+export interface TrainerOptions {
+  /** Path of the trainer bundle (dist/trainer.js). */
+  trainerPath: string;
+  /** Node binary; default: this process's executable (Electron in VS Code, run as Node). */
+  nodePath?: string;
+  /** Extra arguments for Node (e.g. --max-old-space-size). */
+  execArgv?: string[];
+  /** Milliseconds between a cancel and a hard kill. */
+  killAfterMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface TrainerRun {
+  pid: number;
+  result: Promise<StartRunResult>;
+  cancel(): void;
+}
+
+function failedSummary(runId: string, spec: RunSpec, status: RunSummary['status'], error: string): RunSummary {
+  return {
+    runId, model: spec.model, dataset: '', backend: 'none', status, error,
+    rmse: { valSelected: NaN, last: NaN, testSelected: NaN }, mae: { valSelected: NaN, last: NaN, testSelected: NaN },
+    epochs: { valSelected: 0, testSelected: 0, last: 0 }, trainRatings: 0, valRatings: 0, testRatings: 0, seconds: 0,
+  };
+}
+
+export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: TrainerOptions): TrainerRun {
+  const env = { ...process.env, ...opts.env, ELECTRON_RUN_AS_NODE: '1' };
+  const child: ChildProcess = fork(opts.trainerPath, [], {
+    execPath: opts.nodePath || process.execPath,
+    execArgv: opts.execArgv ?? [],
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const t0 = Date.now();
+  let cancelled = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const cts = new CancellationTokenSource();
+  const time = () => new Date().toISOString();
+  const pipeLines = (stream: NodeJS.ReadableStream | null, level: 'info' | 'warn') => {
+    let buf = '';
+    stream?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i).trimEnd();
+        buf = buf.slice(i + 1);
+        if (line) sink.log({ level, message: `[trainer ${level === 'warn' ? 'stderr' : 'stdout'}] ${line}`, time: time() });
+      }
+    });
+  };
+  pipeLines(child.stdout, 'info');
+  pipeLines(child.stderr, 'warn');
+
+  const connection: MessageConnection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+  connection.onNotification(LogNotification, (l) => sink.log(l));
+  connection.onNotification(BackendNotification, (b) => sink.backend(b));
+  connection.onNotification(DatasetNotification, (d) => sink.dataset(d));
+  connection.onNotification(EpochNotification, (m) => sink.epoch(m));
+  connection.onNotification(LossNotification, (p) => sink.loss(p));
+  connection.onNotification(SnapshotNotification, (s) => sink.snapshot(s));
+  connection.onNotification(ProgressNotification, (p) => sink.progress(p));
+  connection.onError(() => undefined);
+  connection.listen();
+
+  const exited = new Promise<StartRunResult>((resolve) => {
+    const done = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (killTimer) clearTimeout(killTimer);
+      const seconds = (Date.now() - t0) / 1000;
+      if (cancelled) {
+        const s = failedSummary(runId, spec, 'cancelled', 'run cancelled (trainer stopped)');
+        s.seconds = seconds;
+        resolve({ summary: s });
+        return;
+      }
+      const why = signal
+        ? `trainer process was killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory?)' : ''}`
+        : `trainer process exited with code ${code}${code === 134 ? ' (out of memory?)' : ''} before the run finished`;
+      sink.log({ level: 'error', message: why, time: time() });
+      const s = failedSummary(runId, spec, 'failed', why);
+      s.seconds = seconds;
+      resolve({ summary: s, errorKind: 'runtime' });
+    };
+    child.once('exit', done);
+    child.once('error', (e) => {
+      sink.log({ level: 'error', message: `trainer process could not start: ${e.message}`, time: time() });
+      resolve({ summary: failedSummary(runId, spec, 'failed', `trainer process could not start (${opts.nodePath || process.execPath}): ${e.message}`), errorKind: 'runtime' });
+    });
+  });
+
+  const requested = connection.sendRequest(StartRunRequest, { runId, spec }, cts.token).then(
+    (r) => r,
+    () => undefined, // connection closed or request cancelled: the exit handler decides
+  );
+
+  const result = (async () => {
+    const r = await Promise.race([requested, exited]);
+    if (r) {
+      // the request finished: let the process go
+      setTimeout(() => {
+        connection.dispose();
+        if (child.exitCode === null) child.kill();
+      }, 50);
+      if (cancelled && r.summary.status !== 'cancelled') r.summary.status = 'cancelled';
+      return r;
+    }
+    return exited;
+  })();
+
+  return {
+    pid: child.pid ?? 0,
+    result,
+    cancel() {
+      if (cancelled) return;
+      cancelled = true;
+      cts.cancel();
+      killTimer = setTimeout(() => {
+        if (child.exitCode === null) {
+          sink.log({ level: 'warn', message: `trainer did not stop within ${(opts.killAfterMs ?? 5000) / 1000} s of the cancel; killed`, time: time() });
+          child.kill('SIGKILL');
+        }
+      }, opts.killAfterMs ?? 5000);
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * Compute backend choice (DESIGN.md "Compute backends"). `auto` tries tensorflow (tfjs-node-gpu, then
+ * tfjs-node) → webgpu (hardware adapter only) → cpu (tfjs CPU kernels, matmul through OpenBLAS when found).
+ * Every probe failure is recorded in `skipped` with its reason, for the run log.
+ */
+import type { BackendInfo, RunSpec } from '../core/types';
+import type { BackendSetup } from '../core/run';
+import { installBlasKernels, BlasStatus } from '../core/linalg/blasKernels';
+
+type Tf = typeof import('@tensorflow/tfjs');
+
+let tfModule: Tf | undefined;
+function loadTf(): Tf {
+  if (!tfModule) {
+    // tfjs prints a hint about tfjs-node on first use of its CPU backend in Node; we choose backends ourselves.
+    const warn = console.warn;
+    console.warn = () => undefined;
+    try {
+      tfModule = require('@tensorflow/tfjs') as Tf;
+    } finally {
+      console.warn = warn;
+    }
+  }
+  return tfModule;
+}
+
+function tryRequire(name: string): { mod?: unknown; error?: string } {
+  try {
+    return { mod: require(name) };
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0];
+    return { error: msg };
+  }
+}
+
+async function tryTensorflow(tf: Tf, skipped: string[]): Promise<BackendInfo | undefined> {
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    const r = tryRequire(pkg);
+    if (!r.mod) {
+      skipped.push(`tensorflow: ${pkg} not available (${r.error})`);
+      continue;
+    }
+    try {
+      await tf.setBackend('tensorflow');
+      await tf.ready();
+      const gpu = pkg.endsWith('-gpu') && hasCudaDevice(r.mod);
+      return { name: 'tensorflow', device: gpu ? 'CUDA GPU (libtensorflow)' : 'native CPU (libtensorflow)', blas: false, gpu, versions: versions(tf, { [pkg]: pkgVersion(pkg) }), skipped };
+    } catch (e) {
+      skipped.push(`tensorflow: ${pkg} loaded but its backend failed: ${(e as Error).message}`);
+    }
+  }
+  return undefined;
+}
+
+function hasCudaDevice(mod: unknown): boolean {
+  try {
+    const m = mod as { version?: { 'tfjs-node'?: string } };
+    void m;
+    // tfjs-node-gpu falls back to CPU silently when CUDA libraries are missing; libtensorflow logs the device.
+    return !!process.env.CUDA_VISIBLE_DEVICES || require('fs').existsSync('/proc/driver/nvidia/version');
+  } catch {
+    return false;
+  }
+}
+
+async function tryWebgpu(tf: Tf, skipped: string[], allowSoftware: boolean): Promise<BackendInfo | undefined> {
+  const dawn = tryRequire('webgpu');
+  if (!dawn.mod) {
+    skipped.push(`webgpu: the npm package "webgpu" (Dawn) is not installed (${dawn.error})`);
+    return undefined;
+  }
+  const wg = tryRequire('@tensorflow/tfjs-backend-webgpu');
+  if (!wg.mod) {
+    skipped.push(`webgpu: @tensorflow/tfjs-backend-webgpu is not installed (${wg.error})`);
+    return undefined;
+  }
+  try {
+    const { create, globals } = dawn.mod as { create: (o: string[]) => GPU; globals: Record<string, unknown> };
+    Object.assign(globalThis, globals);
+    const gpu = create([]);
+    const g = globalThis as unknown as { navigator?: { gpu?: GPU } };
+    if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    else Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) {
+      skipped.push('webgpu: no adapter found');
+      return undefined;
+    }
+    const info = (adapter as unknown as { info?: { description?: string; device?: string; vendor?: string; architecture?: string; type?: string } }).info ?? {};
+    const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'WebGPU adapter';
+    const software = /swiftshader|llvmpipe|lavapipe|software|cpu/i.test(name) || info.type === 'CPU';
+    if (software && !allowSoftware) {
+      skipped.push(`webgpu: only a software adapter (${name}); auto ignores it (choose backend webgpu to use it anyway)`);
+      return undefined;
+    }
+    await tf.setBackend('webgpu');
+    await tf.ready();
+    return { name: 'webgpu', device: name + (software ? ' (software)' : ''), blas: false, gpu: !software, versions: versions(tf, { webgpu: pkgVersion('webgpu'), '@tensorflow/tfjs-backend-webgpu': pkgVersion('@tensorflow/tfjs-backend-webgpu') }), skipped };
+  } catch (e) {
+    skipped.push(`webgpu: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+async function useCpu(tf: Tf, spec: Pick<RunSpec, 'blasLibrary' | 'threads'>, skipped: string[]): Promise<BackendInfo> {
+  await tf.setBackend('cpu');
+  await tf.ready();
+  const blas: BlasStatus = installBlasKernels(tf, { library: spec.blasLibrary, threads: spec.threads });
+  if (!blas.active) skipped.push(`cpu BLAS: ${blas.reason}`);
+  return {
+    name: 'cpu',
+    device: blas.active ? `tfjs CPU + ${blas.library} (${blas.threads} thread${blas.threads === 1 ? '' : 's'})` : 'tfjs CPU (stock JavaScript kernels)',
+    blas: blas.active,
+    gpu: false,
+    versions: versions(tf, blas.active ? { blas: blas.library ?? '' } : {}),
+    skipped,
+  };
+}
+
+function pkgVersion(name: string): string {
+  try {
+    return (require(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function versions(tf: Tf, extra: Record<string, string>): Record<string, string> {
+  return { '@tensorflow/tfjs': tf.version?.tfjs ?? 'unknown', node: process.versions.node, ...extra };
+}
+
+/** Chooses and initialises the backend for a run. Throws when an explicitly requested backend is unavailable. */
+export async function setupBackend(spec: Pick<RunSpec, 'backend' | 'blasLibrary' | 'threads'>, log: (m: string) => void = () => undefined): Promise<BackendSetup> {
+  const tf = loadTf();
+  const skipped: string[] = [];
+  const want = spec.backend ?? 'auto';
+  let info: BackendInfo | undefined;
+  if (want === 'tensorflow' || want === 'auto') {
+    info = await tryTensorflow(tf, skipped);
+    if (!info && want === 'tensorflow') throw new Error(`backend "tensorflow" is not available: ${skipped.join('; ')}. Install @tensorflow/tfjs-node-gpu (needs CUDA 11.2 + cuDNN 8.1) or choose auto.`);
+  }
+  if (!info && (want === 'webgpu' || want === 'auto')) {
+    info = await tryWebgpu(tf, skipped, want === 'webgpu');
+    if (!info && want === 'webgpu') throw new Error(`backend "webgpu" is not available: ${skipped.join('; ')}`);
+  }
+  if (!info) info = await useCpu(tf, spec, skipped);
+  log(`tfjs backend: ${tf.getBackend()}`);
+  return { tf, info };
+}

@@ -1,0 +1,43 @@
+/**
+ * Trainer child process entry. Forked by the extension host (src/host/trainerClient.ts) with an IPC channel;
+ * runs core's executeRun for one StartRun request and streams its events back as notifications.
+ */
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import {
+  BackendNotification, DatasetNotification, EpochNotification, LogNotification, LossNotification,
+  ProgressNotification, SnapshotNotification, StartRunRequest,
+} from '../protocol/trainer';
+import { executeRun, RunSink } from '../core/run';
+import { setupBackend } from './backend';
+
+if (!process.send) {
+  console.error('kernel-rec-lab trainer: must be started by the extension with an IPC channel (use the CLI for headless runs)');
+  process.exit(2);
+}
+
+const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+
+connection.onRequest(StartRunRequest, async (params, token) => {
+  const sink: RunSink = {
+    log: (l) => void connection.sendNotification(LogNotification, l),
+    backend: (b) => void connection.sendNotification(BackendNotification, b),
+    dataset: (d) => void connection.sendNotification(DatasetNotification, d),
+    epoch: (m) => void connection.sendNotification(EpochNotification, m),
+    loss: (p) => void connection.sendNotification(LossNotification, p),
+    snapshot: (s) => void connection.sendNotification(SnapshotNotification, s),
+    progress: (p) => void connection.sendNotification(ProgressNotification, p),
+  };
+  const result = await executeRun(params.spec, sink, {
+    runId: params.runId,
+    setupBackend,
+    isCancelled: () => token.isCancellationRequested,
+  });
+  return result;
+});
+
+process.on('disconnect', () => process.exit(0));
+process.on('uncaughtException', (e) => {
+  void connection.sendNotification(LogNotification, { level: 'error', message: `trainer crashed: ${e.stack ?? e.message}`, time: new Date().toISOString() });
+  setTimeout(() => process.exit(1), 100);
+});
+connection.listen();
