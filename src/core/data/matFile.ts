@@ -29,10 +29,10 @@ const importEsm = new Function('specifier', 'return import(specifier)') as (s: s
 let h5wasmPromise: Promise<any> | undefined;
 async function loadH5wasm(): Promise<any> {
   if (!h5wasmPromise) {
+    // use the module namespace: its FS binding is live (set once the wasm module is ready)
     h5wasmPromise = importEsm('h5wasm/node').then(async (mod) => {
-      const h5 = mod.default ?? mod;
-      await h5.ready;
-      return h5;
+      await mod.ready;
+      return mod;
     });
   }
   return h5wasmPromise;
@@ -130,6 +130,9 @@ export async function readMatDataset(file: string): Promise<MatDataset> {
     if (userGraph && userGraph.n !== M.rows) throw DatasetError.single(file, `${ug} has ${userGraph.n} nodes but M has ${M.rows} rows`);
     if (itemGraph && itemGraph.n !== M.cols) throw DatasetError.single(file, `${ig} has ${itemGraph.n} nodes but M has ${M.cols} columns`);
     return { rows: M.rows, cols: M.cols, M: M.data, Otraining: tr.data, Otest: te.data, userGraph, itemGraph, keys };
+  } catch (e) {
+    if (e instanceof DatasetError) throw e;
+    throw DatasetError.single(file, `cannot be read as a MATLAB v7.3 (HDF5) file: ${(e as Error).message}`);
   } finally {
     try { f?.close(); } catch { /* already closed */ }
     try { h5.FS.unlink(vname); } catch { /* ignore */ }

@@ -186,6 +186,8 @@ export interface ParseOptions {
   layout?: TextLayout;
   /** Ratings outside [min, max] are errors when given. */
   scale?: { min: number; max: number };
+  /** Read size in bytes (default 8 MiB; tests use tiny chunks to exercise line splitting across reads). */
+  chunkSize?: number;
 }
 
 /**
@@ -222,7 +224,7 @@ export function parseTextRatings(file: string, opts: ParseOptions = {}): RawRati
   const scale = opts.scale;
 
   const fd = fs.openSync(file, 'r');
-  const CHUNK = 8 * 1024 * 1024;
+  const CHUNK = opts.chunkSize ?? 8 * 1024 * 1024;
   let buf = Buffer.alloc(CHUNK);
   let carry = 0;
   let lineNo = 0;
@@ -280,7 +282,7 @@ export function parseTextRatings(file: string, opts: ParseOptions = {}): RawRati
               const u = parseNumber(buf, starts[cu], ends[cu]);
               const it = parseNumber(buf, starts[ci], ends[ci]);
               const r = parseNumber(buf, starts[cr], ends[cr]);
-              const field = (c: number) => buf.toString('utf8', starts[c], ends[c]).slice(0, 40);
+              const field = (c: number) => buf.toString('utf8', starts[c], ends[c]).trim().slice(0, 40);
               let ok = true;
               if (!Number.isInteger(u)) { issues.add(`user id "${field(cu)}" is not an integer`, lineNo); ok = false; }
               if (!Number.isInteger(it)) { issues.add(`item id "${field(ci)}" is not an integer`, lineNo); ok = false; }
