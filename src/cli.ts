@@ -202,7 +202,6 @@ async function train(spec: RunSpec, opts: { runsDir: string; json: boolean; quie
     handle.finish(result.summary);
     if (process.stderr.isTTY && !opts.json) process.stderr.write('\n');
     const code = result.summary.status === 'completed' ? EXIT.ok : result.summary.status === 'cancelled' ? EXIT.cancelled : result.errorKind === 'input' ? EXIT.input : EXIT.failure;
-    if (code === EXIT.input || code === EXIT.failure) process.stderr.write(`error: ${result.summary.error}\n`);
     process.stderr.write(`run folder: ${handle.dir}\n`);
     return { code, summary: result.summary };
   } finally {

@@ -164,6 +164,7 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
         const s = await r.snapshot();
         sink.snapshot({ ...s, phase: r.phase, epoch: r.epoch, globalEpoch });
       }
+      await yieldToEventLoop();
       ctx.checkCancelled();
     },
   };
@@ -178,5 +179,8 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
   log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s: test RMSE ${fmt(summary.rmse.valSelected)} (validation-selected), ${fmt(summary.rmse.last)} (last), ${fmt(summary.rmse.testSelected)} (test-selected, paper protocol)`);
   return finish('completed');
 }
+
+/** Lets pending I/O run (IPC cancel requests, SIGINT handlers) between epochs and iterations. */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '—');

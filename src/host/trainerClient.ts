@@ -49,6 +49,7 @@ export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: 
   });
   const t0 = Date.now();
   let cancelled = false;
+  let settled = false;
   let killTimer: NodeJS.Timeout | undefined;
   const cts = new CancellationTokenSource();
   const time = () => new Date().toISOString();
@@ -81,6 +82,7 @@ export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: 
   const exited = new Promise<StartRunResult>((resolve) => {
     const done = (code: number | null, signal: NodeJS.Signals | null) => {
       if (killTimer) clearTimeout(killTimer);
+      if (settled) return; // the run already delivered its result; this is our own clean-up
       const seconds = (Date.now() - t0) / 1000;
       if (cancelled) {
         const s = failedSummary(runId, spec, 'cancelled', 'run cancelled (trainer stopped)');
@@ -111,6 +113,7 @@ export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: 
   const result = (async () => {
     const r = await Promise.race([requested, exited]);
     if (r) {
+      settled = true;
       // the request finished: let the process go
       setTimeout(() => {
         connection.dispose();
