@@ -44,3 +44,23 @@ export const EpochNotification = new NotificationType<EpochMetrics>('krl/epoch')
 export const LossNotification = new NotificationType<LossPoint>('krl/loss');
 export const SnapshotNotification = new NotificationType<KernelSnapshot>('krl/snapshot');
 export const ProgressNotification = new NotificationType<ProgressParams>('krl/progress');
+
+export interface DatasetStatsParams {
+  file: string;
+}
+
+export interface DatasetStatsResult {
+  name: string;
+  format: string;
+  files: { role: string; path: string; sha256: string }[];
+  all: DatasetStats;
+  train: DatasetStats;
+  test?: DatasetStats;
+  scale: { min: number; max: number; step: number };
+  warnings: string[];
+  hasGraphs: { users: boolean; items: boolean };
+  error?: string;
+}
+
+/** Reads a dataset in the trainer process (never in the extension host) and returns its statistics. */
+export const DatasetStatsRequest = new RequestType<DatasetStatsParams, DatasetStatsResult, void>('krl/datasetStats');

@@ -4,11 +4,14 @@
  */
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 import {
+  DatasetStatsRequest,
   BackendNotification, DatasetNotification, EpochNotification, LogNotification, LossNotification,
   ProgressNotification, SnapshotNotification, StartRunRequest,
 } from '../protocol/trainer';
 import { executeRun, RunSink } from '../core/run';
 import { setupBackend } from './backend';
+import { loadDataset } from '../core/data/dataset';
+import { computeStats, RatingMatrix } from '../core/data/ratingMatrix';
 
 if (!process.send) {
   console.error('kernel-rec-lab trainer: must be started by the extension with an IPC channel (use the CLI for headless runs)');
@@ -33,6 +36,16 @@ connection.onRequest(StartRunRequest, async (params, token) => {
     isCancelled: () => token.isCancellationRequested,
   });
   return result;
+});
+
+connection.onRequest(DatasetStatsRequest, async ({ file }) => {
+  const ds = await loadDataset({ train: file });
+  const all = ds.test ? RatingMatrix.concat([ds.train, ds.test]) : ds.train;
+  return {
+    name: ds.name, format: ds.format, files: ds.files, scale: ds.scale, warnings: ds.warnings,
+    all: computeStats(all), train: computeStats(ds.train), test: ds.test ? computeStats(ds.test) : undefined,
+    hasGraphs: { users: !!ds.userGraph, items: !!ds.itemGraph },
+  };
 });
 
 process.on('disconnect', () => process.exit(0));

@@ -212,6 +212,8 @@ export interface DatasetStats {
   /** Distribution of ratings per user: min, quartiles, max, mean. */
   perUser: { min: number; q1: number; median: number; q3: number; max: number; mean: number };
   perItem: { min: number; q1: number; median: number; q3: number; max: number; mean: number };
+  /** Ratings-per-user histogram on roughly logarithmic buckets [lo, hi]. */
+  perUserHistogram: { lo: number; hi: number; count: number }[];
   /** Users/items with no rating in the given matrix. */
   emptyUsers: number;
   emptyItems: number;
@@ -222,6 +224,18 @@ function quantiles(counts: Int32Array) {
   const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))];
   const mean = s.reduce((a, b) => a + b, 0) / Math.max(1, s.length);
   return { min: s[0] ?? 0, q1: q(0.25), median: q(0.5), q3: q(0.75), max: s[s.length - 1] ?? 0, mean };
+}
+
+function logHistogram(counts: Int32Array): { lo: number; hi: number; count: number }[] {
+  const edges = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, Infinity];
+  const out = edges.slice(0, -1).map((lo, i) => ({ lo, hi: edges[i + 1] - 1, count: 0 }));
+  for (let k = 0; k < counts.length; k++) {
+    const c = counts[k];
+    const b = out.findIndex((x) => c >= x.lo && c <= x.hi);
+    out[b].count++;
+  }
+  while (out.length > 1 && out[out.length - 1].count === 0) out.pop();
+  return out.map((x) => ({ ...x, hi: Number.isFinite(x.hi) ? x.hi : x.lo }));
 }
 
 export function computeStats(m: RatingMatrix): DatasetStats {
@@ -244,6 +258,7 @@ export function computeStats(m: RatingMatrix): DatasetStats {
     mean: sum / Math.max(1, m.length),
     histogram: [...hist.entries()].sort((a, b) => a[0] - b[0]).map(([value, count]) => ({ value, count })),
     perUser: quantiles(perUser),
+    perUserHistogram: logHistogram(perUser),
     perItem: quantiles(perItem),
     emptyUsers: perUser.reduce((a, c) => a + (c === 0 ? 1 : 0), 0),
     emptyItems: perItem.reduce((a, c) => a + (c === 0 ? 1 : 0), 0),

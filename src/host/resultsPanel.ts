@@ -1,0 +1,285 @@
+/**
+ * Results panels: one webview panel per dataset (titled with its name), restored after a reload by a serializer.
+ * Full snapshots when a panel becomes visible, throttled epoch appends (≤ 10 per second) while training.
+ */
+import * as vscode from 'vscode';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import type { RunStore, LoadedRun } from './runStore';
+import type { RunQueue } from './runQueue';
+import type { HostToWebview, PanelState, RunView, WebviewToHost } from '../protocol/webview';
+import type { EpochMetrics, RunSpec } from '../core/types';
+import type { DatasetStatsResult } from '../protocol/trainer';
+import { getModel } from '../core/models/registry';
+
+const VIEW_TYPE = 'kernelRecLab.results';
+const UPDATE_INTERVAL_MS = 100;
+
+function modelName(id: string): string {
+  try {
+    return getModel(id).name;
+  } catch {
+    return id;
+  }
+}
+
+export function runView(r: LoadedRun, live?: { status: 'queued' | 'running' }): RunView {
+  return {
+    id: r.record.id,
+    model: r.record.spec.model,
+    modelName: modelName(r.record.spec.model),
+    preset: r.record.spec.preset,
+    spec: r.record.spec,
+    status: live?.status ?? r.record.status,
+    summary: r.summary,
+    metrics: r.metrics,
+    backend: r.record.backend,
+    paper: r.summary?.paper,
+    createdAt: r.record.createdAt,
+  };
+}
+
+class ResultsPanel {
+  selected: string[] = [];
+  heatmapRun: string | undefined;
+  datasetStats: DatasetStatsResult | undefined;
+  view: PanelState['view'] = 'runs';
+  private pending = new Map<string, EpochMetrics[]>();
+  private timer: NodeJS.Timeout | undefined;
+  private pngWaiter: ((d: string) => void) | undefined;
+  readonly consoleErrors: string[] = [];
+  /** Messages posted to the webview (kept for tests: the last 200). */
+  readonly posted: HostToWebview['type'][] = [];
+
+  constructor(readonly dataset: string, readonly panel: vscode.WebviewPanel, private readonly owner: ResultsPanels) {
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(owner.context.extensionUri, 'dist'), vscode.Uri.joinPath(owner.context.extensionUri, 'media')] };
+    panel.webview.html = this.html();
+    panel.iconPath = vscode.Uri.joinPath(owner.context.extensionUri, 'media', 'icon.svg');
+    panel.onDidChangeViewState(() => panel.visible && this.sendSnapshot());
+    panel.webview.onDidReceiveMessage((m: WebviewToHost) => this.onMessage(m));
+    panel.onDidDispose(() => owner.forget(this));
+  }
+
+  private onMessage(m: WebviewToHost): void {
+    switch (m.type) {
+      case 'ready':
+        this.sendSnapshot();
+        break;
+      case 'select':
+        this.selected = m.runIds;
+        break;
+      case 'heatmapRun':
+        this.heatmapRun = m.runId;
+        break;
+      case 'requestSnapshots':
+        this.post({ type: 'snapshots', runId: m.runId, snapshots: this.owner.store.snapshots(m.runId) });
+        break;
+      case 'cancel':
+        void vscode.commands.executeCommand('kernelRecLab.cancelRun', m.runId);
+        break;
+      case 'openLog':
+        void vscode.commands.executeCommand('kernelRecLab.showLog', m.runId);
+        break;
+      case 'png':
+        this.pngWaiter?.(m.dataUrl);
+        this.pngWaiter = undefined;
+        break;
+      case 'consoleError':
+        this.consoleErrors.push(m.message);
+        break;
+    }
+  }
+
+  post(msg: HostToWebview): void {
+    this.posted.push(msg.type);
+    if (this.posted.length > 200) this.posted.shift();
+    void this.panel.webview.postMessage(msg);
+  }
+
+  state(): PanelState {
+    const active = new Map(this.owner.queue.activeRuns().map((a) => [a.runId, a]));
+    const runs = this.owner.store
+      .list()
+      .filter((r) => r.record.datasetName === this.dataset)
+      .map((r) => runView({ ...r, metrics: this.owner.store.load(r.record.id).metrics }, active.get(r.record.id)));
+    const ids = new Set(runs.map((r) => r.id));
+    this.selected = this.selected.filter((id) => ids.has(id));
+    if (this.selected.length === 0 && runs.length) this.selected = [runs[0].id];
+    if (!this.heatmapRun || !ids.has(this.heatmapRun)) this.heatmapRun = this.selected[0];
+    return { dataset: this.dataset, runs, selected: this.selected, heatmapRun: this.heatmapRun, datasetStats: this.datasetStats, view: this.view };
+  }
+
+  sendSnapshot(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.pending.clear();
+    this.post({ type: 'snapshot', state: this.state() });
+  }
+
+  /** Queues epoch rows; flushed at most every 100 ms, only while visible (a snapshot catches up later). */
+  queueEpoch(runId: string, m: EpochMetrics): void {
+    if (!this.panel.visible) return;
+    this.pending.set(runId, [...(this.pending.get(runId) ?? []), m]);
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      for (const [id, metrics] of this.pending) {
+        const status = this.owner.queue.activeRuns().find((a) => a.runId === id)?.status ?? 'running';
+        this.post({ type: 'epochs', runId: id, metrics, status });
+      }
+      this.pending.clear();
+    }, UPDATE_INTERVAL_MS);
+  }
+
+  requestPng(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('the results panel did not answer with a PNG')), 10000);
+      this.pngWaiter = (d) => {
+        clearTimeout(t);
+        resolve(d);
+      };
+      this.post({ type: 'requestPng' });
+    });
+  }
+
+  private html(): string {
+    const w = this.panel.webview;
+    const nonce = crypto.randomBytes(16).toString('base64');
+    const script = w.asWebviewUri(vscode.Uri.joinPath(this.owner.context.extensionUri, 'dist', 'webview.js'));
+    const style = w.asWebviewUri(vscode.Uri.joinPath(this.owner.context.extensionUri, 'dist', 'webview.css'));
+    const csp = [
+      "default-src 'none'",
+      `img-src ${w.cspSource} data: blob:`,
+      `style-src ${w.cspSource} 'nonce-${nonce}'`,
+      `font-src ${w.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}" nonce="${nonce}">
+<title>${escapeHtml(this.dataset)}</title></head>
+<body><div id="app" data-dataset="${escapeHtml(this.dataset)}"></div>
+<script nonce="${nonce}" src="${script}"></script></body></html>`;
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+export class ResultsPanels implements vscode.Disposable {
+  private readonly panels = new Map<string, ResultsPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly context: vscode.ExtensionContext, readonly store: RunStore, readonly queue: RunQueue) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: { dataset?: string } | undefined) => {
+          const dataset = state?.dataset ?? panel.title;
+          this.adopt(dataset, panel);
+        },
+      }),
+    );
+    queue.on('epoch', (id, m) => this.panelFor(id)?.queueEpoch(id, m));
+    queue.on('changed', (id) => this.panelFor(id)?.sendSnapshot());
+    queue.on('finished', (id) => this.panelFor(id)?.sendSnapshot());
+  }
+
+  private panelFor(runId: string): ResultsPanel | undefined {
+    if (this.panels.size === 0) return undefined;
+    try {
+      return this.panels.get(this.store.open(runId).record.datasetName);
+    } catch {
+      return undefined; // deleted or not yet written
+    }
+  }
+
+  private adopt(dataset: string, panel: vscode.WebviewPanel): ResultsPanel {
+    const p = new ResultsPanel(dataset, panel, this);
+    this.panels.set(dataset, p);
+    return p;
+  }
+
+  forget(p: ResultsPanel): void {
+    if (this.panels.get(p.dataset) === p) this.panels.delete(p.dataset);
+  }
+
+  private open(dataset: string): ResultsPanel {
+    const existing = this.panels.get(dataset);
+    if (existing) {
+      existing.panel.reveal(undefined, true);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, dataset, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: false });
+    return this.adopt(dataset, panel);
+  }
+
+  /** Opens (or reveals) the panel of the run's dataset with the run selected. Returns the dataset name. */
+  openForRun(runId: string): string {
+    const rec = this.store.open(runId).record;
+    const p = this.open(rec.datasetName);
+    p.view = 'runs';
+    if (!p.selected.includes(runId)) p.selected = [runId, ...p.selected];
+    p.heatmapRun = runId;
+    p.sendSnapshot();
+    return rec.datasetName;
+  }
+
+  compare(runIds: string[]): string[] {
+    const byDataset = new Map<string, string[]>();
+    for (const id of runIds) {
+      const ds = this.store.open(id).record.datasetName;
+      byDataset.set(ds, [...(byDataset.get(ds) ?? []), id]);
+    }
+    for (const [ds, ids] of byDataset) {
+      const p = this.open(ds);
+      p.view = 'runs';
+      p.selected = ids;
+      p.sendSnapshot();
+    }
+    return [...byDataset.keys()];
+  }
+
+  showDatasetStats(file: string, stats: DatasetStatsResult): string {
+    const p = this.open(stats.name);
+    p.datasetStats = stats;
+    p.view = 'dataset';
+    p.sendSnapshot();
+    void file;
+    return stats.name;
+  }
+
+  async exportChartPng(runId: string): Promise<string | undefined> {
+    const ds = this.openForRun(runId);
+    const p = this.panels.get(ds) as ResultsPanel;
+    const dataUrl = await p.requestPng();
+    const uri = await vscode.window.showSaveDialog({ filters: { PNG: ['png'] }, defaultUri: vscode.Uri.file(`${runId}-curves.png`) });
+    if (!uri) return undefined;
+    fs.writeFileSync(uri.fsPath, Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64'));
+    return uri.fsPath;
+  }
+
+  notifyRunAdded(runId: string, spec: RunSpec): void {
+    void spec;
+    this.panelFor(runId)?.sendSnapshot();
+  }
+
+  notifyRunDeleted(runId: string): void {
+    void runId;
+    for (const p of this.panels.values()) p.sendSnapshot();
+  }
+
+  /** For tests: what each open panel has been sent and the console errors it reported. */
+  inspect(): { dataset: string; visible: boolean; posted: string[]; consoleErrors: string[]; state: PanelState }[] {
+    return [...this.panels.values()].map((p) => ({ dataset: p.dataset, visible: p.panel.visible, posted: [...p.posted], consoleErrors: [...p.consoleErrors], state: p.state() }));
+  }
+
+  dispose(): void {
+    for (const p of this.panels.values()) p.panel.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
