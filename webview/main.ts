@@ -2,14 +2,14 @@
  * Results panel (runs in the webview). Renders what the host sends: loss/RMSE curves (Chart.js), the RMSE table,
  * kernel heatmaps and dataset statistics. Keeps no state that matters: every snapshot re-renders from scratch.
  */
-import { Chart, LineController, LineElement, PointElement, LinearScale, LogarithmicScale, BarController, BarElement, CategoryScale, Legend, Tooltip, Decimation, Filler, type ChartDataset, type Plugin } from 'chart.js';
+import { Chart, LineController, LineElement, PointElement, LinearScale, LogarithmicScale, BarController, BarElement, CategoryScale, Legend, Title, Tooltip, Decimation, Filler, type ChartDataset, type Plugin } from 'chart.js';
 import type { HostToWebview, PanelState, RunView, WebviewToHost } from '../src/protocol/webview';
 import type { EpochMetrics, HeatmapTensor, KernelSnapshot } from '../src/core/types';
 import { registerUi, el, button, checkbox, dropdown, tag } from './ui/index';
 import { viridis, range } from './colormap';
 import './style.css';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, BarController, BarElement, CategoryScale, Legend, Tooltip, Decimation, Filler);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, BarController, BarElement, CategoryScale, Legend, Title, Tooltip, Decimation, Filler);
 
 declare function acquireVsCodeApi(): { postMessage(m: WebviewToHost): void; setState(s: unknown): void; getState(): unknown };
 const vscode = acquireVsCodeApi();
@@ -18,7 +18,7 @@ const post = (m: WebviewToHost) => vscode.postMessage(m);
 // report errors and CSP violations to the host (tests assert there are none)
 window.addEventListener('error', (e) => post({ type: 'consoleError', message: `${e.message} at ${e.filename}:${e.lineno}` }));
 window.addEventListener('unhandledrejection', (e) => post({ type: 'consoleError', message: `unhandled rejection: ${String((e as PromiseRejectionEvent).reason)}` }));
-document.addEventListener('securitypolicyviolation', (e) => post({ type: 'consoleError', message: `CSP violation: ${e.violatedDirective} ${e.blockedURI}` }));
+document.addEventListener('securitypolicyviolation', (e) => post({ type: "consoleError", message: `CSP violation: ${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} sample=${e.sample}` }));
 const origError = console.error.bind(console);
 console.error = (...a: unknown[]) => {
   post({ type: 'consoleError', message: a.map(String).join(' ') });
@@ -84,8 +84,18 @@ window.addEventListener('message', (ev: MessageEvent<HostToWebview>) => {
   }
 });
 
+/** Chart text follows the editor's font and colours (set per render: the theme can change). */
+function themeCharts(): void {
+  const body = getComputedStyle(document.body);
+  Chart.defaults.font.family = body.fontFamily || 'sans-serif';
+  Chart.defaults.font.size = 11;
+  Chart.defaults.color = css('--vscode-foreground', body.color || '#888');
+  Chart.defaults.borderColor = css('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
+}
+
 function render(): void {
   const s = view.state;
+  themeCharts();
   for (const c of view.charts) c.destroy();
   view.charts = [];
   app.replaceChildren();
@@ -487,5 +497,8 @@ function renderDataset(): void {
   bar('hist-ratings', a.histogram.map((h) => String(h.value)), a.histogram.map((h) => h.count), 'Rating histogram', PALETTE[0]);
   bar('hist-users', a.perUserHistogram.map((h) => (h.lo === h.hi ? String(h.lo) : `${h.lo}–${h.hi}`)), a.perUserHistogram.map((h) => h.count), 'Ratings per user (users per bucket)', PALETTE[2]);
 }
+
+// VS Code swaps the body's theme class (vscode-light / vscode-dark / vscode-high-contrast): redraw in the new colours
+new MutationObserver(() => view.state && render()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 post({ type: 'ready' });

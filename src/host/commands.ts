@@ -42,6 +42,7 @@ export interface KernelRecLabApi {
   store: RunStore;
   queue: RunQueue;
   panels: ResultsPanels;
+  tree: RunsTree;
   /** Error and information messages shown to the user (most recent last). */
   messages: { kind: 'error' | 'info' | 'warning'; text: string }[];
   train(args: TrainArgs): { runId: string; done: Promise<StartRunResult> };
@@ -355,7 +356,9 @@ export function activateHost(context: vscode.ExtensionContext): KernelRecLabApi 
     guard('kernelRecLab.revealRunFolder', async (arg?: unknown) => {
       const id = runIdOf(arg) ?? (await pickRun('Reveal which run?'));
       if (!id) return undefined;
-      await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path.join(store.dirOf(id), 'run.json')));
+      const target = vscode.Uri.file(path.join(store.dirOf(id), 'run.json'));
+      // revealFileInOS needs a local desktop; in a remote or web window reveal it in the Explorer instead
+      await vscode.commands.executeCommand(vscode.env.remoteName || vscode.env.uiKind === vscode.UIKind.Web ? 'revealInExplorer' : 'revealFileInOS', target);
       return store.dirOf(id);
     }),
     guard('kernelRecLab.showLog', async (arg?: unknown) => {
@@ -374,7 +377,7 @@ export function activateHost(context: vscode.ExtensionContext): KernelRecLabApi 
     }),
   );
 
-  return { store, queue, panels, messages, train: trainFromArgs };
+  return { store, queue, panels, tree, messages, train: trainFromArgs };
 }
 
 function isDatasetName(f: string): boolean {

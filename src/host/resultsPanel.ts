@@ -160,6 +160,7 @@ class ResultsPanel {
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta property="csp-nonce" content="${nonce}">
 <link rel="stylesheet" href="${style}" nonce="${nonce}">
 <title>${escapeHtml(this.dataset)}</title></head>
 <body><div id="app" data-dataset="${escapeHtml(this.dataset)}"></div>

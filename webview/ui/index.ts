@@ -2,13 +2,13 @@
  * The panel's small UI adapter over @vscode/webview-ui-toolkit. The rest of the panel uses only these
  * functions, so the toolkit (deprecated upstream) can be swapped for plain elements or another kit later.
  */
-import { provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDropdown, vsCodeOption, vsCodePanels, vsCodePanelTab, vsCodePanelView, vsCodeTag } from '@vscode/webview-ui-toolkit';
+import { provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDropdown, vsCodeOption, vsCodePanels, vsCodePanelTab, vsCodePanelView } from '@vscode/webview-ui-toolkit';
 
 let registered = false;
 export function registerUi(): void {
   if (registered) return;
   registered = true;
-  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodePanels(), vsCodePanelTab(), vsCodePanelView(), vsCodeTag());
+  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodePanels(), vsCodePanelTab(), vsCodePanelView());
 }
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
@@ -51,8 +51,13 @@ export function dropdown(options: { value: string; label: string }[], value: str
   return d;
 }
 
+/**
+ * A status pill. Not the toolkit's vscode-tag: its template sets an inline style attribute, which the panel's
+ * strict CSP (no 'unsafe-inline') blocks.
+ */
 export function tag(text: string, title?: string): HTMLElement {
-  const t = document.createElement('vscode-tag');
+  const t = document.createElement('span');
+  t.className = `tag tag-${text.split(/\s/)[0]}`;
   t.textContent = text;
   if (title) t.title = title;
   return t;

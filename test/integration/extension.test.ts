@@ -1,0 +1,202 @@
+/** Flows in the real VS Code: activation, training through the child process, cancel, errors, panel, every command. */
+import * as vscode from 'vscode';
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { syntheticTsv } from '../../src/core/data/synthetic';
+import type { KernelRecLabApi } from '../../src/host/commands';
+import type { StartRunResult } from '../../src/protocol/trainer';
+
+export interface IntegrationTest {
+  name: string;
+  fn: () => Promise<void>;
+  timeoutMs?: number;
+}
+
+export const tests: IntegrationTest[] = [];
+const test = (name: string, fn: () => Promise<void>, timeoutMs?: number) => tests.push({ name, fn, timeoutMs });
+
+const ws = () => (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath as string);
+let api: KernelRecLabApi;
+const data = { base: '', test: '', bad: '', experiment: '' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, fn: () => T | undefined | false, ms = 60000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+function waitFinished(runId: string): Promise<StartRunResult> {
+  return new Promise((resolve) => {
+    const on = (id: string, r: StartRunResult) => {
+      if (id !== runId) return;
+      api.queue.off('finished', on);
+      resolve(r);
+    };
+    api.queue.on('finished', on);
+    // already finished?
+    const s = api.store.load(runId).summary;
+    if (s && !api.queue.isActive(runId)) {
+      api.queue.off('finished', on);
+      resolve({ summary: s });
+    }
+  });
+}
+
+/** Asks the harness for a screenshot of the whole window and waits until it is taken. */
+async function screenshot(name: string): Promise<void> {
+  const dir = path.join(ws(), '.krl-shots');
+  if (!fs.existsSync(dir)) return; // not under scripts/integration.mjs (e.g. @vscode/test-cli): no screenshots
+  fs.writeFileSync(path.join(dir, `${name}.request`), '');
+  await until(`screenshot ${name}`, () => fs.existsSync(path.join(dir, `${name}.done`)), 30000);
+}
+
+test('the extension activates and registers every command in package.json', async () => {
+  const ext = vscode.extensions.getExtension('kernel-rec-lab.kernel-rec-lab');
+  assert.ok(ext, 'extension kernel-rec-lab.kernel-rec-lab is loaded');
+  api = (await ext.activate()) as KernelRecLabApi;
+  assert.ok(api?.queue && api.store, 'activate() returns the API');
+  const declared = (ext.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+  const registered = new Set(await vscode.commands.getCommands(true));
+  for (const c of declared) assert.ok(registered.has(c), `command ${c} is registered`);
+  // datasets for the following tests, generated here (nothing is committed)
+  const dir = path.join(ws(), 'data', 'toy');
+  fs.mkdirSync(dir, { recursive: true });
+  const lines = syntheticTsv({ users: 120, items: 90, rank: 3, density: 0.2, noise: 0.3, seed: 11 }).trim().split('\n');
+  data.base = path.join(dir, 'u1.base');
+  data.test = path.join(dir, 'u1.test');
+  fs.writeFileSync(data.base, lines.filter((_, i) => i % 5 !== 0).join('\n') + '\n');
+  fs.writeFileSync(data.test, lines.filter((_, i) => i % 5 === 0).join('\n') + '\n');
+  data.bad = path.join(ws(), 'data', 'broken.tsv');
+  fs.writeFileSync(data.bad, '1\t1\t4\t100\n1\t2\t5\t101\n2\tabc\t3\t102\n');
+  data.experiment = path.join(ws(), 'data', 'two-runs.krl.json');
+  fs.writeFileSync(data.experiment, JSON.stringify({ dataset: 'toy/u1.base', runs: [{ model: 'user-item-mean' }, { model: 'biased-mf', overrides: { epochs: 3 }, seeds: [1] }] }, null, 2));
+});
+
+let firstRun = '';
+test('Train runs end to end through the trainer process; its folder, metrics and tree entry appear', async () => {
+  const r = (await vscode.commands.executeCommand('kernelRecLab.train', { train: data.base, model: 'biased-mf', overrides: { epochs: 8 } })) as { runId: string };
+  assert.ok(r?.runId, 'train returns a run id');
+  firstRun = r.runId;
+  const res = await waitFinished(r.runId);
+  assert.equal(res.summary.status, 'completed', res.summary.error);
+  const loaded = api.store.load(r.runId);
+  assert.equal(loaded.metrics.length, 8);
+  assert.ok(fs.existsSync(path.join(ws(), '.kernelrec', 'runs', r.runId, 'summary.json')));
+  assert.ok(loaded.summary && loaded.summary.rmse.valSelected > 0 && loaded.summary.rmse.valSelected < 1.5);
+  assert.equal(loaded.record.dataset?.files.length, 2, 'u1.test was found as the partner');
+  const groups = api.tree.getChildren() as { kind: string; name: string }[];
+  const group = groups.find((g) => g.name === 'toy/u1');
+  assert.ok(group, `tree has the dataset group (groups: ${groups.map((g) => g.name)})`);
+  const items = api.tree.getChildren(group as never) as { run: { record: { id: string } } }[];
+  assert.ok(items.some((i) => i.run.record.id === r.runId), 'tree lists the run');
+  const item = api.tree.getTreeItem(items.find((i) => i.run.record.id === r.runId) as never);
+  assert.match(String(item.description), /RMSE \d\.\d{4}/);
+  assert.ok(api.messages.some((m) => m.kind === 'info' && /test RMSE/.test(m.text)), 'a completion message was shown');
+});
+
+test('Cancel Run stops a running run within seconds and keeps its log and metrics', async () => {
+  const r = (await vscode.commands.executeCommand('kernelRecLab.train', { train: data.base, model: 'biased-mf', overrides: { epochs: 10000 } })) as { runId: string };
+  await until('first epoch', () => api.store.load(r.runId).metrics.length > 0);
+  const t0 = Date.now();
+  const ok = await vscode.commands.executeCommand('kernelRecLab.cancelRun', r.runId);
+  assert.equal(ok, true);
+  const res = await waitFinished(r.runId);
+  assert.equal(res.summary.status, 'cancelled');
+  assert.ok(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
+  const loaded = api.store.load(r.runId);
+  assert.equal(loaded.record.status, 'cancelled');
+  assert.ok(loaded.metrics.length > 0);
+  assert.match(api.store.log(r.runId), /cancel/);
+});
+
+test('A malformed dataset shows an error naming file and line; the host keeps working', async () => {
+  const before = api.messages.length;
+  const r = (await vscode.commands.executeCommand('kernelRecLab.train', { train: data.bad, model: 'biased-mf' })) as { runId: string };
+  const res = await waitFinished(r.runId);
+  assert.equal(res.summary.status, 'failed');
+  await until('error message', () => api.messages.slice(before).find((m) => m.kind === 'error'));
+  const err = api.messages.slice(before).find((m) => m.kind === 'error');
+  assert.match(err?.text ?? '', /broken\.tsv:3: item id "abc" is not an integer/);
+  assert.equal(api.store.load(r.runId).record.status, 'failed');
+  assert.match(api.store.log(r.runId), /broken\.tsv:3/);
+  // still alive: another command and another run work
+  assert.equal(await vscode.commands.executeCommand('kernelRecLab.refreshRuns'), true);
+  const again = (await vscode.commands.executeCommand('kernelRecLab.train', { train: data.base, model: 'user-item-mean' })) as { runId: string };
+  assert.equal((await waitFinished(again.runId)).summary.status, 'completed');
+});
+
+test('Open Results shows the dataset panel with the run; the webview renders without console errors', async () => {
+  const ds = await vscode.commands.executeCommand('kernelRecLab.openResults', firstRun);
+  assert.equal(ds, 'toy/u1');
+  const info = await until('panel ready', () => api.panels.inspect().find((p) => p.dataset === 'toy/u1' && p.posted.includes('snapshot') && p.posted.filter((x) => x === 'snapshot').length >= 2 ? p : undefined), 30000);
+  assert.ok(info.state.runs.some((r) => r.id === firstRun));
+  assert.ok(info.state.runs.find((r) => r.id === firstRun)?.metrics.length === 8);
+  await sleep(1500);
+  await vscode.workspace.getConfiguration('workbench').update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
+  await sleep(800);
+  await screenshot('panel-dark');
+  await vscode.workspace.getConfiguration('workbench').update('colorTheme', 'Default Light Modern', vscode.ConfigurationTarget.Global);
+  await sleep(800);
+  await screenshot('panel-light');
+  const after = api.panels.inspect().find((p) => p.dataset === 'toy/u1');
+  assert.deepEqual(after?.consoleErrors, [], `the webview reported errors: ${JSON.stringify(after?.consoleErrors)}`);
+}, 120000);
+
+test('Show Dataset Statistics reads the file in a child process and shows it in the panel', async () => {
+  const name = await vscode.commands.executeCommand('kernelRecLab.showDatasetStatistics', vscode.Uri.file(data.base));
+  assert.equal(name, 'toy/u1');
+  const p = await until('stats in panel', () => api.panels.inspect().find((x) => x.dataset === 'toy/u1' && x.state.datasetStats));
+  const st = p.state.datasetStats as NonNullable<typeof p.state.datasetStats>;
+  assert.equal(st.all.users, 120);
+  assert.equal(st.all.items, 90);
+  assert.ok(st.test && st.test.ratings > 0);
+  await screenshot('dataset-stats');
+});
+
+test('Compare Runs, Export Run (CSV and JSON), Show Log, Reveal, Rerun', async () => {
+  const runs = api.store.list().filter((r) => r.record.datasetName === 'toy/u1' && r.record.status === 'completed').map((r) => r.record.id);
+  assert.ok(runs.length >= 2);
+  const compared = await vscode.commands.executeCommand('kernelRecLab.compareRuns', runs.slice(0, 2));
+  assert.deepEqual(compared, ['toy/u1']);
+  const p = await until('selection', () => api.panels.inspect().find((x) => x.dataset === 'toy/u1' && x.state.selected.length === 2));
+  assert.deepEqual([...p.state.selected].sort(), runs.slice(0, 2).sort());
+  const csv = path.join(ws(), 'export.csv');
+  assert.equal(await vscode.commands.executeCommand('kernelRecLab.exportRun', firstRun, { format: 'csv', file: csv }), csv);
+  const lines = fs.readFileSync(csv, 'utf8').trim().split('\n');
+  assert.equal(lines.length, 9);
+  assert.match(lines[0], /^globalEpoch,phase,epoch/);
+  const json = path.join(ws(), 'export.json');
+  await vscode.commands.executeCommand('kernelRecLab.exportRun', firstRun, { format: 'json', file: json });
+  assert.equal(JSON.parse(fs.readFileSync(json, 'utf8')).metrics.length, 8);
+  assert.equal(await vscode.commands.executeCommand('kernelRecLab.showLog', firstRun), firstRun);
+  assert.ok(vscode.window.activeTextEditor?.document.fileName.endsWith('log.txt'));
+  assert.equal(await vscode.commands.executeCommand('kernelRecLab.revealRunFolder', firstRun), api.store.dirOf(firstRun));
+  const re = (await vscode.commands.executeCommand('kernelRecLab.rerun', firstRun)) as { runId: string };
+  assert.notEqual(re.runId, firstRun);
+  const res = await waitFinished(re.runId);
+  assert.equal(res.summary.status, 'completed');
+  assert.equal(res.summary.rmse.valSelected, api.store.load(firstRun).summary?.rmse.valSelected, 'same spec and seed ⇒ same result');
+});
+
+test('Run Experiment File queues every run of a *.krl.json', async () => {
+  const r = (await vscode.commands.executeCommand('kernelRecLab.runExperimentFile', vscode.Uri.file(data.experiment))) as { runIds: string[] };
+  assert.equal(r.runIds.length, 2);
+  const results = await Promise.all(r.runIds.map(waitFinished));
+  assert.deepEqual(results.map((x) => x.summary.status), ['completed', 'completed']);
+  assert.deepEqual(r.runIds.map((id) => api.store.load(id).record.spec.model), ['user-item-mean', 'biased-mf']);
+});
+
+test('Delete Run removes the folder and the tree entry', async () => {
+  const victim = api.store.list().find((r) => r.record.status === 'failed')?.record.id as string;
+  assert.ok(victim);
+  assert.equal(await vscode.commands.executeCommand('kernelRecLab.deleteRun', victim, { confirm: false }), true);
+  assert.ok(!fs.existsSync(api.store.dirOf(victim)));
+  const all = (api.tree.getChildren() as { runs: { record: { id: string } }[] }[]).flatMap((g) => g.runs.map((r) => r.record.id));
+  assert.ok(!all.includes(victim));
+});

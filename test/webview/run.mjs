@@ -1,0 +1,173 @@
+// Webview tests: the built panel (dist/webview.js + css) in headless Debian Chromium with a stubbed
+// acquireVsCodeApi and the same strict CSP as in VS Code. Given a fixed snapshot, checks that the curves, table
+// rows and heatmap are drawn (non-background pixels, row count), that messages the panel posts are right, and
+// that no console error or CSP violation occurs. Writes screenshots (light, dark) to docs/ with --screenshots.
+// Prints "webview: N passed, N failed".
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { fixtureState, fixtureSnapshots } from './fixture.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const args = process.argv.slice(2);
+const shots = args.includes('--screenshots') ? path.resolve(root, args[args.indexOf('--screenshots') + 1]) : undefined;
+const chromiumPath = execFileSync('bash', ['-c', 'command -v chromium || command -v chromium-browser || true'], { encoding: 'utf8' }).trim();
+const results = [];
+const t = async (name, fn) => {
+  try { await fn(); results.push({ name, ok: true }); process.stdout.write(`ok - webview: ${name}\n`); }
+  catch (e) { results.push({ name, ok: false }); process.stdout.write(`not ok - webview: ${name}\n    ${String(e.stack ?? e).split('\n').slice(0, 4).join('\n    ')}\n`); }
+};
+function assert(c, m) { if (!c) throw new Error(m); }
+
+const THEMES = {
+  dark: { kind: 'vscode-dark', vars: { '--vscode-foreground': '#cccccc', '--vscode-editor-background': '#1f1f1f', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-editorWidget-background': '#202020', '--vscode-editorWidget-border': '#454545', '--vscode-focusBorder': '#0078d4', '--vscode-badge-background': '#616161', '--vscode-badge-foreground': '#f8f8f8', '--vscode-list-inactiveSelectionBackground': '#37373d', '--vscode-list-hoverBackground': '#2a2d2e', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-button-background': '#0078d4', '--vscode-button-foreground': '#ffffff' } },
+  light: { kind: 'vscode-light', vars: { '--vscode-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff', '--vscode-descriptionForeground': '#717171', '--vscode-editorWidget-background': '#f8f8f8', '--vscode-editorWidget-border': '#c8c8c8', '--vscode-focusBorder': '#005fb8', '--vscode-badge-background': '#cccccc', '--vscode-badge-foreground': '#3b3b3b', '--vscode-list-inactiveSelectionBackground': '#e4e6f1', '--vscode-list-hoverBackground': '#f2f2f2', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff' } },
+};
+
+function page(theme) {
+  const nonce = 'dGVzdG5vbmNlMTIzNDU2Nw==';
+  const th = THEMES[theme];
+  const vars = Object.entries(th.vars).map(([k, v]) => `${k}: ${v};`).join(' ');
+  // VS Code sets the theme variables as an inline style on <html>; here a nonce'd <style> does the same job.
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data: blob: file:; style-src file: 'nonce-${nonce}'; font-src file:; script-src 'nonce-${nonce}' file:">
+<meta property="csp-nonce" content="${nonce}">
+<style nonce="${nonce}">:root { ${vars} }</style>
+<link rel="stylesheet" href="${path.join(root, 'dist', 'webview.css')}" nonce="${nonce}">
+<script nonce="${nonce}">window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), setState: (s) => (window.__state = s), getState: () => window.__state });</script>
+</head><body class="${th.kind}"><div id="app"></div><script nonce="${nonce}" src="${path.join(root, 'dist', 'webview.js')}"></script></body></html>`;
+}
+
+let browser;
+try {
+  assert(chromiumPath, 'chromium not found (Debian: apt-get install chromium)');
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--allow-file-access-from-files'] });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'krl-webview-'));
+  for (const theme of ['dark', 'light']) {
+    const file = path.join(tmp, `panel-${theme}.html`);
+    fs.writeFileSync(file, page(theme));
+    const p = await browser.newPage({ viewport: { width: 1280, height: 1500 } });
+    const errors = [];
+    p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    p.on('pageerror', (e) => errors.push(String(e)));
+    await p.goto(`file://${file}`);
+    await p.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+    const state = fixtureState();
+    await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), state);
+    await p.waitForSelector('#rmse-table tbody tr');
+    await p.waitForFunction(() => window.__posted.some((m) => m.type === 'requestSnapshots'));
+    const req = await p.evaluate(() => window.__posted.find((m) => m.type === 'requestSnapshots'));
+    await p.evaluate((m) => window.postMessage(m, '*'), { type: 'snapshots', runId: req.runId, snapshots: fixtureSnapshots() });
+    await p.waitForSelector('#heat-canvas');
+    await p.waitForTimeout(300);
+    const inkOf = (sel) => p.evaluate((sel) => {
+      const c = document.querySelector(sel);
+      if (!c) return -1;
+      const ctx = c.getContext('2d');
+      const { width, height } = c;
+      const d = ctx.getImageData(0, 0, width, height).data;
+      let ink = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0) ink++;
+      return ink / (width * height);
+    }, sel);
+    await t(`[${theme}] the loss and RMSE curves are drawn`, async () => {
+      for (const id of ['#curve-loss', '#curve-rmse']) {
+        const ink = await inkOf(id);
+        assert(ink > 0.01, `${id} has ${(ink * 100).toFixed(2)}% drawn pixels`);
+      }
+    });
+    await t(`[${theme}] the chart axes carry text (titles and tick labels render)`, async () => {
+      const labels = await p.evaluate(() => {
+        const ch = window.Chart?.getChart?.('curve-rmse');
+        return null;
+      });
+      void labels;
+      // compare the axis-label strip with a blank canvas: text leaves ink left of the plot area
+      const strip = await p.evaluate(() => {
+        const c = document.querySelector('#curve-rmse');
+        const ctx = c.getContext('2d');
+        const d = ctx.getImageData(0, 0, Math.floor(c.width * 0.08), c.height).data;
+        let ink = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0) ink++;
+        return ink;
+      });
+      assert(strip > 50, `only ${strip} drawn pixels in the y-axis label strip`);
+    });
+    await t(`[${theme}] the RMSE table has one row per run, with the paper column and Δ`, async () => {
+      const rows = await p.$$eval('#rmse-table tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-run')));
+      assert(rows.length === state.runs.length, `rows ${rows.length}`);
+      const delta = await p.$eval(`tr[data-run="${state.runs[0].id}"] td[data-key="delta"]`, (td) => td.textContent);
+      assert(/^[+-]0\.\d{4}$/.test(delta), `delta "${delta}"`);
+    });
+    await t(`[${theme}] the heatmap, colour bar and global kernel are drawn`, async () => {
+      assert((await inkOf('#heat-canvas')) > 0.99, 'heatmap canvas not filled');
+      const distinct = await p.evaluate(() => {
+        const c = document.querySelector('#heat-canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const s = new Set();
+        for (let i = 0; i < d.length; i += 4) s.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+        return s.size;
+      });
+      assert(distinct > 20, `heatmap has ${distinct} distinct colours`);
+      assert((await p.$$('#global-kernel td')).length === 9, 'global kernel is 3×3');
+    });
+    await t(`[${theme}] hovering the heatmap reads out (i, j, value)`, async () => {
+      const box = await (await p.$('#heat-canvas')).boundingBox();
+      await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      const text = await p.$eval('#heat-readout', (e) => e.textContent);
+      assert(/i = \d+ .*j = \d+ .*value = /.test(text), `readout "${text}"`);
+    });
+    await t(`[${theme}] unticking a run posts the new selection; the epoch slider replays snapshots`, async () => {
+      const before = await p.evaluate(() => window.__posted.length);
+      await p.click(`tr[data-run="${state.runs[1].id}"] input[type=checkbox]`);
+      const msg = await p.evaluate((n) => window.__posted.slice(n).find((m) => m.type === 'select'), before);
+      assert(msg && msg.runIds.length === 1 && msg.runIds[0] === state.runs[0].id, `select message ${JSON.stringify(msg)}`);
+      await p.$eval('#heat-epoch', (s) => { s.value = '0'; s.dispatchEvent(new Event('input')); });
+      const label = await p.$eval('.slider', (e) => e.textContent);
+      assert(/pretrain epoch 1/.test(label), `slider label "${label}"`);
+      await p.click(`tr[data-run="${state.runs[1].id}"] input[type=checkbox]`);
+      await p.$eval('#heat-epoch', (s) => { s.value = s.max; s.dispatchEvent(new Event('input')); });
+    });
+    await t(`[${theme}] Cancel on a running run posts a cancel message`, async () => {
+      await p.click(`tr[data-run="${state.runs[1].id}"] td.actions vscode-button:first-child`);
+      const msg = await p.evaluate(() => window.__posted.find((m) => m.type === 'cancel'));
+      assert(msg?.runId === state.runs[1].id, `cancel message ${JSON.stringify(msg)}`);
+    });
+    if (shots) {
+      fs.mkdirSync(shots, { recursive: true });
+      await p.screenshot({ path: path.join(shots, `panel-${theme}.png`), fullPage: true });
+    }
+    await t(`[${theme}] the dataset statistics view renders its histograms`, async () => {
+      await p.click('#tab-dataset');
+      await p.waitForSelector('#hist-ratings');
+      await p.waitForTimeout(200);
+      assert((await inkOf('#hist-ratings')) > 0.01, 'rating histogram empty');
+      assert((await inkOf('#hist-users')) > 0.01, 'per-user histogram empty');
+      if (shots) await p.screenshot({ path: path.join(shots, `dataset-${theme}.png`), fullPage: true });
+      await p.click('#tab-runs');
+    });
+    await t(`[${theme}] a PNG of the curves is returned on request`, async () => {
+      await p.evaluate(() => window.postMessage({ type: 'requestPng' }, '*'));
+      await p.waitForFunction(() => window.__posted.some((m) => m.type === 'png'));
+      const png = await p.evaluate(() => window.__posted.find((m) => m.type === 'png').dataUrl);
+      assert(png.startsWith('data:image/png;base64,') && png.length > 2000, 'no PNG');
+    });
+    await t(`[${theme}] no console errors or CSP violations`, async () => {
+      const reported = await p.evaluate(() => window.__posted.filter((m) => m.type === 'consoleError').map((m) => m.message));
+      assert(errors.length === 0 && reported.length === 0, [...errors, ...reported].join('\n'));
+    });
+    await p.close();
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+} catch (e) {
+  results.push({ name: 'harness', ok: false });
+  process.stdout.write(`not ok - webview harness: ${e.stack ?? e}\n`);
+} finally {
+  await browser?.close().catch(() => undefined);
+}
+const passed = results.filter((r) => r.ok).length;
+process.stdout.write(`webview: ${passed} passed, ${results.length - passed} failed\n`);
+process.exit(results.length - passed > 0 ? 1 : 0);
