@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
-const only = args.has('--unit') ? 'unit' : args.has('--integration') ? 'integration' : 'all';
+const only = args.has('--unit') ? 'unit' : args.has('--integration') ? 'integration' : args.has('--webview') ? 'webview' : 'all';
+// screenshots for the README come from the webview and integration runs
+const shots = path.join(root, 'docs');
 
 function run(cmd, argv, onLine) {
   return new Promise((resolve) => {
@@ -28,7 +30,7 @@ function run(cmd, argv, onLine) {
 let passed = 0;
 let failed = 0;
 let codes = 0;
-if (only !== 'integration') {
+if (only === 'all' || only === 'unit') {
   const tap = path.join(os.tmpdir(), `krl-unit-${process.pid}.tap`);
   const files = fs.readdirSync(path.join(root, 'out', 'test', 'unit')).filter((f) => f.endsWith('.test.js')).map((f) => path.join('out', 'test', 'unit', f));
   const code = await run(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files], () => undefined);
@@ -43,11 +45,12 @@ if (only !== 'integration') {
   if (code !== 0 && f + c === 0) failed++;
   codes |= code;
 }
-if (only !== 'unit') {
+for (const [phase, script] of [['webview', path.join(root, 'test', 'webview', 'run.mjs')], ['integration', path.join(root, 'scripts', 'integration.mjs')]]) {
+  if (only !== 'all' && only !== phase) continue;
   let p = 0;
   let f = 0;
-  const code = await run(process.execPath, [path.join(root, 'scripts', 'integration.mjs')], (line) => {
-    const m = /^integration: (\d+) passed, (\d+) failed$/.exec(line.trim());
+  const code = await run(process.execPath, [script, '--screenshots', path.join(shots, phase === 'webview' ? 'webview' : 'vscode')], (line) => {
+    const m = new RegExp(`^${phase}: (\\d+) passed, (\\d+) failed$`).exec(line.trim());
     if (m) { p = Number(m[1]); f = Number(m[2]); }
   });
   passed += p;
