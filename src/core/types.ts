@@ -70,7 +70,12 @@ export interface HeatmapTensor {
   cols: number;
   fullRows: number;
   fullCols: number;
+  /** Plain values (small tensors such as the global kernel); empty when q8 is used. */
   data: number[];
+  /** Values quantised to 0..255 over [min, max], base64 (large heatmaps). */
+  q8?: string;
+  min?: number;
+  max?: number;
 }
 
 export interface KernelSnapshot {

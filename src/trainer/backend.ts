@@ -6,6 +6,7 @@
 import type { BackendInfo, RunSpec } from '../core/types';
 import type { BackendSetup } from '../core/run';
 import { installBlasKernels, BlasStatus } from '../core/linalg/blasKernels';
+import { installFastElementwise } from '../core/linalg/fastElementwise';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -105,6 +106,7 @@ async function tryWebgpu(tf: Tf, skipped: string[], allowSoftware: boolean): Pro
 async function useCpu(tf: Tf, spec: Pick<RunSpec, 'blasLibrary' | 'threads'>, skipped: string[]): Promise<BackendInfo> {
   await tf.setBackend('cpu');
   await tf.ready();
+  installFastElementwise(tf);
   const blas: BlasStatus = installBlasKernels(tf, { library: spec.blasLibrary, threads: spec.threads });
   if (!blas.active) skipped.push(`cpu BLAS: ${blas.reason}`);
   return {

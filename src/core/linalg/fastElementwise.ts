@@ -1,0 +1,224 @@
+/**
+ * Faster tfjs CPU kernels for the element-wise binary ops the models use (Add, Sub, Multiply, RealDiv,
+ * Maximum, Minimum). The stock CPU kernels take a slow generic path (index arithmetic per element) as soon as one
+ * operand is broadcast — a bias row, a scalar, an outer difference. These kernels handle float32 operands of
+ * the same shape, a scalar, a trailing row vector, a column vector and an outer (column × row) broadcast with
+ * tight loops, and hand every other case to the stock kernel. Results are bit-identical to the stock kernels
+ * (same float32 arithmetic, element by element).
+ */
+type Tf = typeof import('@tensorflow/tfjs');
+
+interface TensorInfo {
+  dataId: object;
+  shape: number[];
+  dtype: string;
+}
+interface CpuBackend {
+  data: { get(id: object): { values: unknown } };
+  makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo;
+}
+
+type Op = (x: number, y: number) => number;
+
+const OPS: Record<string, Op> = {
+  Add: (x, y) => x + y,
+  Sub: (x, y) => x - y,
+  Multiply: (x, y) => x * y,
+  RealDiv: (x, y) => x / y,
+  Maximum: (x, y) => (x > y || Number.isNaN(x) ? x : y),
+  Minimum: (x, y) => (x < y || Number.isNaN(x) ? x : y),
+};
+
+/** Tight loops per op (a generic `op(x, y)` call per element would cost a closure call each). */
+function loops(name: string) {
+  // each returns true when it handled the case
+  const same = new Function('a', 'b', 'o', 'n', `for (let i = 0; i < n; i++) { const x = a[i], y = b[i]; o[i] = ${expr(name)}; }`) as (a: NumArray, b: NumArray, o: Float32Array, n: number) => void;
+  const scalarB = new Function('a', 'y', 'o', 'n', `for (let i = 0; i < n; i++) { const x = a[i]; o[i] = ${expr(name)}; }`) as (a: NumArray, y: number, o: Float32Array, n: number) => void;
+  const scalarA = new Function('x', 'b', 'o', 'n', `for (let i = 0; i < n; i++) { const y = b[i]; o[i] = ${expr(name)}; }`) as (x: number, b: NumArray, o: Float32Array, n: number) => void;
+  // a [m, n] with b [n] (row broadcast) — or the mirror with swapped roles
+  const rowB = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) for (let c = 0; c < n; c++, k++) { const x = a[k], y = b[c]; o[k] = ${expr(name)}; }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
+  const rowA = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) for (let c = 0; c < n; c++, k++) { const x = a[c], y = b[k]; o[k] = ${expr(name)}; }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
+  // a [m, n] with b [m, 1] (column broadcast) — or the mirror
+  const colB = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) { const y = b[r]; for (let c = 0; c < n; c++, k++) { const x = a[k]; o[k] = ${expr(name)}; } }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
+  const colA = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) { const x = a[r]; for (let c = 0; c < n; c++, k++) { const y = b[k]; o[k] = ${expr(name)}; } }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
+  // a [m, 1] with b [1, n] (outer)
+  const outer = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) { const x = a[r]; for (let c = 0; c < n; c++, k++) { const y = b[c]; o[k] = ${expr(name)}; } }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
+  return { same, scalarA, scalarB, rowA, rowB, colA, colB, outer };
+}
+
+function expr(name: string): string {
+  switch (name) {
+    case 'Add': return 'x + y';
+    case 'Sub': return 'x - y';
+    case 'Multiply': return 'x * y';
+    case 'RealDiv': return 'x / y';
+    case 'Maximum': return '(x > y || x !== x) ? x : y';
+    case 'Minimum': return '(x < y || x !== x) ? x : y';
+    default: throw new Error(name);
+  }
+}
+
+type NumArray = Float32Array | Int32Array | Uint8Array;
+const isNumeric = (v: unknown): v is NumArray => v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array;
+
+const size = (s: number[]) => s.reduce((p, q) => p * q, 1);
+
+/** Broadcast output shape, or undefined when the shapes do not broadcast. */
+function broadcastShape(a: number[], b: number[]): number[] | undefined {
+  const r = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < r; i++) {
+    const x = a[a.length - r + i] ?? 1;
+    const y = b[b.length - r + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) return undefined;
+    out.push(Math.max(x, y));
+  }
+  return out;
+}
+
+/** Is `small` broadcast along all but its last axis in `out` (a row vector: [.., n] with leading 1s)? */
+function isRow(small: number[], out: number[]): boolean {
+  const n = out[out.length - 1];
+  return small.length >= 1 && small[small.length - 1] === n && size(small) === n;
+}
+
+/** Is `small` a column vector over a 2-D `out` ([m, 1] against [m, n])? */
+function isCol(small: number[], out: number[]): boolean {
+  return out.length === 2 && small.length === 2 && small[0] === out[0] && small[1] === 1;
+}
+
+let installed = false;
+const originals = new Map<string, unknown>();
+
+export function installFastElementwise(tf: Tf): boolean {
+  if (installed) return true;
+  for (const name of Object.keys(OPS)) {
+    const orig = tf.getKernel(name, 'cpu');
+    if (!orig) continue;
+    originals.set(name, orig);
+    const L = loops(name);
+    tf.unregisterKernel(name, 'cpu');
+    tf.registerKernel({
+      kernelName: name,
+      backendName: 'cpu',
+      kernelFunc: (args) => {
+        const { inputs, backend } = args;
+        const { a, b } = inputs as unknown as { a: TensorInfo; b: TensorInfo };
+        const fallback = () => (orig.kernelFunc as (x: unknown) => TensorInfo)(args) as never;
+        if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback();
+        const cpu = backend as unknown as CpuBackend;
+        const av = cpu.data.get(a.dataId).values;
+        const bv = cpu.data.get(b.dataId).values;
+        // float32 tensors can hold Uint8Array/Int32Array values (e.g. a cast mask): numeric either way
+        if (!isNumeric(av) || !isNumeric(bv)) return fallback();
+        const outShape = broadcastShape(a.shape, b.shape);
+        if (!outShape) return fallback();
+        const n = size(outShape);
+        const o = new Float32Array(n);
+        const sa = size(a.shape);
+        const sb = size(b.shape);
+        const last = outShape[outShape.length - 1] ?? 1;
+        const rows = last > 0 ? n / last : 0;
+        if (sa === n && sb === n) L.same(av, bv, o, n);
+        else if (sb === 1 && sa === n) L.scalarB(av, bv[0], o, n);
+        else if (sa === 1 && sb === n) L.scalarA(av[0], bv, o, n);
+        else if (sa === n && isRow(b.shape, outShape)) L.rowB(av, bv, o, rows, last);
+        else if (sb === n && isRow(a.shape, outShape)) L.rowA(av, bv, o, rows, last);
+        else if (sa === n && isCol(b.shape, outShape)) L.colB(av, bv, o, outShape[0], last);
+        else if (sb === n && isCol(a.shape, outShape)) L.colA(av, bv, o, outShape[0], last);
+        else if (outShape.length === 2 && a.shape.length === 2 && b.shape.length === 2 && a.shape[1] === 1 && b.shape[0] === 1) L.outer(av, bv, o, outShape[0], last);
+        else if (outShape.length === 2 && a.shape.length === 2 && b.shape.length === 2 && b.shape[1] === 1 && a.shape[0] === 1) {
+          // a [1, n] with b [m, 1]: out[r][c] = op(a[c], b[r])
+          const m = outShape[0];
+          const f = OPS[name];
+          for (let r = 0, k = 0; r < m; r++) for (let c = 0; c < last; c++, k++) o[k] = f(av[c], bv[r]);
+        } else return fallback();
+        return cpu.makeTensorInfo(outShape, 'float32', o) as never;
+      },
+    });
+  }
+  installReductions(tf);
+  installed = true;
+  return true;
+}
+
+/**
+ * Sum over axis 0, axis 1 or all axes of a float32 matrix, and Neg: the stock CPU Sum transposes before reducing
+ * any axis but the last, which dominates gradients of broadcast ops (bias rows, column sums). Accumulates in
+ * float64 per output element (the stock kernel accumulates in float32, so sums can differ in the last bits).
+ */
+function installReductions(tf: Tf): void {
+  const origSum = tf.getKernel('Sum', 'cpu');
+  if (origSum) {
+    originals.set('Sum', origSum);
+    tf.unregisterKernel('Sum', 'cpu');
+    tf.registerKernel({
+      kernelName: 'Sum',
+      backendName: 'cpu',
+      kernelFunc: (args) => {
+        const { inputs, backend, attrs } = args;
+        const { x } = inputs as unknown as { x: TensorInfo };
+        const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
+        const fallback = () => (origSum.kernelFunc as (a: unknown) => TensorInfo)(args) as never;
+        const cpu = backend as unknown as CpuBackend;
+        const xv = cpu.data.get(x.dataId).values;
+        if (x.dtype !== 'float32' || !(xv instanceof Float32Array) || x.shape.length !== 2) return fallback();
+        const [m, n] = x.shape;
+        const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + 2 : a)).sort();
+        if (axes.length === 1 && axes[0] === 0) {
+          const acc = new Float64Array(n);
+          for (let r = 0, k = 0; r < m; r++) for (let c = 0; c < n; c++, k++) acc[c] += xv[k];
+          return cpu.makeTensorInfo(keepDims ? [1, n] : [n], 'float32', Float32Array.from(acc)) as never;
+        }
+        if (axes.length === 1 && axes[0] === 1) {
+          const o = new Float32Array(m);
+          for (let r = 0, k = 0; r < m; r++) {
+            let s = 0;
+            for (let c = 0; c < n; c++, k++) s += xv[k];
+            o[r] = s;
+          }
+          return cpu.makeTensorInfo(keepDims ? [m, 1] : [m], 'float32', o) as never;
+        }
+        if (axes.length === 2) {
+          let s = 0;
+          for (let k = 0; k < xv.length; k++) s += xv[k];
+          return cpu.makeTensorInfo(keepDims ? [1, 1] : [], 'float32', Float32Array.of(s)) as never;
+        }
+        return fallback();
+      },
+    });
+  }
+  const UNARY: Record<string, string> = {
+    Neg: '-x',
+    Square: 'x * x',
+    Relu: 'x < 0 ? 0 : x',
+    Step: 'x > 0 ? 1 : (x !== x ? x : 0)',
+    Sigmoid: '1 / (1 + Math.exp(-x))',
+    Tanh: 'Math.tanh(x)',
+    Exp: 'Math.exp(x)',
+    Sqrt: 'Math.sqrt(x)',
+  };
+  for (const [kname, e] of Object.entries(UNARY)) {
+    const orig = tf.getKernel(kname, 'cpu');
+    if (!orig) continue;
+    originals.set(kname, orig);
+    const loop = new Function('a', 'o', 'n', `for (let i = 0; i < n; i++) { const x = a[i]; o[i] = ${e}; }`) as (a: NumArray, o: Float32Array, n: number) => void;
+    tf.unregisterKernel(kname, 'cpu');
+    tf.registerKernel({
+      kernelName: kname,
+      backendName: 'cpu',
+      kernelFunc: (args) => {
+        const { inputs, backend, attrs } = args;
+        const { x } = inputs as unknown as { x: TensorInfo };
+        const cpu = backend as unknown as CpuBackend;
+        const xv = cpu.data.get(x.dataId).values;
+        // Step has an alpha attribute (value for x ≤ 0); only the default 0 is handled here
+        const stepAlpha = (attrs as { alpha?: number } | undefined)?.alpha ?? 0;
+        if (x.dtype !== 'float32' || !isNumeric(xv) || (kname === 'Step' && stepAlpha !== 0)) return (orig.kernelFunc as (a: unknown) => TensorInfo)(args) as never;
+        const o = new Float32Array(xv.length);
+        loop(xv, o, xv.length);
+        return cpu.makeTensorInfo(x.shape, 'float32', o) as never;
+      },
+    });
+  }
+}

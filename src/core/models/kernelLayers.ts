@@ -1,0 +1,291 @@
+/**
+ * Building blocks of the kernel autoencoders (MODELS.md, GLocal-K / Sparse FC / kernelNet / I-AutoRec):
+ * local-kernel layers W_eff = W ⊙ K(U,V) with K_ij = max(0, 1 − ‖u_i − v_j‖²), tanh dot-product kernel layers
+ * (kernelNet), dense layers, initialisers drawn from our seeded PRNG (identical on every backend), and the
+ * masked sum-of-squares loss. Only ops every tfjs backend supports (with gradients) are used.
+ */
+import type * as tfNs from '@tensorflow/tfjs';
+import type { Prng } from '../data/prng';
+import { heatmapTensor } from './snapshots';
+import type { HeatmapTensor } from '../types';
+
+type Tf = typeof tfNs;
+type T2 = tfNs.Tensor2D;
+
+let uid = 0;
+const name = (base: string) => `krl_${base}_${++uid}`;
+
+export function glorotUniform(rng: Prng, fanIn: number, fanOut: number, n: number): Float32Array {
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  return Float32Array.from({ length: n }, () => (2 * rng.next() - 1) * limit);
+}
+
+export function truncatedNormal(rng: Prng, n: number, std: number): Float32Array {
+  return Float32Array.from({ length: n }, () => rng.truncatedNormal(std));
+}
+
+/**
+ * Squared Euclidean distances D_ij = Σ_d (u_id − v_jd)², computed directly (not as |u|² + |v|² − 2uvᵀ, which
+ * cancels when u ≈ v — at initialisation all distances are ~1e-6). Gradient in closed form through matMuls:
+ * ∂L/∂u = 2(u ⊙ rowsum(G) − G·v), ∂L/∂v = 2(v ⊙ colsum(G) − Gᵀ·u).
+ */
+export function squaredDistances(tf: Tf, u: T2, v: T2): T2 {
+  const op = tf.customGrad((a, b, save) => {
+    const ua = a as T2;
+    const vb = b as T2;
+    (save as unknown as tfNs.GradSaveFunc)([ua, vb]);
+    const value = tf.getBackend() === 'cpu' ? directCpu(tf, ua, vb) : tf.tidy(() => {
+      const d = ua.shape[1];
+      // Σ_d (u_:d − v_:dᵀ)²: a sum of d outer differences, each n_in × n_out (no n_in × n_out × d tensor)
+      let acc = tf.zeros([ua.shape[0], vb.shape[0]]) as T2;
+      for (let k = 0; k < d; k++) {
+        const diff = tf.sub(tf.slice(ua, [0, k], [-1, 1]), tf.reshape(tf.slice(vb, [0, k], [-1, 1]), [1, -1]));
+        acc = tf.add(acc, tf.square(diff)) as T2;
+      }
+      return acc;
+    });
+    return {
+      value,
+      gradFunc: (dy: tfNs.Tensor, saved: tfNs.Tensor[]) => {
+        const [su, sv] = saved as T2[];
+        const g = dy as T2;
+        const du = tf.mul(2, tf.sub(tf.mul(su, tf.sum(g, 1, true)), tf.matMul(g, sv)));
+        const dv = tf.mul(2, tf.sub(tf.mul(sv, tf.reshape(tf.sum(g, 0), [-1, 1])), tf.matMul(g, su, true, false)));
+        return [du, dv];
+      },
+    };
+  });
+  return op(u, v) as T2;
+}
+
+/** The same sum as a plain loop on the CPU backend (dataSync is fine there; never used on WebGPU). */
+function directCpu(tf: Tf, u: T2, v: T2): T2 {
+  const [m, d] = u.shape;
+  const n = v.shape[0];
+  const uv = u.dataSync();
+  const vv = v.dataSync();
+  const out = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) {
+        const diff = Math.fround(uv[i * d + k] - vv[j * d + k]);
+        s = Math.fround(s + Math.fround(diff * diff));
+      }
+      out[i * n + j] = s;
+    }
+  }
+  return tf.tensor2d(out, [m, n]);
+}
+
+export type Activation = 'sigmoid' | 'identity' | 'relu' | 'tanh';
+
+function activate(tf: Tf, x: T2, a: Activation): T2 {
+  switch (a) {
+    case 'sigmoid': return tf.sigmoid(x);
+    case 'relu': return tf.relu(x);
+    case 'tanh': return tf.tanh(x);
+    case 'identity': return x;
+  }
+}
+
+export interface Layer {
+  readonly name: string;
+  readonly nIn: number;
+  readonly nOut: number;
+  readonly vars: tfNs.Variable[];
+  /** The effective weight matrix [nIn, nOut]. */
+  effectiveWeight(): T2;
+  /** The kernel matrix K(U,V) when the layer has one. */
+  kernel?(): T2;
+  forward(x: T2): T2;
+  /** The layer's regulariser (a scalar). */
+  regulariser(): tfNs.Scalar;
+}
+
+/** GLocal-K / Sparse FC local-kernel layer. Regulariser λs·½ΣK² + λ2·½ΣW² (biases free). */
+export class LocalKernelLayer implements Layer {
+  readonly W: tfNs.Variable;
+  readonly b: tfNs.Variable;
+  readonly u: tfNs.Variable;
+  readonly v: tfNs.Variable;
+  readonly vars: tfNs.Variable[];
+
+  constructor(private readonly tf: Tf, rng: Prng, readonly name: string, readonly nIn: number, readonly nOut: number, readonly act: Activation, private readonly lambda2: number, private readonly lambdaS: number, kernelDim = 5) {
+    this.W = tf.variable(tf.tensor2d(glorotUniform(rng, nIn, nOut, nIn * nOut), [nIn, nOut]), true, name_(name, 'W'));
+    // TF's glorot_uniform on a vector [n_out]: fan_in = fan_out = n_out → limit √(3/n_out)
+    this.b = tf.variable(tf.tensor1d(glorotUniform(rng, nOut, nOut, nOut)), true, name_(name, 'b'));
+    this.u = tf.variable(tf.tensor2d(truncatedNormal(rng, nIn * kernelDim, 1e-3), [nIn, kernelDim]), true, name_(name, 'u'));
+    this.v = tf.variable(tf.tensor2d(truncatedNormal(rng, nOut * kernelDim, 1e-3), [nOut, kernelDim]), true, name_(name, 'v'));
+    this.vars = [this.W, this.b, this.u, this.v];
+  }
+
+  kernel(): T2 {
+    return this.tf.relu(this.tf.sub(1, squaredDistances(this.tf, this.u as unknown as T2, this.v as unknown as T2)));
+  }
+
+  effectiveWeight(): T2 {
+    return this.tf.mul(this.W, this.kernel());
+  }
+
+  forward(x: T2): T2 {
+    const tf = this.tf;
+    return activate(tf, tf.add(tf.matMul(x, this.effectiveWeight()), this.b), this.act);
+  }
+
+  /** Kernel computed once and shared by forward and regulariser within one loss evaluation. */
+  forwardWithReg(x: T2): { y: T2; reg: tfNs.Scalar } {
+    const tf = this.tf;
+    const K = this.kernel();
+    const y = activate(tf, tf.add(tf.matMul(x, tf.mul(this.W, K)), this.b), this.act);
+    const reg = tf.add(tf.mul(this.lambdaS / 2, tf.sum(tf.square(K))), tf.mul(this.lambda2 / 2, tf.sum(tf.square(this.W)))) as tfNs.Scalar;
+    return { y, reg };
+  }
+
+  regulariser(): tfNs.Scalar {
+    const tf = this.tf;
+    return tf.add(tf.mul(this.lambdaS / 2, tf.sum(tf.square(this.kernel()))), tf.mul(this.lambda2 / 2, tf.sum(tf.square(this.W)))) as tfNs.Scalar;
+  }
+}
+
+/** kernelNet (Muller et al. 2018), from the paper: W_eff_ij = α_i · tanh(u_i · v_j); L2 λ2·½ΣW_eff² on the effective weights. */
+export class DotKernelLayer implements Layer {
+  readonly alpha: tfNs.Variable;
+  readonly b: tfNs.Variable;
+  readonly u: tfNs.Variable;
+  readonly v: tfNs.Variable;
+  readonly vars: tfNs.Variable[];
+
+  constructor(private readonly tf: Tf, rng: Prng, readonly name: string, readonly nIn: number, readonly nOut: number, readonly act: Activation, private readonly lambda2: number, kernelDim = 50) {
+    // u·v has std ≈ σ²√d; σ = (1/d)^(1/4) keeps tanh in its linear range at the start
+    const sd = Math.pow(1 / kernelDim, 0.25);
+    this.u = tf.variable(tf.tensor2d(truncatedNormal(rng, nIn * kernelDim, sd), [nIn, kernelDim]), true, name_(name, 'u'));
+    this.v = tf.variable(tf.tensor2d(truncatedNormal(rng, nOut * kernelDim, sd), [nOut, kernelDim]), true, name_(name, 'v'));
+    this.alpha = tf.variable(tf.tensor2d(Float32Array.from({ length: nIn }, () => Math.sqrt(6 / (nIn + nOut)) * (0.5 + rng.next())), [nIn, 1]), true, name_(name, 'alpha'));
+    this.b = tf.variable(tf.tensor1d(new Float32Array(nOut)), true, name_(name, 'b'));
+    this.vars = [this.u, this.v, this.alpha, this.b];
+  }
+
+  kernel(): T2 {
+    return this.tf.tanh(this.tf.matMul(this.u, this.v, false, true));
+  }
+
+  effectiveWeight(): T2 {
+    return this.tf.mul(this.alpha, this.kernel());
+  }
+
+  forward(x: T2): T2 {
+    return this.forwardWithReg(x).y;
+  }
+
+  forwardWithReg(x: T2): { y: T2; reg: tfNs.Scalar } {
+    const tf = this.tf;
+    const W = this.effectiveWeight();
+    return { y: activate(tf, tf.add(tf.matMul(x, W), this.b), this.act), reg: tf.mul(this.lambda2 / 2, tf.sum(tf.square(W))) as tfNs.Scalar };
+  }
+
+  regulariser(): tfNs.Scalar {
+    return this.tf.mul(this.lambda2 / 2, this.tf.sum(this.tf.square(this.effectiveWeight()))) as tfNs.Scalar;
+  }
+}
+
+/** Dense layer (I-AutoRec): Glorot-uniform W, zero bias, L2 λ·½ΣW². */
+export class DenseLayer implements Layer {
+  readonly W: tfNs.Variable;
+  readonly b: tfNs.Variable;
+  readonly vars: tfNs.Variable[];
+
+  constructor(private readonly tf: Tf, rng: Prng, readonly name: string, readonly nIn: number, readonly nOut: number, readonly act: Activation, private readonly lambda: number) {
+    this.W = tf.variable(tf.tensor2d(glorotUniform(rng, nIn, nOut, nIn * nOut), [nIn, nOut]), true, name_(name, 'W'));
+    this.b = tf.variable(tf.tensor1d(new Float32Array(nOut)), true, name_(name, 'b'));
+    this.vars = [this.W, this.b];
+  }
+
+  effectiveWeight(): T2 {
+    return this.W as unknown as T2;
+  }
+
+  forward(x: T2): T2 {
+    return activate(this.tf, this.tf.add(this.tf.matMul(x, this.W), this.b), this.act);
+  }
+
+  forwardWithReg(x: T2): { y: T2; reg: tfNs.Scalar } {
+    return { y: this.forward(x), reg: this.regulariser() };
+  }
+
+  regulariser(): tfNs.Scalar {
+    return this.tf.mul(this.lambda / 2, this.tf.sum(this.tf.square(this.W))) as tfNs.Scalar;
+  }
+}
+
+function name_(layer: string, v: string): string {
+  return name(`${layer}_${v}`);
+}
+
+type AnyLayer = (LocalKernelLayer | DotKernelLayer | DenseLayer);
+
+/** A stack of layers: x → layer₁ → … → layerₙ. */
+export class Autoencoder {
+  constructor(private readonly tf: Tf, readonly layers: AnyLayer[]) {}
+
+  get vars(): tfNs.Variable[] {
+    return this.layers.flatMap((l) => l.vars);
+  }
+
+  /** Output and the sum of the layers' regularisers, each kernel computed once. */
+  forwardWithReg(x: T2): { y: T2; reg: tfNs.Scalar } {
+    let y = x;
+    let reg: tfNs.Scalar | undefined;
+    for (const l of this.layers) {
+      const r = l.forwardWithReg(y);
+      y = r.y;
+      reg = reg ? (this.tf.add(reg, r.reg) as tfNs.Scalar) : r.reg;
+    }
+    return { y, reg: reg as tfNs.Scalar };
+  }
+
+  forward(x: T2): T2 {
+    let y = x;
+    for (const l of this.layers) y = l.forward(y);
+    return y;
+  }
+
+  /** Per-layer heatmaps (K and |W⊙K|, downsampled, quantised) and kernel sparsity. Async readbacks. */
+  async snapshot(): Promise<{ name: string; kernel: HeatmapTensor; weight?: HeatmapTensor; sparsity: number }[]> {
+    const out = [];
+    for (const l of this.layers) {
+      if (!('kernel' in l) || typeof l.kernel !== 'function') continue;
+      const K = l.kernel();
+      const W = this.tf.abs(l.effectiveWeight());
+      const [k, w] = await Promise.all([K.data(), W.data()]);
+      K.dispose();
+      W.dispose();
+      let zeros = 0;
+      for (let i = 0; i < k.length; i++) if (k[i] === 0) zeros++;
+      const title = `${l.name} (${l.nIn}→${l.nOut})`;
+      out.push({ name: title, kernel: heatmapTensor(title, k, l.nIn, l.nOut), weight: heatmapTensor(`${title} |W⊙K|`, w, l.nIn, l.nOut), sparsity: zeros / k.length });
+    }
+    return out;
+  }
+
+  /** Full-resolution kernels (for the run's artifacts). */
+  async kernels(): Promise<{ name: string; rows: number; cols: number; data: Float32Array }[]> {
+    const out = [];
+    for (const l of this.layers) {
+      if (!('kernel' in l) || typeof l.kernel !== 'function') continue;
+      const K = l.kernel();
+      out.push({ name: l.name, rows: l.nIn, cols: l.nOut, data: (await K.data()) as Float32Array });
+      K.dispose();
+    }
+    return out;
+  }
+
+  dispose(): void {
+    for (const v of this.vars) v.dispose();
+  }
+}
+
+/** ½ Σ (mask ⊙ (R − pred))² — a sum, not a mean (MODELS.md). */
+export function maskedSse(tf: Tf, R: T2, mask: T2, pred: T2): tfNs.Scalar {
+  return tf.mul(0.5, tf.sum(tf.square(tf.mul(mask, tf.sub(R, pred))))) as tfNs.Scalar;
+}
