@@ -198,7 +198,7 @@ async function train(spec: RunSpec, opts: { runsDir: string; json: boolean; quie
   process.on('SIGTERM', onSigint);
   const sink = recordingSink(handle, progressSink(opts.json, !!opts.quiet));
   try {
-    const result = await executeRun(spec, sink, { runId: handle.id, setupBackend, isCancelled: () => cancelled });
+    const result = await executeRun(spec, sink, { runId: handle.id, setupBackend, isCancelled: () => cancelled, artifactsDir: path.join(handle.dir, 'artifacts') });
     handle.finish(result.summary);
     if (process.stderr.isTTY && !opts.json) process.stderr.write('\n');
     const code = result.summary.status === 'completed' ? EXIT.ok : result.summary.status === 'cancelled' ? EXIT.cancelled : result.errorKind === 'input' ? EXIT.input : EXIT.failure;

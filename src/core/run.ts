@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import type { BackendInfo, EpochMetrics, KernelSnapshot, LogLine, LossPoint, RunSpec, RunSummary } from './types';
 import { loadDataset, prepareSplit, LoadedDataset, PreparedSplit } from './data/dataset';
 import { parseSplit } from './data/splits';
@@ -8,6 +10,7 @@ import { getModel, recogniseDataset } from './models/registry';
 import { CancelledError, EpochReport, resolveHyper, TrainContext } from './models/model';
 import { clip, mae, rmse } from './metrics';
 import { ProtocolSelection } from './selection';
+import { yieldToEventLoop } from './async';
 
 /** Receives everything a run produces, as it happens. The trainer forwards these over IPC; the CLI prints them. */
 export interface RunSink {
@@ -31,6 +34,8 @@ export interface RunOptions {
   setupBackend: (spec: RunSpec, log: (m: string) => void) => Promise<BackendSetup>;
   /** Polled at every iteration; true stops the run as `cancelled`. */
   isCancelled: () => boolean;
+  /** The run's artifacts folder (full-resolution tensors are written there directly, not sent over IPC). */
+  artifactsDir?: string;
 }
 
 export interface RunResult {
@@ -140,6 +145,14 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
     },
     log: (m, level) => log(m, level ?? 'info'),
     lossPoint: (phase, step, loss) => sink.loss({ phase, step, loss }),
+    saveArtifacts: opts.artifactsDir
+      ? (files) => {
+          const dir = opts.artifactsDir as string;
+          fs.mkdirSync(dir, { recursive: true });
+          for (const f of files) fs.writeFileSync(path.join(dir, f.name.replace(/[^A-Za-z0-9._-]/g, '_')), f.data);
+          log(`saved ${files.map((f) => f.name).join(', ')} to ${dir}`);
+        }
+      : undefined,
     epochEnd: async (r) => {
       globalEpoch++;
       if (r.trainLoss !== undefined && !Number.isFinite(r.trainLoss)) {
@@ -179,8 +192,5 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
   log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s: test RMSE ${fmt(summary.rmse.valSelected)} (validation-selected), ${fmt(summary.rmse.last)} (last), ${fmt(summary.rmse.testSelected)} (test-selected, paper protocol)`);
   return finish('completed');
 }
-
-/** Lets pending I/O run (IPC cancel requests, SIGINT handlers) between epochs and iterations. */
-export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '—');

@@ -4,6 +4,7 @@
  * for the UI. No vscode import.
  */
 import { EventEmitter } from 'events';
+import * as path from 'path';
 import type { RunSpec, RunSummary, EpochMetrics, KernelSnapshot, LogLine, BackendInfo, LossPoint } from '../core/types';
 import type { RunSink } from '../core/run';
 import { RunStore, RunHandle, recordingSink } from './runStore';
@@ -113,7 +114,7 @@ export class RunQueue extends EventEmitter<QueueEvents> {
     });
     let run: TrainerRun;
     try {
-      run = startTrainer(id, job.spec, sink, this.trainer());
+      run = startTrainer(id, job.spec, sink, this.trainer(), path.join(job.handle.dir, 'artifacts'));
     } catch (e) {
       this.end(job, { summary: emptySummary(id, job.spec, 'failed', `could not start the trainer: ${(e as Error).message}`), errorKind: 'runtime' });
       return;

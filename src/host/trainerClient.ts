@@ -39,7 +39,7 @@ function failedSummary(runId: string, spec: RunSpec, status: RunSummary['status'
   };
 }
 
-export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: TrainerOptions): TrainerRun {
+export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: TrainerOptions, artifactsDir?: string): TrainerRun {
   const env = { ...process.env, ...opts.env, ELECTRON_RUN_AS_NODE: '1' };
   const child: ChildProcess = fork(opts.trainerPath, [], {
     execPath: opts.nodePath || process.execPath,
@@ -105,7 +105,7 @@ export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: 
     });
   });
 
-  const requested = connection.sendRequest(StartRunRequest, { runId, spec }, cts.token).then(
+  const requested = connection.sendRequest(StartRunRequest, { runId, spec, artifactsDir }, cts.token).then(
     (r) => r,
     () => undefined, // connection closed or request cancelled: the exit handler decides
   );

@@ -12,6 +12,8 @@ export type { BackendInfo, EpochMetrics, KernelSnapshot, LogLine, LossPoint, Run
 export interface StartRunParams {
   runId: string;
   spec: RunSpec;
+  /** The run's artifacts folder: the trainer writes full-resolution tensors there itself. */
+  artifactsDir?: string;
 }
 
 export interface StartRunResult {

@@ -7,6 +7,7 @@ import type { BackendInfo, RunSpec } from '../core/types';
 import type { BackendSetup } from '../core/run';
 import { installBlasKernels, BlasStatus } from '../core/linalg/blasKernels';
 import { installFastElementwise } from '../core/linalg/fastElementwise';
+import { installFastConv } from '../core/linalg/fastConv';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -107,6 +108,7 @@ async function useCpu(tf: Tf, spec: Pick<RunSpec, 'blasLibrary' | 'threads'>, sk
   await tf.setBackend('cpu');
   await tf.ready();
   installFastElementwise(tf);
+  installFastConv(tf);
   const blas: BlasStatus = installBlasKernels(tf, { library: spec.blasLibrary, threads: spec.threads });
   if (!blas.active) skipped.push(`cpu BLAS: ${blas.reason}`);
   return {

@@ -32,6 +32,7 @@ connection.onRequest(StartRunRequest, async (params, token) => {
   };
   const result = await executeRun(params.spec, sink, {
     runId: params.runId,
+    artifactsDir: params.artifactsDir,
     setupBackend,
     isCancelled: () => token.isCancellationRequested,
   });

@@ -111,7 +111,7 @@ export class LocalKernelLayer implements Layer {
   readonly v: tfNs.Variable;
   readonly vars: tfNs.Variable[];
 
-  constructor(private readonly tf: Tf, rng: Prng, readonly name: string, readonly nIn: number, readonly nOut: number, readonly act: Activation, private readonly lambda2: number, private readonly lambdaS: number, kernelDim = 5) {
+  constructor(private readonly tf: Tf, rng: Prng, readonly name: string, readonly nIn: number, readonly nOut: number, readonly act: Activation, readonly lambda2: number, readonly lambdaS: number, kernelDim = 5) {
     this.W = tf.variable(tf.tensor2d(glorotUniform(rng, nIn, nOut, nIn * nOut), [nIn, nOut]), true, name_(name, 'W'));
     // TF's glorot_uniform on a vector [n_out]: fan_in = fan_out = n_out → limit √(3/n_out)
     this.b = tf.variable(tf.tensor1d(glorotUniform(rng, nOut, nOut, nOut)), true, name_(name, 'b'));
@@ -156,7 +156,7 @@ export class DotKernelLayer implements Layer {
   readonly v: tfNs.Variable;
   readonly vars: tfNs.Variable[];
 
-  constructor(private readonly tf: Tf, rng: Prng, readonly name: string, readonly nIn: number, readonly nOut: number, readonly act: Activation, private readonly lambda2: number, kernelDim = 50) {
+  constructor(private readonly tf: Tf, rng: Prng, readonly name: string, readonly nIn: number, readonly nOut: number, readonly act: Activation, readonly lambda2: number, kernelDim = 50) {
     // u·v has std ≈ σ²√d; σ = (1/d)^(1/4) keeps tanh in its linear range at the start
     const sd = Math.pow(1 / kernelDim, 0.25);
     this.u = tf.variable(tf.tensor2d(truncatedNormal(rng, nIn * kernelDim, sd), [nIn, kernelDim]), true, name_(name, 'u'));
@@ -230,6 +230,40 @@ export class Autoencoder {
 
   get vars(): tfNs.Variable[] {
     return this.layers.flatMap((l) => l.vars);
+  }
+
+  /**
+   * The effective weights of every layer and the total regulariser, each kernel computed once, so that several
+   * passes in one loss evaluation (GLocal-K's μ path and prediction path) share them.
+   */
+  weights(): { layers: { W: T2; b: tfNs.Tensor; act: Activation }[]; reg: tfNs.Scalar } {
+    const tf = this.tf;
+    let reg: tfNs.Scalar | undefined;
+    const layers = this.layers.map((l) => {
+      let W: T2;
+      let r: tfNs.Scalar;
+      if (l instanceof LocalKernelLayer) {
+        const K = l.kernel();
+        W = tf.mul(l.W, K);
+        r = tf.add(tf.mul(l.lambdaS / 2, tf.sum(tf.square(K))), tf.mul(l.lambda2 / 2, tf.sum(tf.square(l.W)))) as tfNs.Scalar;
+      } else if (l instanceof DotKernelLayer) {
+        W = l.effectiveWeight();
+        r = tf.mul(l.lambda2 / 2, tf.sum(tf.square(W))) as tfNs.Scalar;
+      } else {
+        W = l.W as unknown as T2;
+        r = l.regulariser();
+      }
+      reg = reg ? (tf.add(reg, r) as tfNs.Scalar) : r;
+      return { W, b: l.b as tfNs.Tensor, act: l.act };
+    });
+    return { layers, reg: reg as tfNs.Scalar };
+  }
+
+  /** x through the layers with precomputed weights. */
+  apply(x: T2, w: { layers: { W: T2; b: tfNs.Tensor; act: Activation }[] }): T2 {
+    let y = x;
+    for (const l of w.layers) y = activate(this.tf, this.tf.add(this.tf.matMul(y, l.W), l.b), l.act);
+    return y;
   }
 
   /** Output and the sum of the layers' regularisers, each kernel computed once. */

@@ -67,6 +67,8 @@ export interface TrainContext {
   checkCancelled(): void;
   /** Total epochs over all phases, for progress. */
   setTotalEpochs(n: number): void;
+  /** Writes binary artifacts (full-resolution kernels) into the run's artifacts folder, when there is one. */
+  saveArtifacts?(files: { name: string; data: Uint8Array }[]): void;
 }
 
 export interface ModelDefinition {

@@ -2,9 +2,10 @@ import { ModelDefinition } from './model';
 import { globalMean } from './globalMean';
 import { userItemMean } from './userItemMean';
 import { biasedMf } from './biasedMf';
+import { glocalK } from './glocalK';
 
 /** name → model. Adding a model = one file + one line here. */
-const MODELS: ModelDefinition[] = [biasedMf, userItemMean, globalMean];
+const MODELS: ModelDefinition[] = [glocalK, biasedMf, userItemMean, globalMean];
 
 /** The model used when none is named (CLI, demo, quick train). */
 export const DEFAULT_MODEL = 'biased-mf';

@@ -1,0 +1,136 @@
+/**
+ * Direct CPU kernels for the single-channel 'same' convolution GLocal-K applies to the whole rating matrix
+ * (batch 1, one input and one output channel, stride 1, dilation 1, NHWC, odd k×k filter). The stock tfjs CPU
+ * Conv2DBackpropFilter takes seconds on a 1682×943 image; these loops take milliseconds. Other shapes go to the
+ * stock kernels.
+ */
+type Tf = typeof import('@tensorflow/tfjs');
+
+interface TensorInfo { dataId: object; shape: number[]; dtype: string }
+interface CpuBackend {
+  data: { get(id: object): { values: unknown } };
+  makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo;
+}
+interface ConvAttrs { strides: number | number[]; pad: unknown; dataFormat?: string; dilations?: number | number[]; dimRoundingMode?: string }
+
+const ones = (v: number | number[] | undefined) => v === undefined || (Array.isArray(v) ? v.every((x) => x === 1) : v === 1);
+
+/** Top/left padding when the attributes describe a stride-1 'same' convolution with an odd k×k filter. */
+function samePad(attrs: ConvAttrs, kh: number, kw: number): number | undefined {
+  if (!ones(attrs.strides) || !ones(attrs.dilations) || (attrs.dataFormat && attrs.dataFormat !== 'NHWC')) return undefined;
+  if (kh !== kw || kh % 2 !== 1) return undefined;
+  const p = (kh - 1) / 2;
+  if (attrs.pad === 'same') return p;
+  if (typeof attrs.pad === 'number' && attrs.pad === p) return p;
+  return undefined;
+}
+
+function values(b: CpuBackend, t: TensorInfo): Float32Array | undefined {
+  const v = b.data.get(t.dataId).values;
+  if (v instanceof Float32Array) return v;
+  if (v instanceof Int32Array || v instanceof Uint8Array) return Float32Array.from(v);
+  return undefined;
+}
+
+/** out[i,j] = Σ_ab x[i+a−p, j+b−p]·f[a,b] */
+export function conv2dSame(x: Float32Array, h: number, w: number, f: Float32Array, k: number): Float32Array {
+  const p = (k - 1) / 2;
+  const out = new Float32Array(h * w);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      const fv = f[a * k + b];
+      if (fv === 0) continue;
+      const di = a - p;
+      const dj = b - p;
+      const i0 = Math.max(0, -di);
+      const i1 = Math.min(h, h - di);
+      const j0 = Math.max(0, -dj);
+      const j1 = Math.min(w, w - dj);
+      for (let i = i0; i < i1; i++) {
+        const src = (i + di) * w + dj;
+        const dst = i * w;
+        for (let j = j0; j < j1; j++) out[dst + j] += x[src + j] * fv;
+      }
+    }
+  }
+  return out;
+}
+
+/** df[a,b] = Σ_ij dy[i,j]·x[i+a−p, j+b−p] (float64 accumulation) */
+export function conv2dFilterGrad(x: Float32Array, dy: Float32Array, h: number, w: number, k: number): Float32Array {
+  const p = (k - 1) / 2;
+  const df = new Float32Array(k * k);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      const di = a - p;
+      const dj = b - p;
+      let s = 0;
+      for (let i = Math.max(0, -di); i < Math.min(h, h - di); i++) {
+        const src = (i + di) * w + dj;
+        const row = i * w;
+        for (let j = Math.max(0, -dj); j < Math.min(w, w - dj); j++) s += dy[row + j] * x[src + j];
+      }
+      df[a * k + b] = s;
+    }
+  }
+  return df;
+}
+
+/** dx[i,j] = Σ_ab dy[i−a+p, j−b+p]·f[a,b]: a 'same' convolution with the flipped filter */
+export function conv2dInputGrad(dy: Float32Array, h: number, w: number, f: Float32Array, k: number): Float32Array {
+  const flipped = new Float32Array(k * k);
+  for (let q = 0; q < k * k; q++) flipped[q] = f[k * k - 1 - q];
+  return conv2dSame(dy, h, w, flipped, k);
+}
+
+let installed = false;
+
+export function installFastConv(tf: Tf): void {
+  if (installed) return;
+  const conv = tf.getKernel('Conv2D', 'cpu');
+  const bpf = tf.getKernel('Conv2DBackpropFilter', 'cpu');
+  const bpi = tf.getKernel('Conv2DBackpropInput', 'cpu');
+  if (!conv || !bpf || !bpi) return;
+  const replace = (orig: typeof conv, fn: (args: { inputs: Record<string, TensorInfo>; backend: CpuBackend; attrs: ConvAttrs & Record<string, unknown> }) => TensorInfo | undefined) => {
+    tf.unregisterKernel(orig.kernelName, 'cpu');
+    tf.registerKernel({
+      kernelName: orig.kernelName,
+      backendName: 'cpu',
+      kernelFunc: (args) => (fn(args as never) ?? (orig.kernelFunc as (a: unknown) => TensorInfo)(args)) as never,
+    });
+  };
+  replace(conv, ({ inputs, backend, attrs }) => {
+    const { x, filter } = inputs;
+    const [n, h, w, c] = x.shape;
+    const [kh, kw, ci, co] = filter.shape;
+    const p = samePad(attrs, kh, kw);
+    if (n !== 1 || c !== 1 || ci !== 1 || co !== 1 || p === undefined) return undefined;
+    const xv = values(backend, x);
+    const fv = values(backend, filter);
+    if (!xv || !fv) return undefined;
+    return backend.makeTensorInfo([1, h, w, 1], 'float32', conv2dSame(xv, h, w, fv, kh));
+  });
+  replace(bpf, ({ inputs, backend, attrs }) => {
+    const { x, dy } = inputs;
+    const fs = attrs.filterShape as number[];
+    const [n, h, w, c] = x.shape;
+    const p = samePad(attrs, fs[0], fs[1]);
+    if (n !== 1 || c !== 1 || fs[2] !== 1 || fs[3] !== 1 || p === undefined) return undefined;
+    const xv = values(backend, x);
+    const dv = values(backend, dy);
+    if (!xv || !dv) return undefined;
+    return backend.makeTensorInfo(fs, 'float32', conv2dFilterGrad(xv, dv, h, w, fs[0]));
+  });
+  replace(bpi, ({ inputs, backend, attrs }) => {
+    const { dy, filter } = inputs;
+    const is = attrs.inputShape as number[];
+    const [kh, kw, ci, co] = filter.shape;
+    const p = samePad(attrs, kh, kw);
+    if (is[0] !== 1 || is[3] !== 1 || ci !== 1 || co !== 1 || p === undefined) return undefined;
+    const dv = values(backend, dy);
+    const fv = values(backend, filter);
+    if (!dv || !fv) return undefined;
+    return backend.makeTensorInfo(is, 'float32', conv2dInputGrad(dv, is[1], is[2], fv, kh));
+  });
+  installed = true;
+}

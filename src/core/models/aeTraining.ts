@@ -1,0 +1,104 @@
+/**
+ * Shared training driver of the kernel autoencoders: dense item × user input, per-epoch L-BFGS runs (history
+ * reset each epoch, like the reference code's scipy minimize per epoch), cached full-matrix predictions for
+ * evaluation, per-iteration loss points, kernel snapshots and full-resolution kernels of the last epoch.
+ */
+import type * as tfNs from '@tensorflow/tfjs';
+import type { TrainContext, EpochReport, Predictor } from './model';
+import type { Phase } from '../types';
+import type { RatingMatrix } from '../data/ratingMatrix';
+import { Lbfgs } from '../optim/lbfgs';
+import { TfObjective } from '../optim/tfObjective';
+import { yieldToEventLoop } from '../async';
+
+type Tf = typeof tfNs;
+
+/** The fitted ratings as a dense items × users matrix and its 0/1 mask (float32 values, no cast). */
+export function denseItemUser(tf: Tf, fit: RatingMatrix, nItems: number, nUsers: number): { R: tfNs.Tensor2D; M: tfNs.Tensor2D } {
+  const r = new Float32Array(nItems * nUsers);
+  const m = new Float32Array(nItems * nUsers);
+  for (let k = 0; k < fit.length; k++) {
+    const idx = fit.items[k] * nUsers + fit.users[k];
+    r[idx] = fit.values[k];
+    m[idx] = 1;
+  }
+  return { R: tf.tensor2d(r, [nItems, nUsers]), M: tf.tensor2d(m, [nItems, nUsers]) };
+}
+
+/** Subsamples the fitted ratings (the paper's training-data fraction ablation), seeded. */
+export function subsample(ctx: TrainContext, fraction: number): RatingMatrix {
+  const fit = ctx.data.fit;
+  if (fraction >= 1) return fit;
+  const perm = ctx.rng.permutation(fit.length);
+  const keep = perm.slice(0, Math.round(fit.length * fraction)).sort();
+  ctx.log(`training-data fraction ${fraction}: using ${keep.length} of ${fit.length} ratings`);
+  return fit.subset(keep);
+}
+
+/** A predictor over a lazily computed full items × users prediction matrix (computed once per epoch). */
+export function matrixPredictor(tf: Tf, nUsers: number, compute: () => tfNs.Tensor2D): Predictor {
+  let cached: Promise<Float32Array> | undefined;
+  return (users, items) => {
+    if (!cached) {
+      const t = tf.tidy(compute);
+      cached = t.data().then((d) => {
+        t.dispose();
+        return d as Float32Array;
+      });
+    }
+    return cached.then((full) => {
+      const out = new Float32Array(users.length);
+      for (let k = 0; k < users.length; k++) out[k] = full[items[k] * nUsers + users[k]];
+      return out;
+    });
+  };
+}
+
+export interface PhaseOptions {
+  phase: Phase;
+  epochs: number;
+  maxiter: number;
+  history: number;
+  vars: tfNs.Variable[];
+  loss: () => tfNs.Scalar;
+  predict: () => tfNs.Tensor2D;
+  nUsers: number;
+  snapshot?: EpochReport['snapshot'];
+  /** Global iteration counter shared across phases (for the loss curve). */
+  step: { n: number };
+}
+
+/** Runs `epochs` L-BFGS epochs of at most `maxiter` iterations each on the given loss. */
+export async function lbfgsPhase(ctx: TrainContext, tf: Tf, o: PhaseOptions): Promise<void> {
+  const objective = new TfObjective(tf, o.vars, () => tf.tidy(o.loss));
+  const opt = new Lbfgs(objective, await objective.getX(), { m: o.history });
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    ctx.checkCancelled();
+    opt.restart();
+    const evalsBefore = objective.evaluations;
+    const r = await opt.run({
+      maxiter: o.maxiter,
+      isCancelled: () => {
+        try {
+          ctx.checkCancelled();
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      onIteration: async (it) => {
+        o.step.n++;
+        ctx.lossPoint(o.phase, o.step.n, it.f);
+        await yieldToEventLoop();
+      },
+    });
+    objective.setX(opt.point);
+    ctx.checkCancelled();
+    if (r.reason === 'line-search') ctx.log(`${o.phase} epoch ${epoch}: ${r.message}`, 'warn');
+    await ctx.epochEnd({
+      phase: o.phase, epoch, epochs: o.epochs, trainLoss: r.f, iterations: r.iterations, evaluations: objective.evaluations - evalsBefore,
+      predict: matrixPredictor(tf, o.nUsers, o.predict),
+      snapshot: o.snapshot,
+    });
+  }
+}

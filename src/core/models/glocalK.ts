@@ -1,0 +1,149 @@
+/**
+ * GLocal-K (Han et al., CIKM 2021): a local-kernel autoencoder n_users → 500 → 500 → n_users pre-trained with
+ * L-BFGS, then fine-tuned with a global convolution kernel built from the autoencoder's own item means
+ * (MODELS.md "GLocal-K"; reference: the usydnlp/Glocal_K notebook).
+ *   pre-training:  loss = ½Σ(M ⊙ (R − AE(R)))² + Σ_layers (λs·½ΣK² + λ2·½ΣW²)
+ *   fine-tuning:   μ = mean_users AE(R);  GK = reshape(μᵀ·G·dot_scale, k×k);  R̂ = ReLU(conv2d(R, GK, 'same'));
+ *                  loss = ½Σ(M ⊙ (R − AE(R̂)))² + reg, GK recomputed at every evaluation, shared AE weights,
+ *                  gradients through both paths; L-BFGS over AE + G.
+ */
+import type * as tfNs from '@tensorflow/tfjs';
+import { ModelDefinition, num } from './model';
+import { Autoencoder, LocalKernelLayer, maskedSse, truncatedNormal } from './kernelLayers';
+import { denseItemUser, lbfgsPhase, subsample } from './aeTraining';
+import { heatmapTensor } from './snapshots';
+
+type Tf = typeof tfNs;
+type T2 = tfNs.Tensor2D;
+
+/** 'same' cross-correlation of a single-channel image with a k×k kernel, as k² shifted, weighted copies. */
+export function shiftConv(tf: Tf, x: T2, kernel: tfNs.Tensor, k: number): T2 {
+  const [h, w] = x.shape;
+  const p = (k - 1) / 2;
+  const padded = tf.pad(x, [[p, p], [p, p]]);
+  let out: T2 | undefined;
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      const term = tf.mul(tf.slice(padded, [a, b], [h, w]), tf.reshape(tf.slice(tf.reshape(kernel, [k * k]), [a * k + b], [1]), []));
+      out = out ? (tf.add(out, term) as T2) : (term as T2);
+    }
+  }
+  return out as T2;
+}
+
+export function globalConv(tf: Tf, x: T2, gk: tfNs.Tensor, k: number, impl: string): T2 {
+  const [h, w] = x.shape;
+  if (impl === 'shift') return shiftConv(tf, x, gk, k);
+  return tf.reshape(tf.conv2d(tf.reshape(x, [1, h, w, 1]) as tfNs.Tensor4D, tf.reshape(gk, [k, k, 1, 1]) as tfNs.Tensor4D, 1, 'same'), [h, w]) as T2;
+}
+
+export const glocalK: ModelDefinition = {
+  id: 'glocal-k',
+  name: 'GLocal-K',
+  description: 'Global and local kernels: local-kernel autoencoder + global convolution kernel fine-tuning',
+  paper: { title: 'GLocal-K: Global and Local Kernels for Recommender Systems', authors: 'Han, Long, Poon, Chung, Wei', venue: 'CIKM', year: 2021 },
+  params: [
+    { key: 'hidden', type: 'integer', default: 500, min: 1, max: 10000, description: 'Hidden units of each of the two hidden layers' },
+    { key: 'kernelDim', type: 'integer', default: 5, min: 1, max: 100, description: 'Dimension of the kernel embeddings u, v' },
+    { key: 'lambda2', type: 'number', default: 20, min: 0, max: 1e6, description: 'λ2: L2 penalty on the raw weights W' },
+    { key: 'lambdaS', type: 'number', default: 0.006, min: 0, max: 1e6, description: 'λs: penalty on the kernel values K (sparsity)' },
+    { key: 'preEpochs', type: 'integer', default: 30, min: 0, max: 10000, description: 'Pre-training epochs (each a fresh L-BFGS run)' },
+    { key: 'preMaxiter', type: 'integer', default: 5, min: 1, max: 10000, description: 'L-BFGS iterations per pre-training epoch' },
+    { key: 'fineEpochs', type: 'integer', default: 60, min: 0, max: 10000, description: 'Fine-tuning epochs with the global kernel' },
+    { key: 'fineMaxiter', type: 'integer', default: 5, min: 1, max: 10000, description: 'L-BFGS iterations per fine-tuning epoch' },
+    { key: 'dotScale', type: 'number', default: 1, min: 0, max: 1e6, description: 'Scale of the aggregated global kernel' },
+    { key: 'kernelSize', type: 'enum', default: '3', options: ['3', '5', '7'], description: 'Global kernel size k (k×k)' },
+    { key: 'convLayers', type: 'integer', default: 1, min: 1, max: 3, description: 'Global convolution layers (each with its own G)' },
+    { key: 'convImpl', type: 'enum', default: 'conv2d', options: ['conv2d', 'shift'], description: 'conv2d, or k² shifted copies (for backends without the conv gradient)' },
+    { key: 'trainFraction', type: 'number', default: 1, min: 0.01, max: 1, description: 'Fraction of the training ratings used (paper Fig. 2)' },
+    { key: 'history', type: 'integer', default: 10, min: 1, max: 100, description: 'L-BFGS history size' },
+  ],
+  presets: {
+    'ml-100k': { description: 'MovieLens-100K (reference schedule)', dataset: 'ml-100k', values: { lambda2: 20, lambdaS: 0.006, preMaxiter: 5, fineMaxiter: 5, preEpochs: 30, fineEpochs: 60, dotScale: 1 } },
+    'ml-1m': { description: 'MovieLens-1M (reference schedule)', dataset: 'ml-1m', values: { lambda2: 70, lambdaS: 0.018, preMaxiter: 50, fineMaxiter: 10, preEpochs: 20, fineEpochs: 30, dotScale: 0.5 } },
+    douban: { description: 'Douban (reference schedule)', dataset: 'douban', values: { lambda2: 10, lambdaS: 0.022, preMaxiter: 5, fineMaxiter: 5, preEpochs: 20, fineEpochs: 60, dotScale: 2 } },
+  },
+  paperResults: [
+    { dataset: 'ml-100k', rmse: 0.89, note: 'paper, test-selected; code README 0.8889' },
+    { dataset: 'ml-1m', rmse: 0.822, note: 'paper, test-selected; code README 0.8227' },
+    { dataset: 'douban', rmse: 0.721, note: 'paper, test-selected; code README 0.7208' },
+  ],
+  usesTf: true,
+  async train(ctx) {
+    const tf = ctx.tf as Tf;
+    if (!tf) throw new Error('glocal-k needs a tfjs backend');
+    const hp = ctx.hp;
+    const { nUsers, nItems } = ctx.data;
+    const k = Number(hp.kernelSize);
+    const convLayers = num(hp, 'convLayers');
+    const hidden = num(hp, 'hidden');
+    const l2 = num(hp, 'lambda2');
+    const ls = num(hp, 'lambdaS');
+    const dotScale = num(hp, 'dotScale');
+    const impl = String(hp.convImpl);
+    ctx.setTotalEpochs(num(hp, 'preEpochs') + num(hp, 'fineEpochs'));
+    const fit = subsample(ctx, num(hp, 'trainFraction'));
+    const { R, M } = denseItemUser(tf, fit, nItems, nUsers);
+    const rng = ctx.rng;
+    const ae = new Autoencoder(tf, [
+      new LocalKernelLayer(tf, rng, 'layer 1', nUsers, hidden, 'sigmoid', l2, ls, num(hp, 'kernelDim')),
+      new LocalKernelLayer(tf, rng, 'layer 2', hidden, hidden, 'sigmoid', l2, ls, num(hp, 'kernelDim')),
+      new LocalKernelLayer(tf, rng, 'layer 3', hidden, nUsers, 'identity', l2, ls, num(hp, 'kernelDim')),
+    ]);
+    const G = Array.from({ length: convLayers }, (_, l) => tf.variable(tf.tensor2d(truncatedNormal(rng, nItems * k * k, 0.1), [nItems, k * k]), true, `krl_glocal_G${l}_${Date.now()}_${l}`));
+    const step = { n: 0 };
+    const globalKernels = (mu: tfNs.Tensor) => G.map((g) => tf.mul(tf.matMul(tf.reshape(mu, [1, nItems]), g), dotScale));
+    /** R̂ = ReLU(conv(R, GK)) with GK from μ = mean over users of AE(R); the weights are shared with the caller's pass. */
+    const refine = (x: T2, w: ReturnType<Autoencoder['weights']>): T2 => {
+      const mu = tf.mean(ae.apply(x, w), 1);
+      let y = x;
+      for (const gk of globalKernels(mu)) y = tf.relu(globalConv(tf, y, gk, k, impl));
+      return y;
+    };
+    const snapshot = (withGk: boolean) => async () => {
+      const layers = await ae.snapshot();
+      let globalKernel;
+      if (withGk) {
+        const gk = tf.tidy(() => globalKernels(tf.mean(ae.forward(R), 1))[0]);
+        const d = await gk.data();
+        gk.dispose();
+        globalKernel = { ...heatmapTensor('global kernel', d, k, k), data: Array.from(d), q8: undefined };
+      }
+      return { layers, globalKernel };
+    };
+    try {
+      ctx.log(`GLocal-K: ${nItems} items × ${nUsers} users, ${fit.length} training ratings; ${ae.vars.reduce((s, v) => s + v.size, 0) + G.reduce((s, g) => s + g.size, 0)} parameters`);
+      await lbfgsPhase(ctx, tf, {
+        phase: 'pretrain', epochs: num(hp, 'preEpochs'), maxiter: num(hp, 'preMaxiter'), history: num(hp, 'history'),
+        vars: ae.vars, nUsers, step,
+        loss: () => {
+          const w = ae.weights();
+          return tf.add(maskedSse(tf, R, M, ae.apply(R, w)), w.reg) as tfNs.Scalar;
+        },
+        predict: () => ae.forward(R),
+        snapshot: snapshot(false),
+      });
+      await lbfgsPhase(ctx, tf, {
+        phase: 'finetune', epochs: num(hp, 'fineEpochs'), maxiter: num(hp, 'fineMaxiter'), history: num(hp, 'history'),
+        vars: [...ae.vars, ...G], nUsers, step,
+        loss: () => {
+          const w = ae.weights();
+          const y = ae.apply(refine(R, w), w);
+          return tf.add(maskedSse(tf, R, M, y), w.reg) as tfNs.Scalar;
+        },
+        predict: () => {
+          const w = ae.weights();
+          return ae.apply(refine(R, w), w);
+        },
+        snapshot: snapshot(true),
+      });
+      const kernels = await ae.kernels();
+      ctx.saveArtifacts?.(kernels.map((kk) => ({ name: `kernel-${kk.name.replace(/\s+/g, '')}-${kk.rows}x${kk.cols}.f32`, data: new Uint8Array(kk.data.buffer, kk.data.byteOffset, kk.data.byteLength) })));
+    } finally {
+      ae.dispose();
+      for (const g of G) g.dispose();
+      R.dispose();
+      M.dispose();
+    }
+  },
+};
