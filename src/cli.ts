@@ -163,7 +163,7 @@ function progressSink(json: boolean, quiet: boolean): Partial<RunSink> {
   return {
     log: (l) => {
       if (quiet && l.level !== 'error' && l.level !== 'warn') return;
-      if (l.level === 'debug') return;
+      if (l.level === 'debug' && !process.env.KRL_DEBUG) return;
       if (tty && last) process.stderr.write('\r\x1b[K');
       process.stderr.write(`${l.level === 'info' ? '' : l.level + ': '}${l.message}\n`);
     },

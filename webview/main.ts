@@ -385,14 +385,26 @@ function renderHeatmaps(): void {
   card.append(grid);
 }
 
+/** Values of a heatmap tensor: plain, or 8-bit quantised over [min, max] (base64) as the trainer sends large ones. */
+function tensorValues(t: HeatmapTensor): Float32Array {
+  if (!t.q8) return Float32Array.from(t.data);
+  const bin = atob(t.q8);
+  const out = new Float32Array(bin.length);
+  const lo = t.min ?? 0;
+  const span = (t.max ?? 1) - lo;
+  for (let k = 0; k < bin.length; k++) out[k] = lo + (bin.charCodeAt(k) / 255) * span;
+  return out;
+}
+
 function heatmap(t: HeatmapTensor, title: string): HTMLElement {
+  const values = tensorValues(t);
   const wrap = el('figure', { class: 'heatmap' }, el('figcaption', {}, title));
   const canvas = el('canvas', { id: 'heat-canvas', width: String(t.cols), height: String(t.rows), 'aria-label': title }) as HTMLCanvasElement;
   const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
   const img = ctx.createImageData(t.cols, t.rows);
-  const { min, max } = range(t.data);
-  for (let i = 0; i < t.data.length; i++) {
-    const [r, g, b] = viridis((t.data[i] - min) / (max - min));
+  const { min, max } = range(values);
+  for (let i = 0; i < values.length; i++) {
+    const [r, g, b] = viridis((values[i] - min) / (max - min));
     img.data[i * 4] = r;
     img.data[i * 4 + 1] = g;
     img.data[i * 4 + 2] = b;
@@ -407,7 +419,7 @@ function heatmap(t: HeatmapTensor, title: string): HTMLElement {
     if (r < 0 || c < 0 || r >= t.rows || c >= t.cols) return;
     const i = Math.floor((r * t.fullRows) / t.rows);
     const j = Math.floor((c * t.fullCols) / t.cols);
-    readout.textContent = `i = ${i} (input), j = ${j} (output), value = ${t.data[r * t.cols + c].toPrecision(4)}${t.rows < t.fullRows || t.cols < t.fullCols ? ' (block mean)' : ''}`;
+    readout.textContent = `i = ${i} (input), j = ${j} (output), value = ${values[r * t.cols + c].toPrecision(4)}${t.rows < t.fullRows || t.cols < t.fullCols ? ' (block mean)' : ''}`;
   });
   const bar = el('canvas', { class: 'colorbar', width: '16', height: '256', 'aria-label': 'colour bar' }) as HTMLCanvasElement;
   const bctx = bar.getContext('2d') as CanvasRenderingContext2D;
@@ -443,12 +455,13 @@ function sparsityChart(snaps: KernelSnapshot[]): HTMLElement {
 }
 
 function globalKernelGrid(t: HeatmapTensor): HTMLElement {
-  const { min, max } = range(t.data);
+  const data = tensorValues(t);
+  const { min, max } = range(data);
   const table = el('table', { class: 'gk', id: 'global-kernel' });
   for (let r = 0; r < t.rows; r++) {
     const tr = el('tr');
     for (let c = 0; c < t.cols; c++) {
-      const v = t.data[r * t.cols + c];
+      const v = data[r * t.cols + c];
       const [R, G, B] = viridis((v - min) / (max - min));
       const td = el('td', {}, v.toFixed(3));
       td.style.background = `rgb(${R | 0},${G | 0},${B | 0})`;

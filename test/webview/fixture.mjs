@@ -32,7 +32,14 @@ export function fixtureState() {
 }
 
 export function fixtureSnapshots() {
-  const tensor = (name, rows, cols, f) => ({ name, rows, cols, fullRows: rows * 4, fullCols: cols * 4, data: Array.from({ length: rows * cols }, (_, k) => f(Math.floor(k / cols), k % cols)) });
+  // large heatmaps travel 8-bit quantised (q8, base64) as the trainer sends them (src/core/models/snapshots.ts)
+  const tensor = (name, rows, cols, f) => {
+    const vals = Array.from({ length: rows * cols }, (_, k) => f(Math.floor(k / cols), k % cols));
+    const min = Math.min(...vals);
+    const max = Math.max(...vals);
+    const q = Buffer.from(vals.map((v) => Math.round(((v - min) / (max - min || 1)) * 255)));
+    return { name, rows, cols, fullRows: rows * 4, fullCols: cols * 4, data: [], min, max, q8: q.toString('base64') };
+  };
   return Array.from({ length: 12 }, (_, e) => ({
     phase: e < 4 ? 'pretrain' : 'finetune', epoch: e < 4 ? e + 1 : e - 3, globalEpoch: e + 1,
     layers: ['layer 1 (943→500)', 'layer 2 (500→500)', 'layer 3 (500→943)'].map((n, li) => ({

@@ -67,6 +67,9 @@ function tryLoad(explicit?: string): BlasLoadResult {
   } catch (e) {
     return { reason: `koffi (FFI) could not be loaded: ${(e as Error).message.split('\n')[0]}` };
   }
+  // OpenBLAS worker threads spin (sched_yield) for a while after each call, stealing the core the JavaScript
+  // element-wise work runs on; a short timeout puts them to sleep quickly (read when the library loads).
+  if (process.env.OPENBLAS_THREAD_TIMEOUT === undefined) process.env.OPENBLAS_THREAD_TIMEOUT = '4';
   const errors: string[] = [];
   for (const lib of blasCandidates(explicit)) {
     if (lib.startsWith('/') && !fs.existsSync(lib)) continue;

@@ -32,52 +32,58 @@ function values(b: CpuBackend, t: TensorInfo): Float32Array | undefined {
   return undefined;
 }
 
-/** out[i,j] = Σ_ab x[i+a−p, j+b−p]·f[a,b] */
-export function conv2dSame(x: Float32Array, h: number, w: number, f: Float32Array, k: number): Float32Array {
+/** out[i,j] = Σ_ab x[i+a−p, j+b−p]·f[a,b] — row by row, so each output row stays in cache for all k² taps. */
+export function conv2dSame(x: ArrayLike<number>, h: number, w: number, f: ArrayLike<number>, k: number): Float32Array {
   const p = (k - 1) / 2;
   const out = new Float32Array(h * w);
-  for (let a = 0; a < k; a++) {
-    for (let b = 0; b < k; b++) {
-      const fv = f[a * k + b];
-      if (fv === 0) continue;
-      const di = a - p;
-      const dj = b - p;
-      const i0 = Math.max(0, -di);
-      const i1 = Math.min(h, h - di);
-      const j0 = Math.max(0, -dj);
-      const j1 = Math.min(w, w - dj);
-      for (let i = i0; i < i1; i++) {
-        const src = (i + di) * w + dj;
-        const dst = i * w;
-        for (let j = j0; j < j1; j++) out[dst + j] += x[src + j] * fv;
+  const row = new Float64Array(w);
+  for (let i = 0; i < h; i++) {
+    row.fill(0);
+    for (let a = 0; a < k; a++) {
+      const si = i + a - p;
+      if (si < 0 || si >= h) continue;
+      const base = si * w;
+      for (let b = 0; b < k; b++) {
+        const fv = f[a * k + b];
+        if (fv === 0) continue;
+        const dj = b - p;
+        const j0 = Math.max(0, -dj);
+        const j1 = Math.min(w, w - dj);
+        const src = base + dj;
+        for (let j = j0; j < j1; j++) row[j] += x[src + j] * fv;
       }
     }
+    for (let j = 0; j < w; j++) out[i * w + j] = row[j];
   }
   return out;
 }
 
-/** df[a,b] = Σ_ij dy[i,j]·x[i+a−p, j+b−p] (float64 accumulation) */
-export function conv2dFilterGrad(x: Float32Array, dy: Float32Array, h: number, w: number, k: number): Float32Array {
+/** df[a,b] = Σ_ij dy[i,j]·x[i+a−p, j+b−p] — row by row (float64 accumulation). */
+export function conv2dFilterGrad(x: ArrayLike<number>, dy: ArrayLike<number>, h: number, w: number, k: number): Float32Array {
   const p = (k - 1) / 2;
-  const df = new Float32Array(k * k);
-  for (let a = 0; a < k; a++) {
-    for (let b = 0; b < k; b++) {
-      const di = a - p;
-      const dj = b - p;
-      let s = 0;
-      for (let i = Math.max(0, -di); i < Math.min(h, h - di); i++) {
-        const src = (i + di) * w + dj;
-        const row = i * w;
-        for (let j = Math.max(0, -dj); j < Math.min(w, w - dj); j++) s += dy[row + j] * x[src + j];
+  const acc = new Float64Array(k * k);
+  for (let i = 0; i < h; i++) {
+    const drow = i * w;
+    for (let a = 0; a < k; a++) {
+      const si = i + a - p;
+      if (si < 0 || si >= h) continue;
+      const base = si * w;
+      for (let b = 0; b < k; b++) {
+        const dj = b - p;
+        const j0 = Math.max(0, -dj);
+        const j1 = Math.min(w, w - dj);
+        const src = base + dj;
+        let s = 0;
+        for (let j = j0; j < j1; j++) s += dy[drow + j] * x[src + j];
+        acc[a * k + b] += s;
       }
-      df[a * k + b] = s;
     }
   }
-  return df;
+  return Float32Array.from(acc);
 }
 
 /** dx[i,j] = Σ_ab dy[i−a+p, j−b+p]·f[a,b]: a 'same' convolution with the flipped filter */
-export function conv2dInputGrad(dy: Float32Array, h: number, w: number, f: Float32Array, k: number): Float32Array {
+export function conv2dInputGrad(dy: ArrayLike<number>, h: number, w: number, f: ArrayLike<number>, k: number): Float32Array {
   const flipped = new Float32Array(k * k);
   for (let q = 0; q < k * k; q++) flipped[q] = f[k * k - 1 - q];
   return conv2dSame(dy, h, w, flipped, k);

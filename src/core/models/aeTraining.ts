@@ -76,6 +76,7 @@ export async function lbfgsPhase(ctx: TrainContext, tf: Tf, o: PhaseOptions): Pr
     ctx.checkCancelled();
     opt.restart();
     const evalsBefore = objective.evaluations;
+    const t0 = Date.now();
     const r = await opt.run({
       maxiter: o.maxiter,
       isCancelled: () => {
@@ -93,6 +94,7 @@ export async function lbfgsPhase(ctx: TrainContext, tf: Tf, o: PhaseOptions): Pr
       },
     });
     objective.setX(opt.point);
+    const t1 = Date.now();
     ctx.checkCancelled();
     if (r.reason === 'line-search') ctx.log(`${o.phase} epoch ${epoch}: ${r.message}`, 'warn');
     await ctx.epochEnd({
@@ -100,5 +102,6 @@ export async function lbfgsPhase(ctx: TrainContext, tf: Tf, o: PhaseOptions): Pr
       predict: matrixPredictor(tf, o.nUsers, o.predict),
       snapshot: o.snapshot,
     });
+    ctx.log(`${o.phase} epoch ${epoch}: optimiser ${((t1 - t0) / 1000).toFixed(2)} s (${objective.evaluations - evalsBefore} evaluations), evaluation and snapshot ${((Date.now() - t1) / 1000).toFixed(2)} s`, 'debug');
   }
 }

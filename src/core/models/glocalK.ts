@@ -94,19 +94,23 @@ export const glocalK: ModelDefinition = {
     const step = { n: 0 };
     const globalKernels = (mu: tfNs.Tensor) => G.map((g) => tf.mul(tf.matMul(tf.reshape(mu, [1, nItems]), g), dotScale));
     /** R̂ = ReLU(conv(R, GK)) with GK from μ = mean over users of AE(R); the weights are shared with the caller's pass. */
-    const refine = (x: T2, w: ReturnType<Autoencoder['weights']>): T2 => {
-      const mu = tf.mean(ae.apply(x, w), 1);
+    const refine = (x: T2, w: ReturnType<Autoencoder['weights']>): { y: T2; gks: tfNs.Tensor[] } => {
+      const mu = tf.div(tf.sum(ae.apply(x, w), 1), nUsers); // mean over users (sum/n: the fast CPU reduction)
+      const gks = globalKernels(mu);
       let y = x;
-      for (const gk of globalKernels(mu)) y = tf.relu(globalConv(tf, y, gk, k, impl));
-      return y;
+      for (const gk of gks) y = tf.relu(globalConv(tf, y, gk, k, impl));
+      return { y, gks };
     };
+    /** The first global kernel of the latest prediction pass, kept for the epoch's snapshot. */
+    let keptGk: tfNs.Tensor | undefined;
     const snapshot = (withGk: boolean) => async () => {
       const layers = await ae.snapshot();
       let globalKernel;
       if (withGk) {
-        const gk = tf.tidy(() => globalKernels(tf.mean(ae.forward(R), 1))[0]);
+        const gk = keptGk ?? tf.tidy(() => refine(R, ae.weights()).gks[0]);
         const d = await gk.data();
         gk.dispose();
+        keptGk = undefined;
         globalKernel = { ...heatmapTensor('global kernel', d, k, k), data: Array.from(d), q8: undefined };
       }
       return { layers, globalKernel };
@@ -128,18 +132,22 @@ export const glocalK: ModelDefinition = {
         vars: [...ae.vars, ...G], nUsers, step,
         loss: () => {
           const w = ae.weights();
-          const y = ae.apply(refine(R, w), w);
+          const y = ae.apply(refine(R, w).y, w);
           return tf.add(maskedSse(tf, R, M, y), w.reg) as tfNs.Scalar;
         },
         predict: () => {
           const w = ae.weights();
-          return ae.apply(refine(R, w), w);
+          const r = refine(R, w);
+          keptGk?.dispose();
+          keptGk = tf.keep(r.gks[0]);
+          return ae.apply(r.y, w);
         },
         snapshot: snapshot(true),
       });
       const kernels = await ae.kernels();
       ctx.saveArtifacts?.(kernels.map((kk) => ({ name: `kernel-${kk.name.replace(/\s+/g, '')}-${kk.rows}x${kk.cols}.f32`, data: new Uint8Array(kk.data.buffer, kk.data.byteOffset, kk.data.byteLength) })));
     } finally {
+      keptGk?.dispose();
       ae.dispose();
       for (const g of G) g.dispose();
       R.dispose();

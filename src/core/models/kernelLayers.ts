@@ -63,17 +63,23 @@ function directCpu(tf: Tf, u: T2, v: T2): T2 {
   const [m, d] = u.shape;
   const n = v.shape[0];
   const uv = u.dataSync();
-  const vv = v.dataSync();
+  // v transposed to d × n so the inner loop runs over contiguous j
+  const vs = v.dataSync();
+  const vt = new Float64Array(d * n);
+  for (let j = 0; j < n; j++) for (let k = 0; k < d; k++) vt[k * n + j] = vs[j * d + k];
   const out = new Float32Array(m * n);
+  const acc = new Float64Array(n);
   for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) {
-        const diff = Math.fround(uv[i * d + k] - vv[j * d + k]);
-        s = Math.fround(s + Math.fround(diff * diff));
+    acc.fill(0);
+    for (let k = 0; k < d; k++) {
+      const ui = uv[i * d + k];
+      const off = k * n;
+      for (let j = 0; j < n; j++) {
+        const diff = ui - vt[off + j];
+        acc[j] += diff * diff;
       }
-      out[i * n + j] = s;
     }
+    out.set(acc, i * n);
   }
   return tf.tensor2d(out, [m, n]);
 }
@@ -290,7 +296,7 @@ export class Autoencoder {
     for (const l of this.layers) {
       if (!('kernel' in l) || typeof l.kernel !== 'function') continue;
       const K = l.kernel();
-      const W = this.tf.abs(l.effectiveWeight());
+      const W = l instanceof LocalKernelLayer ? this.tf.abs(this.tf.mul(l.W, K)) : this.tf.abs(l.effectiveWeight());
       const [k, w] = await Promise.all([K.data(), W.data()]);
       K.dispose();
       W.dispose();

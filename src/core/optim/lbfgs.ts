@@ -134,7 +134,7 @@ export class Lbfgs {
       const r = await this.eval(this.x);
       evaluations++;
       this.fx = r.f;
-      this.gx = Float64Array.from(r.g);
+      this.gx = r.g;
     }
     let f = this.fx;
     let g = this.gx;
@@ -142,7 +142,7 @@ export class Lbfgs {
     if (infNorm(g) <= this.opts.gtol) return { f, iterations: 0, evaluations, reason: 'gtol', message: 'projected gradient is already below gtol' };
     let iter = 0;
     const xt = new Float64Array(n);
-    let gt = new Float64Array(n);
+    let gt: Float64Array = new Float64Array(n);
     let ft = f;
     for (;;) {
       if (opts.isCancelled?.()) return { f, iterations: iter, evaluations, reason: 'cancelled', message: 'cancelled' };
@@ -163,7 +163,7 @@ export class Lbfgs {
           const r = await this.eval(xt);
           evaluations++;
           ft = r.f;
-          gt = Float64Array.from(r.g);
+          gt = r.g; // the objective returns a fresh array each time: no copy needed
           return { f: ft, g: dot(gt, d) };
         },
         f, gd, stp0, { ftol: 1e-3, gtol: 0.9, xtol: 0.1, stpmin: 0, stpmax: 1e10, maxEvals: this.opts.maxLineSearch },
@@ -185,7 +185,7 @@ export class Lbfgs {
         y[i] = gt[i] - g[i];
       }
       const fOld = f;
-      this.x = Float64Array.from(xt);
+      this.x = xt.slice();
       f = ft;
       g = gt;
       this.fx = f;

@@ -1,0 +1,76 @@
+// GLocal-K local-kernel autoencoder (n_users → 500 → 500 → n_users, sigmoid, items as rows, ~6% observed):
+// median seconds of one full-batch loss + gradient evaluation on each available backend, and of the same
+// computation in PyTorch on the CPU (bench/torch_glocal.py, threads = cores), in the same run.
+import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import * as os from 'node:os';
+import { root, out, median, writeSection, table } from './common.mjs';
+
+const require = createRequire(import.meta.url);
+
+const SHAPES = [
+  { key: 'ml100k', label: 'MovieLens-100K shape (1682 × 943)', items: 1682, users: 943, reps: 7 },
+  { key: 'ml1m', label: 'MovieLens-1M shape (3706 × 6040)', items: 3706, users: 6040, reps: 3 },
+];
+const DENSITY = 0.06;
+
+async function timeOurs(backend, shape) {
+  const { setupBackend } = require(out('src/trainer/backend.js'));
+  const { Autoencoder, LocalKernelLayer, maskedSse } = require(out('src/core/models/kernelLayers.js'));
+  const { TfObjective } = require(out('src/core/optim/tfObjective.js'));
+  const { Prng } = require(out('src/core/data/prng.js'));
+  const { tf, info } = await setupBackend({ backend });
+  const rng = new Prng(1);
+  const n = shape.items * shape.users;
+  const r = new Float32Array(n);
+  const m = new Float32Array(n);
+  for (let k = 0; k < n; k++) if (rng.next() < DENSITY) { r[k] = 1 + rng.int(5); m[k] = 1; }
+  const R = tf.tensor2d(r, [shape.items, shape.users]);
+  const M = tf.tensor2d(m, [shape.items, shape.users]);
+  const ae = new Autoencoder(tf, [
+    new LocalKernelLayer(tf, rng, 'l1', shape.users, 500, 'sigmoid', 20, 0.006),
+    new LocalKernelLayer(tf, rng, 'l2', 500, 500, 'sigmoid', 20, 0.006),
+    new LocalKernelLayer(tf, rng, 'l3', 500, shape.users, 'identity', 20, 0.006),
+  ]);
+  const obj = new TfObjective(tf, ae.vars, () => tf.tidy(() => { const w = ae.weights(); return tf.add(maskedSse(tf, R, M, ae.apply(R, w)), w.reg); }));
+  const x = await obj.getX();
+  const times = [];
+  for (let i = 0; i <= shape.reps; i++) {
+    const t = process.hrtime.bigint();
+    await obj.evaluate(x);
+    if (i > 0) times.push(Number(process.hrtime.bigint() - t) / 1e9);
+  }
+  ae.dispose(); R.dispose(); M.dispose();
+  return { backend: info.name, device: info.device, median: median(times) };
+}
+
+function timeTorch(shape) {
+  const py = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
+  if (!py) return { error: 'PyTorch not found (Debian: apt-get install python3-torch)' };
+  const r = spawnSync(py, [path.join(root, 'bench', 'torch_glocal.py'), String(shape.items), String(shape.users), String(DENSITY), String(shape.reps)], { encoding: 'utf8', env: { ...process.env, KRL_THREADS: String(os.cpus().length) } });
+  if (r.status !== 0) return { error: r.stderr.trim().split('\n').at(-1) };
+  const j = JSON.parse(r.stdout.trim().split('\n').at(-1));
+  return { median: j.median_s, torch: j.torch, threads: j.threads };
+}
+
+export async function run(args) {
+  const backends = args.includes('--backend') ? [args[args.indexOf('--backend') + 1]] : ['cpu'];
+  const rows = [];
+  const ratios = {};
+  let used = 'cpu';
+  for (const shape of SHAPES) {
+    const torch = timeTorch(shape);
+    process.stderr.write(`${shape.key}: PyTorch ${torch.median ? torch.median.toFixed(3) + ' s' : torch.error}\n`);
+    for (const b of backends) {
+      const ours = await timeOurs(b, shape);
+      used = ours.backend;
+      const ratio = torch.median ? ours.median / torch.median : NaN;
+      ratios[shape.key] = ratio;
+      process.stderr.write(`${shape.key}: ${ours.backend} (${ours.device}) ${ours.median.toFixed(3)} s, ratio ${ratio.toFixed(2)}\n`);
+      rows.push([shape.label, `${ours.backend} — ${ours.device}`, ours.median.toFixed(3), torch.median ? `${torch.median.toFixed(3)} (torch ${torch.torch}, ${torch.threads} threads)` : torch.error, Number.isFinite(ratio) ? ratio.toFixed(2) : '—']);
+    }
+  }
+  writeSection('backends', 'Compute backends: one GLocal-K autoencoder loss + gradient', `${table(['shape', 'backend', 'ours (median s)', 'PyTorch CPU (median s)', 'ours / PyTorch'], rows)}\n\nFull-batch loss + gradient of the local-kernel autoencoder n_users → 500 → 500 → n_users (sigmoid, items as rows, ${DENSITY * 100}% observed, synthetic ratings), float32, median over repetitions after one warm-up. Lower ratio is better; ≤ 1.0 means at least as fast as PyTorch on the same machine.`, `npm run bench -- backends`);
+  process.stdout.write(`backends ml100k_ratio=${(ratios.ml100k ?? NaN).toFixed(3)} ml1m_ratio=${(ratios.ml1m ?? NaN).toFixed(3)} backend=${used}\n`);
+}

@@ -1,0 +1,39 @@
+// Shared helpers for the benchmark suites: machine description, BENCHMARKS.md section writer, medians.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execSync } from 'node:child_process';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const out = (p) => path.join(root, 'out', p);
+
+export function machine() {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.versions.node}`;
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function gitRev() {
+  try { return execSync('git rev-parse --short HEAD', { cwd: root, encoding: 'utf8' }).trim(); } catch { return 'unknown'; }
+}
+
+/** Replaces (or appends) the section <!-- bench:name --> … <!-- /bench:name --> of BENCHMARKS.md. */
+export function writeSection(name, title, body, command) {
+  const file = path.join(root, 'BENCHMARKS.md');
+  let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\nEvery figure here is produced by `npm run bench -- <suite>` (bench/); rerun it to check. Speed is measured here, never in unit tests.\n';
+  const date = new Date().toISOString().slice(0, 10);
+  const section = `<!-- bench:${name} -->\n## ${title}\n\nCommand: \`${command}\` · date ${date} · commit ${gitRev()}\n\nMachine: ${machine()}\n\n${body.trim()}\n<!-- /bench:${name} -->`;
+  const re = new RegExp(`<!-- bench:${name} -->[\\s\\S]*?<!-- /bench:${name} -->`);
+  text = re.test(text) ? text.replace(re, section) : `${text.trimEnd()}\n\n${section}\n`;
+  fs.writeFileSync(file, text);
+}
+
+export function table(head, rows) {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
