@@ -222,3 +222,14 @@ function installReductions(tf: Tf): void {
     });
   }
 }
+
+/** Restores the stock kernels (tests compare against them). */
+export function uninstallFastElementwise(tf: Tf): void {
+  if (!installed) return;
+  for (const [name, k] of originals) {
+    tf.unregisterKernel(name, 'cpu');
+    tf.registerKernel(k as never);
+  }
+  originals.clear();
+  installed = false;
+}

@@ -10,6 +10,7 @@ import type { RatingMatrix } from '../data/ratingMatrix';
 import { Lbfgs } from '../optim/lbfgs';
 import { TfObjective } from '../optim/tfObjective';
 import { yieldToEventLoop } from '../async';
+import { Autoencoder, maskedSse } from './kernelLayers';
 
 type Tf = typeof tfNs;
 
@@ -103,5 +104,39 @@ export async function lbfgsPhase(ctx: TrainContext, tf: Tf, o: PhaseOptions): Pr
       snapshot: o.snapshot,
     });
     ctx.log(`${o.phase} epoch ${epoch}: optimiser ${((t1 - t0) / 1000).toFixed(2)} s (${objective.evaluations - evalsBefore} evaluations), evaluation and snapshot ${((Date.now() - t1) / 1000).toFixed(2)} s`, 'debug');
+  }
+}
+
+/**
+ * Trains a single-phase item autoencoder (Sparse FC, kernelNet, I-AutoRec): `epochs` fresh L-BFGS runs of
+ * `maxiter` iterations on ½Σ(M ⊙ (R − AE(R)))² + regulariser, with kernel snapshots when the layers have kernels.
+ */
+export async function trainItemAutoencoder(ctx: TrainContext, build: (tf: Tf) => Autoencoder, o: { epochs: number; maxiter: number; history: number; trainFraction: number; snapshots: boolean; label: string }): Promise<void> {
+  const tf = ctx.tf as Tf;
+  if (!tf) throw new Error(`${o.label} needs a tfjs backend`);
+  const { nUsers, nItems } = ctx.data;
+  ctx.setTotalEpochs(o.epochs);
+  const fit = subsample(ctx, o.trainFraction);
+  const { R, M } = denseItemUser(tf, fit, nItems, nUsers);
+  const ae = build(tf);
+  try {
+    ctx.log(`${o.label}: ${nItems} items × ${nUsers} users, ${fit.length} training ratings; ${ae.vars.reduce((s, v) => s + v.size, 0)} parameters`);
+    await lbfgsPhase(ctx, tf, {
+      phase: 'train', epochs: o.epochs, maxiter: o.maxiter, history: o.history, vars: ae.vars, nUsers, step: { n: 0 },
+      loss: () => {
+        const w = ae.weights();
+        return tf.add(maskedSse(tf, R, M, ae.apply(R, w)), w.reg) as tfNs.Scalar;
+      },
+      predict: () => ae.forward(R),
+      snapshot: o.snapshots ? async () => ({ layers: await ae.snapshot() }) : undefined,
+    });
+    if (o.snapshots) {
+      const kernels = await ae.kernels();
+      ctx.saveArtifacts?.(kernels.map((kk) => ({ name: `kernel-${kk.name.replace(/\s+/g, '')}-${kk.rows}x${kk.cols}.f32`, data: new Uint8Array(kk.data.buffer, kk.data.byteOffset, kk.data.byteLength) })));
+    }
+  } finally {
+    ae.dispose();
+    R.dispose();
+    M.dispose();
   }
 }

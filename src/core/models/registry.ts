@@ -3,9 +3,12 @@ import { globalMean } from './globalMean';
 import { userItemMean } from './userItemMean';
 import { biasedMf } from './biasedMf';
 import { glocalK } from './glocalK';
+import { sparseFc } from './sparseFc';
+import { kernelNet } from './kernelNet';
+import { iAutoRec } from './iAutoRec';
 
 /** name → model. Adding a model = one file + one line here. */
-const MODELS: ModelDefinition[] = [glocalK, biasedMf, userItemMean, globalMean];
+const MODELS: ModelDefinition[] = [glocalK, sparseFc, kernelNet, iAutoRec, biasedMf, userItemMean, globalMean];
 
 /** The model used when none is named (CLI, demo, quick train). */
 export const DEFAULT_MODEL = 'biased-mf';

@@ -1,0 +1,44 @@
+/**
+ * kernelNet with a dot-product kernel (Muller, Martel & Indiveri, ICML 2018) — implemented from the paper;
+ * there is no released reference code for this variant. Weights V_ij = α_i · tanh(u_i · v_j) with u, v ∈ R^d
+ * (d = 50), an item autoencoder n_users → 500 (→ 500) → n_users, L2 λ2·½ΣV² on the effective weights, L-BFGS.
+ */
+import { ModelDefinition, num } from './model';
+import { Autoencoder, DotKernelLayer } from './kernelLayers';
+import { trainItemAutoencoder } from './aeTraining';
+
+export const kernelNet: ModelDefinition = {
+  id: 'kernelnet',
+  name: 'kernelNet (tanh dot-product kernel)',
+  description: 'Autoencoder with weights α_i·tanh(u_i·v_j) — from the paper, no reference code',
+  paper: { title: 'Kernelized Synaptic Weight Matrices', authors: 'Muller, Martel, Indiveri', venue: 'ICML', year: 2018, note: 'implemented from the paper, no reference code' },
+  params: [
+    { key: 'hidden', type: 'integer', default: 500, min: 1, max: 10000, description: 'Hidden units of each hidden layer' },
+    { key: 'layers', type: 'integer', default: 1, min: 1, max: 2, description: 'Hidden layers (the paper reports 1 and 2)' },
+    { key: 'kernelDim', type: 'integer', default: 50, min: 1, max: 500, description: 'Dimension d of u, v' },
+    { key: 'lambda2', type: 'number', default: 20, min: 0, max: 1e6, description: 'λ2: L2 penalty on the effective weights' },
+    { key: 'epochs', type: 'integer', default: 20, min: 1, max: 10000, description: 'Outer loops (each a fresh L-BFGS run)' },
+    { key: 'maxiter', type: 'integer', default: 50, min: 1, max: 10000, description: 'L-BFGS iterations per outer loop' },
+    { key: 'trainFraction', type: 'number', default: 1, min: 0.01, max: 1, description: 'Fraction of the training ratings used' },
+    { key: 'history', type: 'integer', default: 10, min: 1, max: 100, description: 'L-BFGS history size' },
+  ],
+  presets: {
+    'ml-100k': { description: 'MovieLens-100K, 1 hidden layer', dataset: 'ml-100k', values: { layers: 1, lambda2: 20, epochs: 20, maxiter: 50 } },
+    'ml-100k-2': { description: 'MovieLens-100K, 2 hidden layers', dataset: 'ml-100k', values: { layers: 2, lambda2: 20, epochs: 20, maxiter: 50 } },
+  },
+  paperResults: [
+    { dataset: 'ml-100k', rmse: 0.901, note: 'paper, 1 layer (0.890 with 2)' },
+    { dataset: 'ml-1m', rmse: 0.838, note: 'paper, 1 layer (0.836 with 2)' },
+  ],
+  usesTf: true,
+  async train(ctx) {
+    const hp = ctx.hp;
+    const nHidden = num(hp, 'layers');
+    await trainItemAutoencoder(ctx, (tf) => {
+      const { nUsers } = ctx.data;
+      const h = num(hp, 'hidden');
+      const dims = [nUsers, ...Array(nHidden).fill(h), nUsers];
+      return new Autoencoder(tf, dims.slice(1).map((out, i) => new DotKernelLayer(tf, ctx.rng, `layer ${i + 1}`, dims[i], out, i === dims.length - 2 ? 'identity' : 'sigmoid', num(hp, 'lambda2'), num(hp, 'kernelDim'))));
+    }, { epochs: num(hp, 'epochs'), maxiter: num(hp, 'maxiter'), history: num(hp, 'history'), trainFraction: num(hp, 'trainFraction'), snapshots: true, label: 'kernelNet' });
+  },
+};

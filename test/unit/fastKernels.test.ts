@@ -1,0 +1,93 @@
+/** Our fast CPU element-wise, reduction and convolution kernels against the stock tfjs kernels. */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { cpuTf, maxRelDiff } from './tfHelpers';
+import { installFastElementwise, uninstallFastElementwise } from '../../src/core/linalg/fastElementwise';
+import { installFastConv, conv2dSame } from '../../src/core/linalg/fastConv';
+import { shiftConv, globalConv } from '../../src/core/models/glocalK';
+import { Prng } from '../../src/core/data/prng';
+
+const rng = new Prng(9);
+const rand = (shape: number[]) => Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.next() * 4 - 2);
+
+const PAIRS: [number[], number[]][] = [
+  [[5, 7], [5, 7]], [[5, 7], []], [[], [5, 7]], [[5, 7], [7]], [[7], [5, 7]], [[5, 7], [1, 7]], [[1, 7], [5, 7]],
+  [[5, 7], [5, 1]], [[5, 1], [5, 7]], [[5, 1], [1, 7]], [[1, 7], [5, 1]], [[2, 3, 4], [4]], [[2, 3, 4], [3, 1]], [[1], [1]], [[0, 3], [3]],
+];
+
+test('Add, Sub, Multiply, RealDiv, Maximum, Minimum equal the stock kernels on every broadcast pattern', async () => {
+  const tf = await cpuTf();
+  const ops = { add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div, maximum: tf.maximum, minimum: tf.minimum } as const;
+  for (const [sa, sb] of PAIRS) {
+    const a = tf.tensor(rand(sa), sa);
+    const b = tf.tensor(rand(sb), sb);
+    for (const [name, op] of Object.entries(ops)) {
+      uninstallFastElementwise(tf);
+      const stock = await (op as (x: unknown, y: unknown) => import('@tensorflow/tfjs').Tensor)(a, b).data();
+      installFastElementwise(tf);
+      const t = (op as (x: unknown, y: unknown) => import('@tensorflow/tfjs').Tensor)(a, b);
+      const ours = await t.data();
+      assert.equal(maxRelDiff(ours, stock), 0, `${name} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`);
+    }
+  }
+  // a float32 tensor holding Uint8Array values (a cast boolean mask) takes the fast path with the same result
+  const mask = tf.cast(tf.greater(tf.tensor(rand([4, 6]), [4, 6]), 0), 'float32');
+  const x = tf.tensor(rand([4, 6]), [4, 6]);
+  uninstallFastElementwise(tf);
+  const stock = await tf.mul(mask, x).data();
+  installFastElementwise(tf);
+  assert.equal(maxRelDiff(await tf.mul(mask, x).data(), stock), 0);
+});
+
+test('Sum over each axis and in full, and the unary kernels, match the stock kernels', async () => {
+  const tf = await cpuTf();
+  const x = tf.tensor2d(rand([37, 53]), [37, 53]);
+  const cases: [string, () => import('@tensorflow/tfjs').Tensor][] = [
+    ['sum0', () => tf.sum(x, 0)], ['sum1', () => tf.sum(x, 1)], ['sum1k', () => tf.sum(x, 1, true)], ['sumAll', () => tf.sum(x)], ['sum-1', () => tf.sum(x, -1)],
+    ['neg', () => tf.neg(x)], ['square', () => tf.square(x)], ['relu', () => tf.relu(x)], ['sigmoid', () => tf.sigmoid(x)], ['tanh', () => tf.tanh(x)],
+    ['exp', () => tf.exp(x)], ['sqrt', () => tf.sqrt(tf.abs(x))], ['step', () => tf.step(x)], ['step-alpha', () => tf.step(x, 0.3)],
+  ];
+  for (const [name, f] of cases) {
+    uninstallFastElementwise(tf);
+    const stock = f();
+    const sv = await stock.data();
+    installFastElementwise(tf);
+    const ours = f();
+    assert.deepEqual(ours.shape, stock.shape, name);
+    // reductions accumulate in float64 (the stock kernel in float32): equal to float32 rounding
+    assert.ok(maxRelDiff(await ours.data(), sv) <= (name.startsWith('sum') ? 1e-5 : 0), `${name}: ${maxRelDiff(await ours.data(), sv)}`);
+  }
+});
+
+test('single-channel "same" conv2d and its gradients match the stock kernels and the 9-shift formulation', async () => {
+  const tf = await cpuTf();
+  for (const k of [3, 5]) {
+    const h = 11;
+    const w = 8;
+    const x = tf.tensor2d(rand([h, w]), [h, w]);
+    const f = tf.tensor1d(rand([k * k]));
+    const loss = (impl: string) => (xx: import('@tensorflow/tfjs').Tensor, ff: import('@tensorflow/tfjs').Tensor) => tf.sum(tf.mul(tf.relu(globalConv(tf, xx as never, ff, k, impl)), tf.range(0, h * w).reshape([h, w]).div(h * w)));
+    const run = async (impl: string) => {
+      const g = tf.grads(loss(impl) as never);
+      const [gx, gf] = g([x, f]);
+      return { y: await globalConv(tf, x as never, f, k, impl).data(), gx: await gx.data(), gf: await gf.data() };
+    };
+    const stock = await run('conv2d');
+    const shift = await run('shift');
+    installFastConv(tf);
+    const ours = await run('conv2d');
+    for (const key of ['y', 'gx', 'gf'] as const) {
+      assert.ok(maxRelDiff(ours[key], stock[key]) <= 1e-5, `k=${k} ${key} fast vs stock ${maxRelDiff(ours[key], stock[key])}`);
+      assert.ok(maxRelDiff(shift[key], stock[key]) <= 1e-5, `k=${k} ${key} shift vs conv2d ${maxRelDiff(shift[key], stock[key])}`);
+    }
+  }
+  // hand-computed: a centred delta filter is the identity; a right-shift filter moves columns
+  const img = Float32Array.from({ length: 12 }, (_, i) => i + 1);
+  const delta = new Float32Array(9);
+  delta[4] = 1;
+  assert.deepEqual(Array.from(conv2dSame(img, 3, 4, delta, 3)), Array.from(img));
+  const left = new Float32Array(9);
+  left[3] = 1; // out[i,j] = x[i, j−1]
+  assert.deepEqual(Array.from(conv2dSame(img, 3, 4, left, 3)), [0, 1, 2, 3, 0, 5, 6, 7, 0, 9, 10, 11]);
+  void shiftConv;
+});
