@@ -13,15 +13,15 @@ export const iAutoRec: ModelDefinition = {
   paper: { title: 'AutoRec: Autoencoders Meet Collaborative Filtering', authors: 'Sedhain, Menon, Sanner, Xie', venue: 'WWW', year: 2015 },
   params: [
     { key: 'hidden', type: 'integer', default: 500, min: 1, max: 10000, description: 'Hidden units' },
-    { key: 'lambda', type: 'number', default: 20, min: 0, max: 1e6, description: 'λ: L2 penalty on the weights' },
+    { key: 'lambda', type: 'number', default: 200, min: 0, max: 1e6, description: 'λ: L2 penalty on the weights' },
     { key: 'epochs', type: 'integer', default: 20, min: 1, max: 10000, description: 'Outer loops (each a fresh L-BFGS run)' },
     { key: 'maxiter', type: 'integer', default: 50, min: 1, max: 10000, description: 'L-BFGS iterations per outer loop' },
     { key: 'trainFraction', type: 'number', default: 1, min: 0.01, max: 1, description: 'Fraction of the training ratings used' },
     { key: 'history', type: 'integer', default: 10, min: 1, max: 100, description: 'L-BFGS history size' },
   ],
   presets: {
-    'ml-100k': { description: 'MovieLens-100K', dataset: 'ml-100k', values: { lambda: 20, epochs: 20, maxiter: 50 } },
-    'ml-1m': { description: 'MovieLens-1M', dataset: 'ml-1m', values: { lambda: 20, epochs: 20, maxiter: 50 } },
+    'ml-100k': { description: 'MovieLens-100K', dataset: 'ml-100k', values: { lambda: 200, epochs: 20, maxiter: 50 } },
+    'ml-1m': { description: 'MovieLens-1M', dataset: 'ml-1m', values: { lambda: 200, epochs: 20, maxiter: 50 } },
   },
   paperResults: [{ dataset: 'ml-1m', rmse: 0.831, note: 'AutoRec paper, 90/10' }],
   usesTf: true,
