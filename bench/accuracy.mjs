@@ -1,0 +1,62 @@
+// MovieLens-100K u1 (../shared/datasets/ml-100k by default, or --data <dir>): GLocal-K, Sparse FC, kernelNet,
+// I-AutoRec and the baselines with their ML-100K presets, through the same path as the CLI. Table: model,
+// (a) val-selected, (b) last, (c) test-selected (paper protocol), paper number, Δ, seconds, backend.
+// --folds also runs GLocal-K on u1…u5 (mean ± std of (a) and (c)); --models a,b limits the models.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { root, out, writeSection, table } from './common.mjs';
+
+const require = createRequire(import.meta.url);
+const MODELS = [
+  ['glocal-k', 'ml-100k'], ['sparse-fc', 'ml-100k'], ['kernelnet', 'ml-100k'], ['i-autorec', 'ml-100k'], ['biased-mf', undefined], ['user-item-mean', undefined], ['global-mean', undefined],
+];
+
+async function runOne(model, preset, train, runsDir) {
+  const { executeRun } = require(out('src/core/run.js'));
+  const { setupBackend } = require(out('src/trainer/backend.js'));
+  const { RunStore, recordingSink } = require(out('src/host/runStore.js'));
+  const spec = { model, preset, overrides: {}, dataset: { train }, split: 'given', valFraction: 0.05, seed: 1234, backend: 'cpu' };
+  const store = new RunStore(runsDir);
+  const h = store.create(spec, 'ml-100k');
+  h.markRunning(process.pid);
+  const sink = recordingSink(h, { epoch: (m) => process.stderr.write(`\r${model} ${m.phase} ${m.epoch}/${m.epochs} test ${m.testRmse.toFixed(4)}   `) });
+  const r = await executeRun(spec, sink, { runId: h.id, setupBackend, isCancelled: () => false, artifactsDir: path.join(h.dir, 'artifacts') });
+  h.finish(r.summary);
+  process.stderr.write(`\n${model}: ${r.summary.status} (a) ${r.summary.rmse.valSelected.toFixed(4)} (c) ${r.summary.rmse.testSelected.toFixed(4)} in ${r.summary.seconds.toFixed(0)} s\n`);
+  if (r.summary.status !== 'completed') throw new Error(`${model}: ${r.summary.error}`);
+  return r.summary;
+}
+
+const f4 = (x) => (Number.isFinite(x) ? x.toFixed(4) : '—');
+
+export async function run(args) {
+  const data = path.resolve(args.includes('--data') ? args[args.indexOf('--data') + 1] : path.join(root, '..', 'shared', 'datasets', 'ml-100k'));
+  const only = args.includes('--models') ? args[args.indexOf('--models') + 1].split(',') : undefined;
+  const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'krl-bench-acc-'));
+  const rows = [];
+  const res = {};
+  for (const [model, preset] of MODELS) {
+    if (only && !only.includes(model)) continue;
+    const s = await runOne(model, preset, path.join(data, 'u1.base'), runsDir);
+    res[model] = s;
+    rows.push([model + (preset ? ` (${preset})` : ''), f4(s.rmse.valSelected), f4(s.rmse.last), f4(s.rmse.testSelected), s.paper ? f4(s.paper.rmse) : '—', s.paper ? `${s.rmse.testSelected - s.paper.rmse >= 0 ? '+' : ''}${(s.rmse.testSelected - s.paper.rmse).toFixed(4)}` : '—', s.seconds.toFixed(0), s.backend]);
+  }
+  let folds = '';
+  if (args.includes('--folds')) {
+    const a = [];
+    const c = [];
+    for (let k = 1; k <= 5; k++) {
+      const s = await runOne('glocal-k', 'ml-100k', path.join(data, `u${k}.base`), runsDir);
+      a.push(s.rmse.valSelected);
+      c.push(s.rmse.testSelected);
+    }
+    const ms = (xs) => { const m = xs.reduce((p, q) => p + q, 0) / xs.length; const sd = Math.sqrt(xs.reduce((p, q) => p + (q - m) ** 2, 0) / (xs.length - 1)); return `${m.toFixed(4)} ± ${sd.toFixed(4)}`; };
+    folds = `\n\nGLocal-K over u1…u5: (a) val-selected ${ms(a)}, (c) test-selected ${ms(c)} (mean ± std over the five folds).`;
+  }
+  writeSection('accuracy', 'Accuracy: MovieLens-100K u1 (80k/20k)', `${table(['model', '(a) val-selected', '(b) last', '(c) test-selected (paper protocol)', 'paper', 'Δ (c) vs paper', 'seconds', 'backend'], rows)}\n\n(a) test RMSE at the epoch with the best RMSE on a 5% validation split carved from u1.base (seed 1234; the model is fitted on the other 95%); (b) last epoch; (c) best test RMSE over epochs — selected on the test set, as the papers report. Predictions clipped to [1, 5].${folds}`, `npm run bench -- accuracy --data ../shared/datasets/ml-100k${only ? ` --models ${only.join(',')}` : ''}${args.includes('--folds') ? ' --folds' : ''}`);
+  fs.rmSync(runsDir, { recursive: true, force: true });
+  const g = res['glocal-k'];
+  process.stdout.write(`accuracy glocal_k_valsel=${f4(g?.rmse.valSelected)} glocal_k_testsel=${f4(g?.rmse.testSelected)} sparse_fc_valsel=${f4(res['sparse-fc']?.rmse.valSelected)} seconds_glocal_k=${g ? g.seconds.toFixed(0) : '—'}\n`);
+}
