@@ -6,14 +6,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fixtureState, fixtureSnapshots } from './fixture.mjs';
+import { page, launchChromium } from './page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
 const shots = args.includes('--screenshots') ? path.resolve(root, args[args.indexOf('--screenshots') + 1]) : undefined;
-const chromiumPath = execFileSync('bash', ['-c', 'command -v chromium || command -v chromium-browser || true'], { encoding: 'utf8' }).trim();
 const results = [];
 const t = async (name, fn) => {
   try { await fn(); results.push({ name, ok: true }); process.stdout.write(`ok - webview: ${name}\n`); }
@@ -21,30 +20,9 @@ const t = async (name, fn) => {
 };
 function assert(c, m) { if (!c) throw new Error(m); }
 
-const THEMES = {
-  dark: { kind: 'vscode-dark', vars: { '--vscode-foreground': '#cccccc', '--vscode-editor-background': '#1f1f1f', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-editorWidget-background': '#202020', '--vscode-editorWidget-border': '#454545', '--vscode-focusBorder': '#0078d4', '--vscode-badge-background': '#616161', '--vscode-badge-foreground': '#f8f8f8', '--vscode-list-inactiveSelectionBackground': '#37373d', '--vscode-list-hoverBackground': '#2a2d2e', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-button-background': '#0078d4', '--vscode-button-foreground': '#ffffff' } },
-  light: { kind: 'vscode-light', vars: { '--vscode-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff', '--vscode-descriptionForeground': '#717171', '--vscode-editorWidget-background': '#f8f8f8', '--vscode-editorWidget-border': '#c8c8c8', '--vscode-focusBorder': '#005fb8', '--vscode-badge-background': '#cccccc', '--vscode-badge-foreground': '#3b3b3b', '--vscode-list-inactiveSelectionBackground': '#e4e6f1', '--vscode-list-hoverBackground': '#f2f2f2', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff' } },
-};
-
-function page(theme) {
-  const nonce = 'dGVzdG5vbmNlMTIzNDU2Nw==';
-  const th = THEMES[theme];
-  const vars = Object.entries(th.vars).map(([k, v]) => `${k}: ${v};`).join(' ');
-  // VS Code sets the theme variables as an inline style on <html>; here a nonce'd <style> does the same job.
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data: blob: file:; style-src file: 'nonce-${nonce}'; font-src file:; script-src 'nonce-${nonce}' file:">
-<meta property="csp-nonce" content="${nonce}">
-<style nonce="${nonce}">:root { ${vars} }</style>
-<link rel="stylesheet" href="${path.join(root, 'dist', 'webview.css')}" nonce="${nonce}">
-<script nonce="${nonce}">window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), setState: (s) => (window.__state = s), getState: () => window.__state });</script>
-</head><body class="${th.kind}"><div id="app"></div><script nonce="${nonce}" src="${path.join(root, 'dist', 'webview.js')}"></script></body></html>`;
-}
-
 let browser;
 try {
-  assert(chromiumPath, 'chromium not found (Debian: apt-get install chromium)');
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--allow-file-access-from-files'] });
+  browser = await launchChromium();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'krl-webview-'));
   for (const theme of ['dark', 'light']) {
     const file = path.join(tmp, `panel-${theme}.html`);
