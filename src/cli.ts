@@ -302,19 +302,22 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * The embedded main job: a deterministic synthetic dataset (400 users × 300 items, rank 5 + noise, ~8% observed)
- * is written under ./.demo/ and the default model and the (user+item)/2 baseline are trained on it.
+ * The embedded main job: a deterministic synthetic dataset (800 users × 500 items, rank 5 + noise, ~8% observed)
+ * is written under ./.demo/ and the default model (with its short `demo` schedule), biased MF and the
+ * (user+item)/2 baseline are trained on it.
  */
 async function demo(p: Parsed): Promise<number> {
   const dir = path.resolve('.demo');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'synthetic-ratings.tsv');
-  fs.writeFileSync(file, syntheticTsv({ users: 400, items: 300, rank: 5, density: 0.08, noise: 0.4, seed: 20261122 }));
-  process.stderr.write(`demo dataset: ${file} (400 users × 300 items, rank 5 + noise, ~8% observed; regenerated each run)\n`);
+  fs.writeFileSync(file, syntheticTsv({ users: 800, items: 500, rank: 5, density: 0.08, noise: 0.3, seed: 20261122 }));
+  process.stderr.write(`demo dataset: ${file} (800 users × 500 items, rank 5 + noise, ~8% observed; regenerated each run)\n`);
   const summaries: RunSummary[] = [];
   let code: number = EXIT.ok;
-  for (const model of [DEFAULT_MODEL, 'user-item-mean']) {
-    const spec: RunSpec = { model, overrides: {}, dataset: { train: file, format: 'auto' }, split: 'random:0.1:1234', valFraction: 0.05, seed: 1234, backend: (one(p, 'backend') ?? 'auto') as BackendName };
+  const models = [...new Set([DEFAULT_MODEL, 'biased-mf', 'user-item-mean'])];
+  for (const model of models) {
+    const preset = getModel(model).presets.demo ? 'demo' : undefined;
+    const spec: RunSpec = { model, preset, overrides: {}, dataset: { train: file, format: 'auto' }, split: 'random:0.1:1234', valFraction: 0.05, seed: 1234, backend: (one(p, 'backend') ?? 'auto') as BackendName };
     process.stderr.write(`\n== ${model} ==\n`);
     const r = await train(spec, { runsDir: runsDir(p), json: false });
     summaries.push(r.summary);

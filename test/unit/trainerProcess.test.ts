@@ -90,7 +90,7 @@ test('a malformed dataset fails the run as bad input, naming file and line', { s
 
 test('CLI: --json summary on the last line; exit codes 0 / 2', { skip: !fs.existsSync(cliPath) && 'dist/cli.js not built' }, () => {
   const runs = path.join(dir, 'cli-runs');
-  const ok = spawnSync(process.execPath, [cliPath, 'train', '--train', data, '--split', 'random:0.1:1', '--set', 'epochs=3', '--json', '--runs-dir', runs], { encoding: 'utf8' });
+  const ok = spawnSync(process.execPath, [cliPath, 'train', '--model', 'biased-mf', '--train', data, '--split', 'random:0.1:1', '--set', 'epochs=3', '--json', '--runs-dir', runs], { encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stderr);
   const last = ok.stdout.trim().split('\n').at(-1) as string;
   const j = JSON.parse(last);
@@ -103,7 +103,7 @@ test('CLI: --json summary on the last line; exit codes 0 / 2', { skip: !fs.exist
   const r2 = spawnSync(process.execPath, [cliPath, 'train', '--train', bad, '--runs-dir', runs], { encoding: 'utf8' });
   assert.equal(r2.status, 2);
   assert.match(r2.stderr, /bad2\.csv:3: expected (at least )?3 fields/);
-  const r3 = spawnSync(process.execPath, [cliPath, 'train', '--train', data, '--set', 'epochs=-1', '--runs-dir', runs], { encoding: 'utf8' });
+  const r3 = spawnSync(process.execPath, [cliPath, 'train', '--model', 'biased-mf', '--train', data, '--set', 'epochs=-1', '--runs-dir', runs], { encoding: 'utf8' });
   assert.equal(r3.status, 2);
   assert.match(r3.stderr, /epochs.*minimum/);
 });
@@ -111,7 +111,7 @@ test('CLI: --json summary on the last line; exit codes 0 / 2', { skip: !fs.exist
 test('CLI: SIGINT cancels, leaves a readable cancelled run and exits 130', { skip: !fs.existsSync(cliPath) && 'dist/cli.js not built' }, async () => {
   const runs = path.join(dir, 'cli-cancel');
   const { spawn } = await import('child_process');
-  const child = spawn(process.execPath, [cliPath, 'train', '--train', data, '--set', 'epochs=10000', '--runs-dir', runs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, 'train', '--model', 'biased-mf', '--train', data, '--set', 'epochs=10000', '--runs-dir', runs], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   await new Promise<void>((res) => child.stderr.on('data', (d) => { err += d; if (/epoch 2\//.test(err)) res(); }));
   child.kill('SIGINT');

@@ -61,6 +61,7 @@ export const glocalK: ModelDefinition = {
   presets: {
     'ml-100k': { description: 'MovieLens-100K (reference schedule)', dataset: 'ml-100k', values: { lambda2: 20, lambdaS: 0.006, preMaxiter: 5, fineMaxiter: 5, preEpochs: 30, fineEpochs: 60, dotScale: 1 } },
     'ml-1m': { description: 'MovieLens-1M (reference schedule)', dataset: 'ml-1m', values: { lambda2: 70, lambdaS: 0.018, preMaxiter: 50, fineMaxiter: 10, preEpochs: 20, fineEpochs: 30, dotScale: 0.5 } },
+    demo: { description: 'Short schedule for the generated demo data (npm run demo)', values: { preEpochs: 20, fineEpochs: 15 } },
     douban: { description: 'Douban (reference schedule)', dataset: 'douban', values: { lambda2: 10, lambdaS: 0.022, preMaxiter: 5, fineMaxiter: 5, preEpochs: 20, fineEpochs: 60, dotScale: 2 } },
   },
   paperResults: [

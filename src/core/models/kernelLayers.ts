@@ -163,11 +163,13 @@ export class DotKernelLayer implements Layer {
   readonly vars: tfNs.Variable[];
 
   constructor(private readonly tf: Tf, rng: Prng, readonly name: string, readonly nIn: number, readonly nOut: number, readonly act: Activation, readonly lambda2: number, kernelDim = 50) {
-    // u·v has std ≈ σ²√d; σ = (1/d)^(1/4) keeps tanh in its linear range at the start
-    const sd = Math.pow(1 / kernelDim, 0.25);
+    // α starts at 1 and u·v (std σ²√d) at Glorot scale √(2/(n_in+n_out)): tanh stays in its linear range, so the
+    // initial effective weights look like a Glorot init, and the gradients of u and v are not scaled down by a small α.
+    const target = Math.sqrt(2 / (nIn + nOut));
+    const sd = Math.sqrt(target / Math.sqrt(kernelDim));
     this.u = tf.variable(tf.tensor2d(truncatedNormal(rng, nIn * kernelDim, sd), [nIn, kernelDim]), true, name_(name, 'u'));
     this.v = tf.variable(tf.tensor2d(truncatedNormal(rng, nOut * kernelDim, sd), [nOut, kernelDim]), true, name_(name, 'v'));
-    this.alpha = tf.variable(tf.tensor2d(Float32Array.from({ length: nIn }, () => Math.sqrt(6 / (nIn + nOut)) * (0.5 + rng.next())), [nIn, 1]), true, name_(name, 'alpha'));
+    this.alpha = tf.variable(tf.ones([nIn, 1]), true, name_(name, 'alpha'));
     this.b = tf.variable(tf.tensor1d(new Float32Array(nOut)), true, name_(name, 'b'));
     this.vars = [this.u, this.v, this.alpha, this.b];
   }

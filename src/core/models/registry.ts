@@ -11,7 +11,7 @@ import { iAutoRec } from './iAutoRec';
 const MODELS: ModelDefinition[] = [glocalK, sparseFc, kernelNet, iAutoRec, biasedMf, userItemMean, globalMean];
 
 /** The model used when none is named (CLI, demo, quick train). */
-export const DEFAULT_MODEL = 'biased-mf';
+export const DEFAULT_MODEL = 'glocal-k';
 
 export function listModels(): ModelDefinition[] {
   return MODELS.slice();
