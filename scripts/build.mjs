@@ -7,7 +7,8 @@ const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
 const quiet = args.has('--quiet');
 // Native or ESM-only packages loaded at run time from node_modules (shipped in the .vsix), and optional ones.
-const nodeExternal = ['vscode', 'koffi', 'h5wasm', 'h5wasm/node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', '@tensorflow/tfjs-backend-webgpu'];
+// (@tensorflow/tfjs-backend-webgpu is bundled: it must register into the trainer's own copy of tfjs-core.)
+const nodeExternal = ['vscode', 'koffi', 'h5wasm', 'h5wasm/node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'];
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: quiet ? 'error' : 'info', legalComments: 'none' };
 const configs = [

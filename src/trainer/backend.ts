@@ -35,7 +35,11 @@ function tryRequire(name: string): { mod?: unknown; error?: string } {
   }
 }
 
-async function tryTensorflow(tf: Tf, skipped: string[]): Promise<BackendInfo | undefined> {
+/**
+ * tfjs-node(-gpu) brings its own copy of tfjs-core from node_modules (not the one bundled into the trainer), so
+ * the models then use the tf namespace that package exports.
+ */
+async function tryTensorflow(skipped: string[]): Promise<BackendSetup | undefined> {
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     const r = tryRequire(pkg);
     if (!r.mod) {
@@ -43,10 +47,11 @@ async function tryTensorflow(tf: Tf, skipped: string[]): Promise<BackendInfo | u
       continue;
     }
     try {
-      await tf.setBackend('tensorflow');
-      await tf.ready();
+      const ntf = r.mod as Tf;
+      await ntf.setBackend('tensorflow');
+      await ntf.ready();
       const gpu = pkg.endsWith('-gpu') && hasCudaDevice(r.mod);
-      return { name: 'tensorflow', device: gpu ? 'CUDA GPU (libtensorflow)' : 'native CPU (libtensorflow)', blas: false, gpu, versions: versions(tf, { [pkg]: pkgVersion(pkg) }), skipped };
+      return { tf: ntf, info: { name: 'tensorflow', device: gpu ? 'CUDA GPU (libtensorflow)' : 'native CPU (libtensorflow)', blas: false, gpu, versions: versions(ntf, { [pkg]: pkgVersion(pkg) }), skipped } };
     } catch (e) {
       skipped.push(`tensorflow: ${pkg} loaded but its backend failed: ${(e as Error).message}`);
     }
@@ -71,12 +76,16 @@ async function tryWebgpu(tf: Tf, skipped: string[], allowSoftware: boolean): Pro
     skipped.push(`webgpu: the npm package "webgpu" (Dawn) is not installed (${dawn.error})`);
     return undefined;
   }
-  const wg = tryRequire('@tensorflow/tfjs-backend-webgpu');
-  if (!wg.mod) {
-    skipped.push(`webgpu: @tensorflow/tfjs-backend-webgpu is not installed (${wg.error})`);
+  // bundled with the trainer (a static require), so it registers into the same tfjs engine as the models use
+  try {
+    require('@tensorflow/tfjs-backend-webgpu');
+  } catch (e) {
+    skipped.push(`webgpu: @tensorflow/tfjs-backend-webgpu could not be loaded (${(e as Error).message.split('\n')[0]})`);
     return undefined;
   }
   try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    type GPU = any;
     const { create, globals } = dawn.mod as { create: (o: string[]) => GPU; globals: Record<string, unknown> };
     Object.assign(globalThis, globals);
     const gpu = create([]);
@@ -140,8 +149,12 @@ export async function setupBackend(spec: Pick<RunSpec, 'backend' | 'blasLibrary'
   const want = spec.backend ?? 'auto';
   let info: BackendInfo | undefined;
   if (want === 'tensorflow' || want === 'auto') {
-    info = await tryTensorflow(tf, skipped);
-    if (!info && want === 'tensorflow') throw new Error(`backend "tensorflow" is not available: ${skipped.join('; ')}. Install @tensorflow/tfjs-node-gpu (needs CUDA 11.2 + cuDNN 8.1) or choose auto.`);
+    const native = await tryTensorflow(skipped);
+    if (native) {
+      log(`tfjs backend: ${native.tf?.getBackend()}`);
+      return native;
+    }
+    if (want === 'tensorflow') throw new Error(`backend "tensorflow" is not available: ${skipped.join('; ')}. Install @tensorflow/tfjs-node-gpu (needs CUDA 11.2 + cuDNN 8.1) or choose auto.`);
   }
   if (!info && (want === 'webgpu' || want === 'auto')) {
     info = await tryWebgpu(tf, skipped, want === 'webgpu');
