@@ -76,13 +76,6 @@ async function tryWebgpu(tf: Tf, skipped: string[], allowSoftware: boolean): Pro
     skipped.push(`webgpu: the npm package "webgpu" (Dawn) is not installed (${dawn.error})`);
     return undefined;
   }
-  // bundled with the trainer (a static require), so it registers into the same tfjs engine as the models use
-  try {
-    require('@tensorflow/tfjs-backend-webgpu');
-  } catch (e) {
-    skipped.push(`webgpu: @tensorflow/tfjs-backend-webgpu could not be loaded (${(e as Error).message.split('\n')[0]})`);
-    return undefined;
-  }
   try {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     type GPU = any;
@@ -92,6 +85,14 @@ async function tryWebgpu(tf: Tf, skipped: string[], allowSoftware: boolean): Pro
     const g = globalThis as unknown as { navigator?: { gpu?: GPU } };
     if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
     else Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+    // The backend registers itself only when navigator.gpu exists at load time. It is bundled with the trainer
+    // (a static require) so that it registers into the same tfjs engine the models use.
+    try {
+      require('@tensorflow/tfjs-backend-webgpu');
+    } catch (e) {
+      skipped.push(`webgpu: @tensorflow/tfjs-backend-webgpu could not be loaded (${(e as Error).message.split('\n')[0]})`);
+      return undefined;
+    }
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (!adapter) {
       skipped.push('webgpu: no adapter found');
