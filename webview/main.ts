@@ -63,8 +63,8 @@ window.addEventListener('message', (ev: MessageEvent<HostToWebview>) => {
       if (!run) return;
       run.metrics.push(...m.metrics);
       run.status = m.status;
-      updateCurves();
-      updateRow(run);
+      pending.set(run.id, [...(pending.get(run.id) ?? []), ...m.metrics]);
+      scheduleFrame();
       break;
     }
     case 'runStatus': {
@@ -91,6 +91,26 @@ function themeCharts(): void {
   Chart.defaults.font.size = 11;
   Chart.defaults.color = css('--vscode-foreground', body.color || '#888');
   Chart.defaults.borderColor = css('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
+}
+
+/** Epoch rows received since the last frame, per run: drawn together once per animation frame. */
+const pending = new Map<string, EpochMetrics[]>();
+let frameRequested = false;
+
+function scheduleFrame(): void {
+  if (frameRequested) return;
+  frameRequested = true;
+  requestAnimationFrame(() => {
+    frameRequested = false;
+    if (pending.size === 0) return;
+    // one rebuild of the (decimated) series per frame, however many runs sent epochs
+    updateCurves();
+    for (const id of pending.keys()) {
+      const run = view.state?.runs.find((r) => r.id === id);
+      if (run) updateRow(run);
+    }
+    pending.clear();
+  });
 }
 
 function render(): void {
