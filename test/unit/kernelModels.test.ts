@@ -152,7 +152,7 @@ async function checkGradients(kind: 'local' | 'dot' | 'dense' | 'glocal') {
       const gk = tf.mul(tf.matMul(tf.reshape(mu, [1, nI]), G), 1);
       x = tf.relu(globalConv(tf, R, gk, k, 'conv2d'));
     }
-    return tf.add(maskedSse(tf, R, M, ae.apply(x, w)), w.reg) as tfNs.Scalar;
+    return tf.add(ae.sse(x, w, R, M), w.reg) as tfNs.Scalar; // the models' own fused loss
   };
   const { value, grads } = tf.variableGrads(loss, vars);
   // float64 copies of every parameter

@@ -10,7 +10,7 @@ import type { RatingMatrix } from '../data/ratingMatrix';
 import { Lbfgs } from '../optim/lbfgs';
 import { TfObjective } from '../optim/tfObjective';
 import { yieldToEventLoop } from '../async';
-import { Autoencoder, maskedSse } from './kernelLayers';
+import { Autoencoder } from './kernelLayers';
 
 type Tf = typeof tfNs;
 
@@ -125,7 +125,7 @@ export async function trainItemAutoencoder(ctx: TrainContext, build: (tf: Tf) =>
       phase: 'train', epochs: o.epochs, maxiter: o.maxiter, history: o.history, vars: ae.vars, nUsers, step: { n: 0 },
       loss: () => {
         const w = ae.weights();
-        return tf.add(maskedSse(tf, R, M, ae.apply(R, w)), w.reg) as tfNs.Scalar;
+        return tf.add(ae.sse(R, w, R, M), w.reg) as tfNs.Scalar;
       },
       predict: () => ae.forward(R),
       snapshot: o.snapshots ? async () => ({ layers: await ae.snapshot() }) : undefined,

@@ -9,7 +9,7 @@
  */
 import type * as tfNs from '@tensorflow/tfjs';
 import { ModelDefinition, num } from './model';
-import { Autoencoder, LocalKernelLayer, maskedSse, truncatedNormal } from './kernelLayers';
+import { Autoencoder, LocalKernelLayer, truncatedNormal } from './kernelLayers';
 import { denseItemUser, lbfgsPhase, subsample } from './aeTraining';
 import { heatmapTensor } from './snapshots';
 
@@ -123,7 +123,7 @@ export const glocalK: ModelDefinition = {
         vars: ae.vars, nUsers, step,
         loss: () => {
           const w = ae.weights();
-          return tf.add(maskedSse(tf, R, M, ae.apply(R, w)), w.reg) as tfNs.Scalar;
+          return tf.add(ae.sse(R, w, R, M), w.reg) as tfNs.Scalar;
         },
         predict: () => ae.forward(R),
         snapshot: snapshot(false),
@@ -133,8 +133,7 @@ export const glocalK: ModelDefinition = {
         vars: [...ae.vars, ...G], nUsers, step,
         loss: () => {
           const w = ae.weights();
-          const y = ae.apply(refine(R, w).y, w);
-          return tf.add(maskedSse(tf, R, M, y), w.reg) as tfNs.Scalar;
+          return tf.add(ae.sse(refine(R, w).y, w, R, M), w.reg) as tfNs.Scalar;
         },
         predict: () => {
           const w = ae.weights();

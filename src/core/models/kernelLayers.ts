@@ -7,6 +7,7 @@
 import type * as tfNs from '@tensorflow/tfjs';
 import type { Prng } from '../data/prng';
 import { heatmapTensor } from './snapshots';
+import { biasSigmoid, maskedSseBias } from './fusedOps';
 import type { HeatmapTensor } from '../types';
 
 type Tf = typeof tfNs;
@@ -267,11 +268,25 @@ export class Autoencoder {
     return { layers, reg: reg as tfNs.Scalar };
   }
 
-  /** x through the layers with precomputed weights. */
+  /** x through the layers with precomputed weights (σ(z + b) fused on the cpu backend). */
   apply(x: T2, w: { layers: { W: T2; b: tfNs.Tensor; act: Activation }[] }): T2 {
     let y = x;
-    for (const l of w.layers) y = activate(this.tf, this.tf.add(this.tf.matMul(y, l.W), l.b), l.act);
+    for (const l of w.layers) {
+      const z = this.tf.matMul(y, l.W) as T2;
+      y = l.act === 'sigmoid' ? biasSigmoid(this.tf, z, l.b) : activate(this.tf, this.tf.add(z, l.b) as T2, l.act);
+    }
     return y;
+  }
+
+  /**
+   * ½Σ(M ⊙ (R − AE(x)))² with the output layer's bias add fused into the loss (cpu backend) — the same value as
+   * maskedSse(R, M, apply(x, w)), computed in one pass over the items × users matrix.
+   */
+  sse(x: T2, w: { layers: { W: T2; b: tfNs.Tensor; act: Activation }[] }, R: T2, M: T2): tfNs.Scalar {
+    const last = w.layers[w.layers.length - 1];
+    if (last.act !== 'identity') return maskedSse(this.tf, R, M, this.apply(x, w));
+    const hidden = this.apply(x, { layers: w.layers.slice(0, -1) });
+    return maskedSseBias(this.tf, this.tf.matMul(hidden, last.W), last.b, R, M);
   }
 
   /** Output and the sum of the layers' regularisers, each kernel computed once. */
