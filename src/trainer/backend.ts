@@ -115,8 +115,15 @@ async function tryWebgpu(tf: Tf, skipped: string[], allowSoftware: boolean): Pro
 }
 
 async function useCpu(tf: Tf, spec: Pick<RunSpec, 'blasLibrary' | 'threads'>, skipped: string[]): Promise<BackendInfo> {
-  await tf.setBackend('cpu');
-  await tf.ready();
+  // the CPU backend's constructor prints a hint about tfjs-node in Node; the run log says what we chose instead
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    await tf.setBackend('cpu');
+    await tf.ready();
+  } finally {
+    console.warn = warn;
+  }
   installFastElementwise(tf);
   installFastConv(tf);
   const blas: BlasStatus = installBlasKernels(tf, { library: spec.blasLibrary, threads: spec.threads });
