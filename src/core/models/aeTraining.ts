@@ -140,3 +140,27 @@ export async function trainItemAutoencoder(ctx: TrainContext, build: (tf: Tf) =>
     M.dispose();
   }
 }
+
+/** The L-BFGS schedule parameters the single-phase autoencoders share. */
+export function lbfgsScheduleParams(epochs: number, maxiter: number): import('./model').ParamSpec[] {
+  return [
+    { key: 'epochs', type: 'integer', default: epochs, min: 1, max: 10000, description: 'Outer loops (each a fresh L-BFGS run)' },
+    { key: 'maxiter', type: 'integer', default: maxiter, min: 1, max: 10000, description: 'L-BFGS iterations per outer loop' },
+    { key: 'trainFraction', type: 'number', default: 1, min: 0.01, max: 1, description: 'Fraction of the training ratings used' },
+    { key: 'history', type: 'integer', default: 10, min: 1, max: 100, description: 'L-BFGS history size' },
+  ];
+}
+
+/**
+ * Trains n_users → hidden × layers → n_users (sigmoid hidden, identity output) with the layer type `make`
+ * builds, using the shared schedule parameters of `lbfgsScheduleParams`.
+ */
+export function trainStackedAutoencoder(ctx: TrainContext, label: string, snapshots: boolean, make: (tf: Tf, name: string, nIn: number, nOut: number, act: 'sigmoid' | 'identity') => ConstructorParameters<typeof Autoencoder>[1][number]): Promise<void> {
+  const hp = ctx.hp;
+  const n = (k: string) => hp[k] as number;
+  return trainItemAutoencoder(ctx, (tf) => {
+    const { nUsers } = ctx.data;
+    const dims = [nUsers, ...Array(n('layers') || 1).fill(n('hidden')), nUsers];
+    return new Autoencoder(tf, dims.slice(1).map((out, i) => make(tf, `layer ${i + 1}`, dims[i], out, i === dims.length - 2 ? 'identity' : 'sigmoid')));
+  }, { epochs: n('epochs'), maxiter: n('maxiter'), history: n('history'), trainFraction: n('trainFraction'), snapshots, label });
+}

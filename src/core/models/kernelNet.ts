@@ -4,8 +4,8 @@
  * (d = 50), an item autoencoder n_users → 500 (→ 500) → n_users, L2 λ2·½ΣV² on the effective weights, L-BFGS.
  */
 import { ModelDefinition, num } from './model';
-import { Autoencoder, DotKernelLayer } from './kernelLayers';
-import { trainItemAutoencoder } from './aeTraining';
+import { DotKernelLayer } from './kernelLayers';
+import { lbfgsScheduleParams, trainStackedAutoencoder } from './aeTraining';
 
 export const kernelNet: ModelDefinition = {
   id: 'kernelnet',
@@ -17,10 +17,7 @@ export const kernelNet: ModelDefinition = {
     { key: 'layers', type: 'integer', default: 1, min: 1, max: 2, description: 'Hidden layers (the paper reports 1 and 2)' },
     { key: 'kernelDim', type: 'integer', default: 50, min: 1, max: 500, description: 'Dimension d of u, v' },
     { key: 'lambda2', type: 'number', default: 100, min: 0, max: 1e6, description: 'λ2: L2 penalty on the effective weights (100: chosen on the ML-100K u1 validation split)' },
-    { key: 'epochs', type: 'integer', default: 20, min: 1, max: 10000, description: 'Outer loops (each a fresh L-BFGS run)' },
-    { key: 'maxiter', type: 'integer', default: 50, min: 1, max: 10000, description: 'L-BFGS iterations per outer loop' },
-    { key: 'trainFraction', type: 'number', default: 1, min: 0.01, max: 1, description: 'Fraction of the training ratings used' },
-    { key: 'history', type: 'integer', default: 10, min: 1, max: 100, description: 'L-BFGS history size' },
+    ...lbfgsScheduleParams(20, 50),
   ],
   presets: {
     'ml-100k': { description: 'MovieLens-100K, 1 hidden layer', dataset: 'ml-100k', values: { layers: 1, lambda2: 100, epochs: 20, maxiter: 50 } },
@@ -33,12 +30,6 @@ export const kernelNet: ModelDefinition = {
   usesTf: true,
   async train(ctx) {
     const hp = ctx.hp;
-    const nHidden = num(hp, 'layers');
-    await trainItemAutoencoder(ctx, (tf) => {
-      const { nUsers } = ctx.data;
-      const h = num(hp, 'hidden');
-      const dims = [nUsers, ...Array(nHidden).fill(h), nUsers];
-      return new Autoencoder(tf, dims.slice(1).map((out, i) => new DotKernelLayer(tf, ctx.rng, `layer ${i + 1}`, dims[i], out, i === dims.length - 2 ? 'identity' : 'sigmoid', num(hp, 'lambda2'), num(hp, 'kernelDim'))));
-    }, { epochs: num(hp, 'epochs'), maxiter: num(hp, 'maxiter'), history: num(hp, 'history'), trainFraction: num(hp, 'trainFraction'), snapshots: true, label: 'kernelNet' });
+    await trainStackedAutoencoder(ctx, 'kernelNet', true, (tf, name, nIn, nOut, act) => new DotKernelLayer(tf, ctx.rng, name, nIn, nOut, act, num(hp, 'lambda2'), num(hp, 'kernelDim')));
   },
 };

@@ -5,8 +5,8 @@
  * of L-BFGS with at most 50 iterations. The reference reports the last epoch.
  */
 import { ModelDefinition, num } from './model';
-import { Autoencoder, LocalKernelLayer } from './kernelLayers';
-import { trainItemAutoencoder } from './aeTraining';
+import { LocalKernelLayer } from './kernelLayers';
+import { lbfgsScheduleParams, trainStackedAutoencoder } from './aeTraining';
 
 export const sparseFc: ModelDefinition = {
   id: 'sparse-fc',
@@ -19,10 +19,7 @@ export const sparseFc: ModelDefinition = {
     { key: 'kernelDim', type: 'integer', default: 5, min: 1, max: 100, description: 'Dimension of the kernel embeddings u, v' },
     { key: 'lambda2', type: 'number', default: 60, min: 0, max: 1e6, description: 'λ2: L2 penalty on W' },
     { key: 'lambdaS', type: 'number', default: 0.013, min: 0, max: 1e6, description: 'λs: penalty on the kernel values' },
-    { key: 'epochs', type: 'integer', default: 20, min: 1, max: 10000, description: 'Outer loops (each a fresh L-BFGS run)' },
-    { key: 'maxiter', type: 'integer', default: 50, min: 1, max: 10000, description: 'L-BFGS iterations per outer loop' },
-    { key: 'trainFraction', type: 'number', default: 1, min: 0.01, max: 1, description: 'Fraction of the training ratings used' },
-    { key: 'history', type: 'integer', default: 10, min: 1, max: 100, description: 'L-BFGS history size' },
+    ...lbfgsScheduleParams(20, 50),
   ],
   presets: {
     'ml-100k': { description: 'MovieLens-100K (reference hyper-parameters)', dataset: 'ml-100k', values: { lambda2: 60, lambdaS: 0.013, epochs: 20, maxiter: 50 } },
@@ -36,12 +33,6 @@ export const sparseFc: ModelDefinition = {
   usesTf: true,
   async train(ctx) {
     const hp = ctx.hp;
-    const nHidden = num(hp, 'layers');
-    await trainItemAutoencoder(ctx, (tf) => {
-      const { nUsers } = ctx.data;
-      const h = num(hp, 'hidden');
-      const dims = [nUsers, ...Array(nHidden).fill(h), nUsers];
-      return new Autoencoder(tf, dims.slice(1).map((out, i) => new LocalKernelLayer(tf, ctx.rng, `layer ${i + 1}`, dims[i], out, i === dims.length - 2 ? 'identity' : 'sigmoid', num(hp, 'lambda2'), num(hp, 'lambdaS'), num(hp, 'kernelDim'))));
-    }, { epochs: num(hp, 'epochs'), maxiter: num(hp, 'maxiter'), history: num(hp, 'history'), trainFraction: num(hp, 'trainFraction'), snapshots: true, label: 'Sparse FC' });
+    await trainStackedAutoencoder(ctx, 'Sparse FC', true, (tf, name, nIn, nOut, act) => new LocalKernelLayer(tf, ctx.rng, name, nIn, nOut, act, num(hp, 'lambda2'), num(hp, 'lambdaS'), num(hp, 'kernelDim')));
   },
 };
