@@ -6,7 +6,23 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { root, out, writeSection, table } from './common.mjs';
+import { root, out, writeSection, table, gitRev } from './common.mjs';
+
+const HEAD = ['model', '(a) val-selected', '(b) last', '(c) test-selected (paper protocol)', 'paper', 'Δ (c) vs paper', 'seconds', 'backend', 'measured'];
+
+/** Rows already in BENCHMARKS.md's accuracy section, by model id (so --models updates only those rows). */
+function previousRows() {
+  const file = path.join(root, 'BENCHMARKS.md');
+  if (!fs.existsSync(file)) return new Map();
+  const m = /<!-- bench:accuracy -->([\s\S]*?)<!-- \/bench:accuracy -->/.exec(fs.readFileSync(file, 'utf8'));
+  const rows = new Map();
+  for (const line of (m?.[1] ?? '').split('\n')) {
+    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    if (cells.length !== HEAD.length || cells[0] === 'model' || cells[0].startsWith('---')) continue;
+    rows.set(cells[0].split(' ')[0], cells);
+  }
+  return rows;
+}
 
 const require = createRequire(import.meta.url);
 const MODELS = [
@@ -35,13 +51,14 @@ export async function run(args) {
   const data = path.resolve(args.includes('--data') ? args[args.indexOf('--data') + 1] : path.join(root, '..', 'shared', 'datasets', 'ml-100k'));
   const only = args.includes('--models') ? args[args.indexOf('--models') + 1].split(',') : undefined;
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'krl-bench-acc-'));
-  const rows = [];
+  const rows = previousRows();
   const res = {};
+  const stamp = `${new Date().toISOString().slice(0, 10)} ${gitRev()}`;
   for (const [model, preset] of MODELS) {
     if (only && !only.includes(model)) continue;
     const s = await runOne(model, preset, path.join(data, 'u1.base'), runsDir);
     res[model] = s;
-    rows.push([model + (preset ? ` (${preset})` : ''), f4(s.rmse.valSelected), f4(s.rmse.last), f4(s.rmse.testSelected), s.paper ? f4(s.paper.rmse) : '—', s.paper ? `${s.rmse.testSelected - s.paper.rmse >= 0 ? '+' : ''}${(s.rmse.testSelected - s.paper.rmse).toFixed(4)}` : '—', s.seconds.toFixed(0), s.backend]);
+    rows.set(model, [model + (preset ? ` (${preset})` : ''), f4(s.rmse.valSelected), f4(s.rmse.last), f4(s.rmse.testSelected), s.paper ? f4(s.paper.rmse) : '—', s.paper ? `${s.rmse.testSelected - s.paper.rmse >= 0 ? '+' : ''}${(s.rmse.testSelected - s.paper.rmse).toFixed(4)}` : '—', s.seconds.toFixed(0), s.backend, stamp]);
   }
   let folds = '';
   if (args.includes('--folds')) {
@@ -55,7 +72,8 @@ export async function run(args) {
     const ms = (xs) => { const m = xs.reduce((p, q) => p + q, 0) / xs.length; const sd = Math.sqrt(xs.reduce((p, q) => p + (q - m) ** 2, 0) / (xs.length - 1)); return `${m.toFixed(4)} ± ${sd.toFixed(4)}`; };
     folds = `\n\nGLocal-K over u1…u5: (a) val-selected ${ms(a)}, (c) test-selected ${ms(c)} (mean ± std over the five folds).`;
   }
-  writeSection('accuracy', 'Accuracy: MovieLens-100K u1 (80k/20k)', `${table(['model', '(a) val-selected', '(b) last', '(c) test-selected (paper protocol)', 'paper', 'Δ (c) vs paper', 'seconds', 'backend'], rows)}\n\n(a) test RMSE at the epoch with the best RMSE on a 5% validation split carved from u1.base (seed 1234; the model is fitted on the other 95%); (b) last epoch; (c) best test RMSE over epochs — selected on the test set, as the papers report. Predictions clipped to [1, 5].${folds}`, `npm run bench -- accuracy --data ../shared/datasets/ml-100k${only ? ` --models ${only.join(',')}` : ''}${args.includes('--folds') ? ' --folds' : ''}`);
+  const ordered = MODELS.map(([m]) => rows.get(m)).filter(Boolean);
+  writeSection('accuracy', 'Accuracy: MovieLens-100K u1 (80k/20k)', `${table(HEAD, ordered)}\n\n(a) test RMSE at the epoch with the best RMSE on a 5% validation split carved from u1.base (seed 1234; the model is fitted on the other 95%); (b) last epoch; (c) best test RMSE over epochs — selected on the test set, as the papers report. Predictions clipped to [1, 5]. Seconds: wall time of the whole run on the 2-core machine (cpu backend, OpenBLAS); 'measured' gives the date and commit of each row (--models reruns only some rows).${folds}`, `npm run bench -- accuracy --data ../shared/datasets/ml-100k${only ? ` --models ${only.join(',')}` : ''}${args.includes('--folds') ? ' --folds' : ''}`);
   fs.rmSync(runsDir, { recursive: true, force: true });
   const g = res['glocal-k'];
   process.stdout.write(`accuracy glocal_k_valsel=${f4(g?.rmse.valSelected)} glocal_k_testsel=${f4(g?.rmse.testSelected)} sparse_fc_valsel=${f4(res['sparse-fc']?.rmse.valSelected)} seconds_glocal_k=${g ? g.seconds.toFixed(0) : '—'}\n`);

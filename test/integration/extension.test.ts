@@ -132,11 +132,18 @@ test('A malformed dataset shows an error naming file and line; the host keeps wo
 });
 
 test('Open Results shows the dataset panel with the run; the webview renders without console errors', async () => {
-  const ds = await vscode.commands.executeCommand('kernelRecLab.openResults', firstRun);
+  // a small GLocal-K run first, so the panel has kernel heatmaps to show
+  const g = (await vscode.commands.executeCommand('kernelRecLab.train', { train: data.base, model: 'glocal-k', overrides: { hidden: 32, preEpochs: 4, preMaxiter: 5, fineEpochs: 3, fineMaxiter: 3 } })) as { runId: string };
+  assert.equal((await waitFinished(g.runId)).summary.status, 'completed');
+  assert.ok(api.store.snapshots(g.runId).length === 7, 'one kernel snapshot per epoch');
+  await vscode.commands.executeCommand('kernelRecLab.compareRuns', [g.runId, firstRun]);
+  const ds = await vscode.commands.executeCommand('kernelRecLab.openResults', g.runId);
   assert.equal(ds, 'toy/u1');
   const info = await until('panel ready', () => api.panels.inspect().find((p) => p.dataset === 'toy/u1' && p.posted.includes('snapshot') && p.posted.filter((x) => x === 'snapshot').length >= 2 ? p : undefined), 30000);
   assert.ok(info.state.runs.some((r) => r.id === firstRun));
   assert.ok(info.state.runs.find((r) => r.id === firstRun)?.metrics.length === 8);
+  assert.equal(info.state.heatmapRun, g.runId);
+  await until('snapshots sent to the panel', () => api.panels.inspect().find((p) => p.dataset === 'toy/u1' && p.posted.includes('snapshots')), 30000);
   await sleep(1500);
   await vscode.workspace.getConfiguration('workbench').update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
   await sleep(800);
@@ -192,10 +199,13 @@ test('Run Experiment File queues every run of a *.krl.json', async () => {
   assert.deepEqual(r.runIds.map((id) => api.store.load(id).record.spec.model), ['user-item-mean', 'biased-mf']);
 });
 
-test('Delete Run removes the folder and the tree entry', async () => {
+test('Delete Run (from a tree item) removes the folder and the tree entry', async () => {
   const victim = api.store.list().find((r) => r.record.status === 'failed')?.record.id as string;
   assert.ok(victim);
-  assert.equal(await vscode.commands.executeCommand('kernelRecLab.deleteRun', victim, { confirm: false }), true);
+  // the tree's context menu passes its node: { kind: 'run', run: LoadedRun }
+  const node = (api.tree.getChildren() as { runs: unknown[] }[]).flatMap((grp) => api.tree.getChildren(grp as never) as { run: { record: { id: string } } }[]).find((n) => n.run.record.id === victim);
+  assert.ok(node, 'the failed run is in the tree');
+  assert.equal(await vscode.commands.executeCommand('kernelRecLab.deleteRun', node, { confirm: false }), true);
   assert.ok(!fs.existsSync(api.store.dirOf(victim)));
   const all = (api.tree.getChildren() as { runs: { record: { id: string } }[] }[]).flatMap((g) => g.runs.map((r) => r.record.id));
   assert.ok(!all.includes(victim));
