@@ -16,8 +16,11 @@ function previousRows() {
   if (!fs.existsSync(file)) return new Map();
   const m = /<!-- bench:accuracy -->([\s\S]*?)<!-- \/bench:accuracy -->/.exec(fs.readFileSync(file, 'utf8'));
   const rows = new Map();
+  const when = /date (\S+) · commit (\S+)/.exec(m?.[1] ?? '');
   for (const line of (m?.[1] ?? '').split('\n')) {
     const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    // tables written before the 'measured' column carry the section's date and commit
+    if (cells.length === HEAD.length - 1 && when) cells.push(`${when[1]} ${when[2]}`);
     if (cells.length !== HEAD.length || cells[0] === 'model' || cells[0].startsWith('---')) continue;
     rows.set(cells[0].split(' ')[0], cells);
   }
