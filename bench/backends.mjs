@@ -17,7 +17,7 @@ const DENSITY = 0.06;
 
 async function timeOurs(backend, shape) {
   const { setupBackend } = require(out('src/trainer/backend.js'));
-  const { Autoencoder, LocalKernelLayer, maskedSse } = require(out('src/core/models/kernelLayers.js'));
+  const { Autoencoder, LocalKernelLayer } = require(out('src/core/models/kernelLayers.js'));
   const { TfObjective } = require(out('src/core/optim/tfObjective.js'));
   const { Prng } = require(out('src/core/data/prng.js'));
   const { tf, info } = await setupBackend({ backend });
@@ -33,7 +33,8 @@ async function timeOurs(backend, shape) {
     new LocalKernelLayer(tf, rng, 'l2', 500, 500, 'sigmoid', 20, 0.006),
     new LocalKernelLayer(tf, rng, 'l3', 500, shape.users, 'identity', 20, 0.006),
   ]);
-  const obj = new TfObjective(tf, ae.vars, () => tf.tidy(() => { const w = ae.weights(); return tf.add(maskedSse(tf, R, M, ae.apply(R, w)), w.reg); }));
+  // the models' own loss (GLocal-K pre-training): fused bias + masked SSE on the cpu backend
+  const obj = new TfObjective(tf, ae.vars, () => tf.tidy(() => { const w = ae.weights(); return tf.add(ae.sse(R, w, R, M), w.reg); }));
   const x = await obj.getX();
   const times = [];
   for (let i = 0; i <= shape.reps; i++) {

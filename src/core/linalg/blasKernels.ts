@@ -64,6 +64,9 @@ export function blasBatchMatMul(blas: Blas, a: Float32Array, aShape: number[], b
   const lda = ta ? m : kA;
   const ldb = tb ? kA : n;
   if (kA === 0) return { values: out, shape };
+  // Thin products (a side ≤ 8, e.g. the kernel-embedding gradients G·v with v ∈ R^{n×5}) are faster as plain
+  // loops than as BLAS calls that wake the worker threads.
+  const thin = Math.min(m, n, kA) <= 8 && m * n * kA < 4e6;
   // batch index → offsets in a and b, honouring broadcast of size-1 dimensions
   const stridesA = stridesFor(outerA, rank);
   const stridesB = stridesFor(outerB, rank);
@@ -75,13 +78,35 @@ export function blasBatchMatMul(blas: Blas, a: Float32Array, aShape: number[], b
       offA += idx[d] * stridesA[d];
       offB += idx[d] * stridesB[d];
     }
-    blas.sgemm(ta, tb, m, n, kA, 1, a.subarray(offA * sizeA, (offA + 1) * sizeA), lda, b.subarray(offB * sizeB, (offB + 1) * sizeB), ldb, 0, out.subarray(bi * m * n, (bi + 1) * m * n), n);
+    const av = a.subarray(offA * sizeA, (offA + 1) * sizeA);
+    const bv = b.subarray(offB * sizeB, (offB + 1) * sizeB);
+    const ov = out.subarray(bi * m * n, (bi + 1) * m * n);
+    if (thin) loopGemm(ta, tb, m, n, kA, av, lda, bv, ldb, ov);
+    else blas.sgemm(ta, tb, m, n, kA, 1, av, lda, bv, ldb, 0, ov, n);
     for (let d = rank - 1; d >= 0; d--) {
       if (++idx[d] < outer[d]) break;
       idx[d] = 0;
     }
   }
   return { values: out, shape };
+}
+
+/** C = op(A)·op(B) in float64 accumulators, row-major (for thin shapes). */
+function loopGemm(ta: boolean, tb: boolean, m: number, n: number, k: number, a: Float32Array, lda: number, b: Float32Array, ldb: number, c: Float32Array): void {
+  const row = new Float64Array(n);
+  for (let i = 0; i < m; i++) {
+    row.fill(0);
+    for (let q = 0; q < k; q++) {
+      const aiq = ta ? a[q * lda + i] : a[i * lda + q];
+      if (aiq === 0) continue;
+      if (tb) for (let j = 0; j < n; j++) row[j] += aiq * b[j * ldb + q];
+      else {
+        const off = q * ldb;
+        for (let j = 0; j < n; j++) row[j] += aiq * b[off + j];
+      }
+    }
+    for (let j = 0; j < n; j++) c[i * n + j] = row[j];
+  }
 }
 
 /** Strides (in matrices) over the broadcast outer dims; a size-1 (or absent) dimension gets stride 0. */
