@@ -3,6 +3,7 @@
  * tfjs-node) → webgpu (hardware adapter only) → cpu (tfjs CPU kernels, matmul through OpenBLAS when found).
  * Every probe failure is recorded in `skipped` with its reason, for the run log.
  */
+import * as fs from 'fs';
 import type { BackendInfo, RunSpec } from '../core/types';
 import type { BackendSetup } from '../core/run';
 import { installBlasKernels, BlasStatus } from '../core/linalg/blasKernels';
@@ -50,7 +51,7 @@ async function tryTensorflow(skipped: string[]): Promise<BackendSetup | undefine
       const ntf = r.mod as Tf;
       await ntf.setBackend('tensorflow');
       await ntf.ready();
-      const gpu = pkg.endsWith('-gpu') && hasCudaDevice(r.mod);
+      const gpu = pkg.endsWith('-gpu') && hasCudaDevice();
       return { tf: ntf, info: { name: 'tensorflow', device: gpu ? 'CUDA GPU (libtensorflow)' : 'native CPU (libtensorflow)', blas: false, gpu, versions: versions(ntf, { [pkg]: pkgVersion(pkg) }), skipped } };
     } catch (e) {
       skipped.push(`tensorflow: ${pkg} loaded but its backend failed: ${(e as Error).message}`);
@@ -59,15 +60,12 @@ async function tryTensorflow(skipped: string[]): Promise<BackendSetup | undefine
   return undefined;
 }
 
-function hasCudaDevice(mod: unknown): boolean {
-  try {
-    const m = mod as { version?: { 'tfjs-node'?: string } };
-    void m;
-    // tfjs-node-gpu falls back to CPU silently when CUDA libraries are missing; libtensorflow logs the device.
-    return !!process.env.CUDA_VISIBLE_DEVICES || require('fs').existsSync('/proc/driver/nvidia/version');
-  } catch {
-    return false;
-  }
+/**
+ * tfjs-node-gpu falls back to libtensorflow's CPU kernels silently when the CUDA libraries are missing; an NVIDIA
+ * driver on the machine is the best cheap signal (libtensorflow's own device log goes to stderr, in the run log).
+ */
+function hasCudaDevice(): boolean {
+  return !!process.env.CUDA_VISIBLE_DEVICES || fs.existsSync('/proc/driver/nvidia/version');
 }
 
 async function tryWebgpu(tf: Tf, skipped: string[], allowSoftware: boolean): Promise<BackendInfo | undefined> {

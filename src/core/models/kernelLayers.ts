@@ -106,8 +106,8 @@ export interface Layer {
   /** The kernel matrix K(U,V) when the layer has one. */
   kernel?(): T2;
   forward(x: T2): T2;
-  /** The layer's regulariser (a scalar). */
-  regulariser(): tfNs.Scalar;
+  /** The effective weights and the layer's regulariser, the kernel computed once for both. */
+  weightsAndReg(): { W: T2; reg: tfNs.Scalar };
 }
 
 /** GLocal-K / Sparse FC local-kernel layer. Regulariser λs·½ΣK² + λ2·½ΣW² (biases free). */
@@ -140,18 +140,11 @@ export class LocalKernelLayer implements Layer {
     return activate(tf, tf.add(tf.matMul(x, this.effectiveWeight()), this.b), this.act);
   }
 
-  /** Kernel computed once and shared by forward and regulariser within one loss evaluation. */
-  forwardWithReg(x: T2): { y: T2; reg: tfNs.Scalar } {
+  /** W ⊙ K and λs·½ΣK² + λ2·½ΣW², K computed once. */
+  weightsAndReg(): { W: T2; reg: tfNs.Scalar } {
     const tf = this.tf;
     const K = this.kernel();
-    const y = activate(tf, tf.add(tf.matMul(x, tf.mul(this.W, K)), this.b), this.act);
-    const reg = tf.add(tf.mul(this.lambdaS / 2, tf.sum(tf.square(K))), tf.mul(this.lambda2 / 2, tf.sum(tf.square(this.W)))) as tfNs.Scalar;
-    return { y, reg };
-  }
-
-  regulariser(): tfNs.Scalar {
-    const tf = this.tf;
-    return tf.add(tf.mul(this.lambdaS / 2, tf.sum(tf.square(this.kernel()))), tf.mul(this.lambda2 / 2, tf.sum(tf.square(this.W)))) as tfNs.Scalar;
+    return { W: tf.mul(this.W, K), reg: tf.add(tf.mul(this.lambdaS / 2, tf.sum(tf.square(K))), tf.mul(this.lambda2 / 2, tf.sum(tf.square(this.W)))) as tfNs.Scalar };
   }
 }
 
@@ -184,17 +177,13 @@ export class DotKernelLayer implements Layer {
   }
 
   forward(x: T2): T2 {
-    return this.forwardWithReg(x).y;
+    return activate(this.tf, this.tf.add(this.tf.matMul(x, this.effectiveWeight()), this.b), this.act);
   }
 
-  forwardWithReg(x: T2): { y: T2; reg: tfNs.Scalar } {
-    const tf = this.tf;
+  /** W_eff and λ2·½ΣW_eff². */
+  weightsAndReg(): { W: T2; reg: tfNs.Scalar } {
     const W = this.effectiveWeight();
-    return { y: activate(tf, tf.add(tf.matMul(x, W), this.b), this.act), reg: tf.mul(this.lambda2 / 2, tf.sum(tf.square(W))) as tfNs.Scalar };
-  }
-
-  regulariser(): tfNs.Scalar {
-    return this.tf.mul(this.lambda2 / 2, this.tf.sum(this.tf.square(this.effectiveWeight()))) as tfNs.Scalar;
+    return { W, reg: this.tf.mul(this.lambda2 / 2, this.tf.sum(this.tf.square(W))) as tfNs.Scalar };
   }
 }
 
@@ -218,12 +207,9 @@ export class DenseLayer implements Layer {
     return activate(this.tf, this.tf.add(this.tf.matMul(x, this.W), this.b), this.act);
   }
 
-  forwardWithReg(x: T2): { y: T2; reg: tfNs.Scalar } {
-    return { y: this.forward(x), reg: this.regulariser() };
-  }
-
-  regulariser(): tfNs.Scalar {
-    return this.tf.mul(this.lambda / 2, this.tf.sum(this.tf.square(this.W))) as tfNs.Scalar;
+  /** W and λ·½ΣW². */
+  weightsAndReg(): { W: T2; reg: tfNs.Scalar } {
+    return { W: this.W as unknown as T2, reg: this.tf.mul(this.lambda / 2, this.tf.sum(this.tf.square(this.W))) as tfNs.Scalar };
   }
 }
 
@@ -246,24 +232,11 @@ export class Autoencoder {
    * passes in one loss evaluation (GLocal-K's μ path and prediction path) share them.
    */
   weights(): { layers: { W: T2; b: tfNs.Tensor; act: Activation }[]; reg: tfNs.Scalar } {
-    const tf = this.tf;
     let reg: tfNs.Scalar | undefined;
     const layers = this.layers.map((l) => {
-      let W: T2;
-      let r: tfNs.Scalar;
-      if (l instanceof LocalKernelLayer) {
-        const K = l.kernel();
-        W = tf.mul(l.W, K);
-        r = tf.add(tf.mul(l.lambdaS / 2, tf.sum(tf.square(K))), tf.mul(l.lambda2 / 2, tf.sum(tf.square(l.W)))) as tfNs.Scalar;
-      } else if (l instanceof DotKernelLayer) {
-        W = l.effectiveWeight();
-        r = tf.mul(l.lambda2 / 2, tf.sum(tf.square(W))) as tfNs.Scalar;
-      } else {
-        W = l.W as unknown as T2;
-        r = l.regulariser();
-      }
-      reg = reg ? (tf.add(reg, r) as tfNs.Scalar) : r;
-      return { W, b: l.b as tfNs.Tensor, act: l.act };
+      const w = l.weightsAndReg();
+      reg = reg ? (this.tf.add(reg, w.reg) as tfNs.Scalar) : w.reg;
+      return { W: w.W, b: l.b as tfNs.Tensor, act: l.act };
     });
     return { layers, reg: reg as tfNs.Scalar };
   }
@@ -287,18 +260,6 @@ export class Autoencoder {
     if (last.act !== 'identity') return maskedSse(this.tf, R, M, this.apply(x, w));
     const hidden = this.apply(x, { layers: w.layers.slice(0, -1) });
     return maskedSseBias(this.tf, this.tf.matMul(hidden, last.W), last.b, R, M);
-  }
-
-  /** Output and the sum of the layers' regularisers, each kernel computed once. */
-  forwardWithReg(x: T2): { y: T2; reg: tfNs.Scalar } {
-    let y = x;
-    let reg: tfNs.Scalar | undefined;
-    for (const l of this.layers) {
-      const r = l.forwardWithReg(y);
-      y = r.y;
-      reg = reg ? (this.tf.add(reg, r.reg) as tfNs.Scalar) : r.reg;
-    }
-    return { y, reg: reg as tfNs.Scalar };
   }
 
   forward(x: T2): T2 {
