@@ -77,3 +77,79 @@ export function maskedSseBias(tf: Tf, z: T2, b: tfNs.Tensor, R: T2, M: T2): tfNs
   });
   return op(z, b) as tfNs.Scalar;
 }
+
+/**
+ * The local-kernel layer's weights W ⊙ K with K = max(0, 1 − D), from W and the squared distances D, in one pass.
+ * Backward: ∂W = dy·K, ∂D = −dy·W where K > 0 (0 elsewhere, as relu's gradient).
+ */
+export function localKernelWeights(tf: Tf, W: T2, D: T2): T2 {
+  if (!onCpu(tf)) return tf.mul(W, tf.relu(tf.sub(1, D)));
+  const op = tf.customGrad((w, d, save) => {
+    const [rows, cols] = (w as T2).shape;
+    const wv = (w as T2).dataSync();
+    const dv = (d as T2).dataSync();
+    const out = new Float32Array(rows * cols);
+    for (let k = 0; k < out.length; k++) {
+      const K = 1 - dv[k];
+      out[k] = K > 0 ? wv[k] * K : 0;
+    }
+    (save as unknown as tfNs.GradSaveFunc)([w as T2, d as T2]);
+    return {
+      value: tf.tensor2d(out, [rows, cols]),
+      gradFunc: (dy: tfNs.Tensor, saved: tfNs.Tensor[]) => {
+        const sw = saved[0].dataSync();
+        const sd = saved[1].dataSync();
+        const g = dy.dataSync();
+        const dW = new Float32Array(g.length);
+        const dD = new Float32Array(g.length);
+        for (let k = 0; k < g.length; k++) {
+          const K = 1 - sd[k];
+          if (K > 0) {
+            dW[k] = g[k] * K;
+            dD[k] = -g[k] * sw[k];
+          }
+        }
+        return [tf.tensor2d(dW, [rows, cols]), tf.tensor2d(dD, [rows, cols])];
+      },
+    };
+  });
+  return op(W, D) as T2;
+}
+
+/**
+ * The local-kernel regulariser λs·½ΣK² + λ2·½ΣW² (K = max(0, 1 − D)) in one pass.
+ * Backward: ∂W = dy·λ2·W, ∂D = −dy·λs·K.
+ */
+export function localKernelReg(tf: Tf, W: T2, D: T2, lambdaS: number, lambda2: number): tfNs.Scalar {
+  if (!onCpu(tf)) return tf.add(tf.mul(lambdaS / 2, tf.sum(tf.square(tf.relu(tf.sub(1, D))))), tf.mul(lambda2 / 2, tf.sum(tf.square(W)))) as tfNs.Scalar;
+  const op = tf.customGrad((w, d, save) => {
+    const [rows, cols] = (w as T2).shape;
+    const wv = (w as T2).dataSync();
+    const dv = (d as T2).dataSync();
+    let sk = 0;
+    let sw = 0;
+    for (let k = 0; k < wv.length; k++) {
+      const K = 1 - dv[k];
+      if (K > 0) sk += K * K;
+      sw += wv[k] * wv[k];
+    }
+    (save as unknown as tfNs.GradSaveFunc)([w as T2, d as T2]);
+    return {
+      value: tf.scalar((lambdaS / 2) * sk + (lambda2 / 2) * sw),
+      gradFunc: (dy: tfNs.Tensor, saved: tfNs.Tensor[]) => {
+        const g = dy.dataSync()[0];
+        const w2 = saved[0].dataSync();
+        const d2 = saved[1].dataSync();
+        const dW = new Float32Array(w2.length);
+        const dD = new Float32Array(w2.length);
+        for (let k = 0; k < w2.length; k++) {
+          dW[k] = g * lambda2 * w2[k];
+          const K = 1 - d2[k];
+          if (K > 0) dD[k] = -g * lambdaS * K;
+        }
+        return [tf.tensor2d(dW, [rows, cols]), tf.tensor2d(dD, [rows, cols])];
+      },
+    };
+  });
+  return op(W, D) as tfNs.Scalar;
+}
