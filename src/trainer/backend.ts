@@ -9,6 +9,7 @@ import type { BackendSetup } from '../core/run';
 import { installBlasKernels, BlasStatus } from '../core/linalg/blasKernels';
 import { installFastElementwise } from '../core/linalg/fastElementwise';
 import { installFastConv } from '../core/linalg/fastConv';
+import { setParallelThreads } from '../core/linalg/parallel';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -126,9 +127,12 @@ async function useCpu(tf: Tf, spec: Pick<RunSpec, 'blasLibrary' | 'threads'>, sk
   installFastConv(tf);
   const blas: BlasStatus = installBlasKernels(tf, { library: spec.blasLibrary, threads: spec.threads });
   if (!blas.active) skipped.push(`cpu BLAS: ${blas.reason}`);
+  // the fused element-wise kernels split their rows over this many threads (the main one + workers)
+  const threads = setParallelThreads(spec.threads);
+  const plural = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
   return {
     name: 'cpu',
-    device: blas.active ? `tfjs CPU + ${blas.library} (${blas.threads} thread${blas.threads === 1 ? '' : 's'})` : 'tfjs CPU (stock JavaScript kernels)',
+    device: (blas.active ? `tfjs CPU + ${blas.library} (${plural(blas.threads ?? 1)})` : 'tfjs CPU (stock JavaScript kernels)') + `, element-wise on ${plural(threads)}`,
     blas: blas.active,
     gpu: false,
     versions: versions(tf, blas.active ? { blas: blas.library ?? '' } : {}),

@@ -1,41 +1,48 @@
 /**
- * Fused CPU versions of the two element-wise chains that dominate an autoencoder evaluation on large matrices:
+ * Fused CPU versions of the element-wise chains that dominate an autoencoder evaluation on large matrices:
  *   biasSigmoid(z, b)            = σ(z + b)                      backward: dz = dy·y·(1 − y), db = Σ_rows dz
  *   maskedSseBias(z, b, R, M)    = ½ Σ (M ⊙ (R − (z + b)))²      backward: dz = −dy·M²·(R − z − b), db = Σ_rows dz
- * One pass each way instead of five to ten tensor ops. Used only on the cpu backend (they read values
- * synchronously); other backends run the same formulas as ordinary tfjs ops. The arithmetic is the same.
+ *   localKernel(W, u, v)         = W ⊙ K and λs·½ΣK² + λ2·½ΣW², K = max(0, 1 − ‖u_i − v_j‖²)
+ * One pass each way instead of five to ten tensor ops, split by rows over the worker pool of ../linalg/parallel.
+ * Used only on the cpu backend (they read values synchronously); other backends run the same formulas as ordinary
+ * tfjs ops.
  */
 import type * as tfNs from '@tensorflow/tfjs';
+import { observedEntries, parallelRows, rangesFor, sharedF32, sharedF64, toShared } from '../linalg/parallel';
 
 type Tf = typeof tfNs;
 type T2 = tfNs.Tensor2D;
 
 const onCpu = (tf: Tf) => tf.getBackend() === 'cpu';
 
-function colSums(tf: Tf, g: Float32Array, rows: number, cols: number): tfNs.Tensor1D {
-  const acc = new Float64Array(cols);
-  for (let r = 0, k = 0; r < rows; r++) for (let c = 0; c < cols; c++, k++) acc[c] += g[k];
-  return tf.tensor1d(Float32Array.from(acc));
+/** Adds up `parts` per-range column-sum slots of length cols. */
+function colSums(tf: Tf, partials: Float64Array, parts: number, cols: number): tfNs.Tensor1D {
+  const out = new Float32Array(cols);
+  for (let c = 0; c < cols; c++) {
+    let s = 0;
+    for (let p = 0; p < parts; p++) s += partials[p * cols + c];
+    out[c] = s;
+  }
+  return tf.tensor1d(out);
 }
+
+const f32 = (t: tfNs.Tensor) => toShared(t.dataSync() as Float32Array);
 
 export function biasSigmoid(tf: Tf, z: T2, b: tfNs.Tensor): T2 {
   if (!onCpu(tf)) return tf.sigmoid(tf.add(z, b));
   const op = tf.customGrad((zz, bb, save) => {
     const [rows, cols] = (zz as T2).shape;
-    const zv = (zz as T2).dataSync();
-    const bv = (bb as tfNs.Tensor).dataSync();
-    const y = new Float32Array(rows * cols);
-    for (let r = 0, k = 0; r < rows; r++) for (let c = 0; c < cols; c++, k++) y[k] = 1 / (1 + Math.exp(-(zv[k] + bv[c])));
+    const y = sharedF32(rows * cols);
+    parallelRows('biasSigmoidFwd', { z: f32(zz as T2), b: f32(bb as tfNs.Tensor), y, cols }, rows, cols * 4);
     const yt = tf.tensor2d(y, [rows, cols]);
     (save as unknown as tfNs.GradSaveFunc)([yt]);
     return {
       value: yt,
       gradFunc: (dy: tfNs.Tensor, saved: tfNs.Tensor[]) => {
-        const yv = saved[0].dataSync();
-        const dv = dy.dataSync();
-        const g = new Float32Array(rows * cols);
-        for (let k = 0; k < g.length; k++) g[k] = dv[k] * yv[k] * (1 - yv[k]);
-        return [tf.tensor2d(g, [rows, cols]), colSums(tf, g, rows, cols)];
+        const g = sharedF32(rows * cols);
+        const partials = sharedF64(rangesFor(rows, cols) * cols);
+        const parts = parallelRows('biasSigmoidBwd', { dy: f32(dy), y: f32(saved[0]), g, cols, partials }, rows, cols);
+        return [tf.tensor2d(g, [rows, cols]), colSums(tf, partials, parts, cols)];
       },
     };
   });
@@ -44,112 +51,149 @@ export function biasSigmoid(tf: Tf, z: T2, b: tfNs.Tensor): T2 {
 
 export function maskedSseBias(tf: Tf, z: T2, b: tfNs.Tensor, R: T2, M: T2): tfNs.Scalar {
   if (!onCpu(tf)) return tf.mul(0.5, tf.sum(tf.square(tf.mul(M, tf.sub(R, tf.add(z, b)))))) as tfNs.Scalar;
-  const rv = R.dataSync();
-  const mv = M.dataSync();
+  const [rows, cols] = R.shape;
+  const rv = f32(R);
+  const mv = f32(M);
+  // only the observed entries (M ≠ 0) contribute to the loss and have a non-zero gradient
+  const { idx, rowStart } = observedEntries(mv, rows, cols);
   const op = tf.customGrad((zz, bb, save) => {
-    const [rows, cols] = (zz as T2).shape;
-    const zv = (zz as T2).dataSync();
-    const bv = (bb as tfNs.Tensor).dataSync();
-    // g = ∂L/∂z for dy = 1: −M²(R − z − b); L = ½Σ(M(R − z − b))²
-    const g = new Float32Array(rows * cols);
+    // g = ∂L/∂z for dy = 1: −M²(R − z − b) at observed entries, 0 elsewhere; L = ½Σ(M(R − z − b))²
+    const g = sharedF32(rows * cols);
+    const slot = cols + 1;
+    const partials = sharedF64(rangesFor(rows, cols) * slot);
+    const parts = parallelRows('maskedSseFwd', { z: f32(zz as T2), b: f32(bb as tfNs.Tensor), R: rv, M: mv, g, idx, rowStart, cols, partials }, rows, cols);
     let s = 0;
-    for (let r = 0, k = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++, k++) {
-        const m = mv[k];
-        if (m === 0) continue;
-        const e = m * (rv[k] - (zv[k] + bv[c]));
-        s += e * e;
-        g[k] = -m * e;
-      }
+    const gb = new Float64Array(cols);
+    for (let p = 0; p < parts; p++) {
+      s += partials[p * slot + cols];
+      for (let c = 0; c < cols; c++) gb[c] += partials[p * slot + c];
     }
     const gt = tf.tensor2d(g, [rows, cols]);
-    (save as unknown as tfNs.GradSaveFunc)([gt]);
+    const gbt = tf.tensor1d(Float32Array.from(gb));
+    (save as unknown as tfNs.GradSaveFunc)([gt, gbt]);
     return {
       value: tf.scalar(0.5 * s),
-      gradFunc: (dy: tfNs.Tensor, saved: tfNs.Tensor[]) => {
-        const d = dy.dataSync()[0];
-        const gv = saved[0].dataSync();
-        const out = new Float32Array(gv.length);
-        for (let k = 0; k < out.length; k++) out[k] = gv[k] * d;
-        return [tf.tensor2d(out, [rows, cols]), colSums(tf, out, rows, cols)];
-      },
+      // dy is the scalar upstream gradient; when this is the loss it is 1 and the saved gradients are used as they
+      // are (clone shares the data: no pass over the full matrix)
+      gradFunc: (dy: tfNs.Tensor, saved: tfNs.Tensor[]) => (dy.dataSync()[0] === 1 ? [tf.clone(saved[0]), tf.clone(saved[1])] : [tf.mul(saved[0], dy), tf.mul(saved[1], dy)]),
     };
   });
   return op(z, b) as tfNs.Scalar;
 }
 
-/**
- * The local-kernel layer's weights W ⊙ K with K = max(0, 1 − D), from W and the squared distances D, in one pass.
- * Backward: ∂W = dy·K, ∂D = −dy·W where K > 0 (0 elsewhere, as relu's gradient).
- */
-export function localKernelWeights(tf: Tf, W: T2, D: T2): T2 {
-  if (!onCpu(tf)) return tf.mul(W, tf.relu(tf.sub(1, D)));
-  const op = tf.customGrad((w, d, save) => {
-    const [rows, cols] = (w as T2).shape;
-    const wv = (w as T2).dataSync();
-    const dv = (d as T2).dataSync();
-    const out = new Float32Array(rows * cols);
-    for (let k = 0; k < out.length; k++) {
-      const K = 1 - dv[k];
-      out[k] = K > 0 ? wv[k] * K : 0;
-    }
-    (save as unknown as tfNs.GradSaveFunc)([w as T2, d as T2]);
-    return {
-      value: tf.tensor2d(out, [rows, cols]),
-      gradFunc: (dy: tfNs.Tensor, saved: tfNs.Tensor[]) => {
-        const sw = saved[0].dataSync();
-        const sd = saved[1].dataSync();
-        const g = dy.dataSync();
-        const dW = new Float32Array(g.length);
-        const dD = new Float32Array(g.length);
-        for (let k = 0; k < g.length; k++) {
-          const K = 1 - sd[k];
-          if (K > 0) {
-            dW[k] = g[k] * K;
-            dD[k] = -g[k] * sw[k];
-          }
-        }
-        return [tf.tensor2d(dW, [rows, cols]), tf.tensor2d(dD, [rows, cols])];
-      },
-    };
+// ---- the whole local-kernel layer weight computation as one registered two-output CPU kernel ----------------------
+
+interface TensorInfo {
+  dataId: object;
+  shape: number[];
+  dtype: string;
+}
+interface CpuBackend {
+  data: { get(id: object): { values: Float32Array } };
+  makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo;
+}
+interface LocalKernelAttrs {
+  lambdaS: number;
+  lambda2: number;
+}
+
+const FWD = 'KrlLocalKernel';
+const BWD = 'KrlLocalKernelGrad';
+const registered = new WeakSet<object>();
+
+function transposed(v: Float32Array, n: number, d: number): Float64Array {
+  const vt = sharedF64(d * n);
+  for (let j = 0; j < n; j++) for (let k = 0; k < d; k++) vt[k * n + j] = v[j * d + k];
+  return vt;
+}
+
+function registerLocalKernel(tf: Tf): void {
+  const engine = tf.engine() as unknown as object;
+  if (registered.has(engine) || tf.getKernel(FWD, 'cpu')) {
+    registered.add(engine);
+    return;
+  }
+  registered.add(engine);
+  tf.registerKernel({
+    kernelName: FWD,
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const cpu = backend as unknown as CpuBackend;
+      const { W, u, v } = inputs as unknown as Record<'W' | 'u' | 'v', TensorInfo>;
+      const { lambdaS, lambda2 } = attrs as unknown as LocalKernelAttrs;
+      const [m, n] = W.shape;
+      const d = u.shape[1];
+      const out = sharedF32(m * n);
+      const partials = sharedF64(2 * rangesFor(m, n * (3 * d + 4)));
+      const args = { W: toShared(cpu.data.get(W.dataId).values), u: toShared(cpu.data.get(u.dataId).values), vt: transposed(cpu.data.get(v.dataId).values, n, d), out, n, d, partials };
+      const parts = parallelRows('localKernelFwd', args, m, n * (3 * d + 4));
+      let sk = 0;
+      let sw = 0;
+      for (let p = 0; p < parts; p++) {
+        sk += partials[2 * p];
+        sw += partials[2 * p + 1];
+      }
+      return [cpu.makeTensorInfo([m, n], 'float32', out), cpu.makeTensorInfo([], 'float32', Float32Array.of((lambdaS / 2) * sk + (lambda2 / 2) * sw))] as never;
+    },
   });
-  return op(W, D) as T2;
+  tf.registerKernel({
+    kernelName: BWD,
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const cpu = backend as unknown as CpuBackend;
+      const { dy, dr, W, u, v } = inputs as unknown as Record<'dy' | 'dr' | 'W' | 'u' | 'v', TensorInfo>;
+      const { lambdaS, lambda2 } = attrs as unknown as LocalKernelAttrs;
+      const [m, n] = W.shape;
+      const d = u.shape[1];
+      const vv = cpu.data.get(v.dataId).values;
+      const dW = sharedF32(m * n);
+      const du = sharedF32(m * d);
+      const work = n * (7 * d + 8);
+      const slot = (d + 1) * n; // per range: Σ_i ∂D_ij·u_ik (d × n), then Σ_i ∂D_ij (n)
+      const partials = sharedF64(rangesFor(m, work) * slot);
+      const args = { dy: toShared(cpu.data.get(dy.dataId).values), r: cpu.data.get(dr.dataId).values[0], W: toShared(cpu.data.get(W.dataId).values), u: toShared(cpu.data.get(u.dataId).values), vt: transposed(vv, n, d), dW, du, n, d, lambdaS, lambda2, partials };
+      const parts = parallelRows('localKernelBwd', args, m, work);
+      // ∂D_ij/∂v_jk = −2(u_ik − v_jk): dv_jk = 2(v_jk·Σ_i ∂D_ij − Σ_i ∂D_ij·u_ik)
+      const dv = new Float32Array(n * d);
+      for (let j = 0; j < n; j++) {
+        let cs = 0;
+        for (let p = 0; p < parts; p++) cs += partials[p * slot + d * n + j];
+        for (let k = 0; k < d; k++) {
+          let gu = 0;
+          for (let p = 0; p < parts; p++) gu += partials[p * slot + k * n + j];
+          dv[j * d + k] = 2 * (vv[j * d + k] * cs - gu);
+        }
+      }
+      return [cpu.makeTensorInfo([m, n], 'float32', dW), cpu.makeTensorInfo([m, d], 'float32', du), cpu.makeTensorInfo([n, d], 'float32', dv)] as never;
+    },
+  });
+  tf.registerGradient({
+    kernelName: FWD,
+    inputsToSave: ['W', 'u', 'v'],
+    gradFunc: (dys, saved, attrs) => {
+      const [dy, dr] = dys as tfNs.Tensor[];
+      const [W, u, v] = saved;
+      // computed here, not inside the per-input closures: those run in separate tidy scopes, and one kernel call
+      // yields all three gradients (tensors made here belong to the enclosing backward scope)
+      const [gW, gu, gv] = tf.engine().runKernel(BWD, { dy, dr, W, u, v } as never, attrs as never) as unknown as tfNs.Tensor[];
+      return { W: () => gW, u: () => gu, v: () => gv };
+    },
+  });
 }
 
 /**
- * The local-kernel regulariser λs·½ΣK² + λ2·½ΣW² (K = max(0, 1 − D)) in one pass.
- * Backward: ∂W = dy·λ2·W, ∂D = −dy·λs·K.
+ * A local-kernel layer's effective weights W ⊙ K and its regulariser λs·½ΣK² + λ2·½ΣW², where
+ * K_ij = max(0, 1 − ‖u_i − v_j‖²). On the cpu backend one registered kernel computes both in a single pass over
+ * (i, j) (the distances are never stored), and one backward pass yields ∂W, ∂u and ∂v; other backends run the same
+ * formulas as ordinary tfjs ops.
  */
-export function localKernelReg(tf: Tf, W: T2, D: T2, lambdaS: number, lambda2: number): tfNs.Scalar {
-  if (!onCpu(tf)) return tf.add(tf.mul(lambdaS / 2, tf.sum(tf.square(tf.relu(tf.sub(1, D))))), tf.mul(lambda2 / 2, tf.sum(tf.square(W)))) as tfNs.Scalar;
-  const op = tf.customGrad((w, d, save) => {
-    const [rows, cols] = (w as T2).shape;
-    const wv = (w as T2).dataSync();
-    const dv = (d as T2).dataSync();
-    let sk = 0;
-    let sw = 0;
-    for (let k = 0; k < wv.length; k++) {
-      const K = 1 - dv[k];
-      if (K > 0) sk += K * K;
-      sw += wv[k] * wv[k];
-    }
-    (save as unknown as tfNs.GradSaveFunc)([w as T2, d as T2]);
-    return {
-      value: tf.scalar((lambdaS / 2) * sk + (lambda2 / 2) * sw),
-      gradFunc: (dy: tfNs.Tensor, saved: tfNs.Tensor[]) => {
-        const g = dy.dataSync()[0];
-        const w2 = saved[0].dataSync();
-        const d2 = saved[1].dataSync();
-        const dW = new Float32Array(w2.length);
-        const dD = new Float32Array(w2.length);
-        for (let k = 0; k < w2.length; k++) {
-          dW[k] = g * lambda2 * w2[k];
-          const K = 1 - d2[k];
-          if (K > 0) dD[k] = -g * lambdaS * K;
-        }
-        return [tf.tensor2d(dW, [rows, cols]), tf.tensor2d(dD, [rows, cols])];
-      },
-    };
-  });
-  return op(W, D) as tfNs.Scalar;
+export function localKernel(tf: Tf, W: T2, u: T2, v: T2, lambdaS: number, lambda2: number, distances: (u: T2, v: T2) => T2): { W: T2; reg: tfNs.Scalar } {
+  if (!onCpu(tf)) {
+    const K = tf.relu(tf.sub(1, distances(u, v)));
+    const reg = tf.add(tf.mul(lambdaS / 2, tf.sum(tf.square(K))), tf.mul(lambda2 / 2, tf.sum(tf.square(W)))) as tfNs.Scalar;
+    return { W: tf.mul(W, K), reg };
+  }
+  registerLocalKernel(tf);
+  const [weff, reg] = tf.engine().runKernel(FWD, { W, u, v } as never, { lambdaS, lambda2 } as never) as unknown as [T2, tfNs.Scalar];
+  return { W: weff, reg };
 }

@@ -7,7 +7,7 @@
 import type * as tfNs from '@tensorflow/tfjs';
 import type { Prng } from '../data/prng';
 import { heatmapTensor } from './snapshots';
-import { biasSigmoid, maskedSseBias, localKernelWeights, localKernelReg } from './fusedOps';
+import { biasSigmoid, maskedSseBias, localKernel } from './fusedOps';
 import type { HeatmapTensor } from '../types';
 
 type Tf = typeof tfNs;
@@ -140,12 +140,10 @@ export class LocalKernelLayer implements Layer {
     return activate(tf, tf.add(tf.matMul(x, this.effectiveWeight()), this.b), this.act);
   }
 
-  /** W ⊙ K and λs·½ΣK² + λ2·½ΣW², from one distance computation (fused single-pass ops on the cpu backend). */
+  /** W ⊙ K and λs·½ΣK² + λ2·½ΣW² (one fused two-output kernel on the cpu backend). */
   weightsAndReg(): { W: T2; reg: tfNs.Scalar } {
     const tf = this.tf;
-    const D = squaredDistances(tf, this.u as unknown as T2, this.v as unknown as T2);
-    const W = this.W as unknown as T2;
-    return { W: localKernelWeights(tf, W, D), reg: localKernelReg(tf, W, D, this.lambdaS, this.lambda2) };
+    return localKernel(tf, this.W as unknown as T2, this.u as unknown as T2, this.v as unknown as T2, this.lambdaS, this.lambda2, (u, v) => squaredDistances(tf, u, v));
   }
 }
 

@@ -1,0 +1,344 @@
+/**
+ * Row-parallel element-wise kernels for the cpu backend on worker threads.
+ *
+ * BLAS already runs the matmuls on every core; the element-wise passes around them (σ(z + b), the masked squared
+ * error, the local kernel max(0, 1 − ‖u_i − v_j‖²) with its gradients) are plain JavaScript loops, which run on one
+ * core unless split. A pool of (threads − 1) workers shares SharedArrayBuffer-backed typed arrays with the main
+ * thread; each call splits the rows into one range per thread, the main thread takes the first range, and waits
+ * (Atomics.wait) for the others. The kernels are plain self-contained functions: the main thread calls them
+ * directly and the workers get their source text, so both run the same code.
+ *
+ * Kernels write only their own rows of the outputs; reductions (column sums, scalar sums) go to per-range slots of a
+ * partials array that the caller adds up afterwards.
+ */
+import { Worker } from 'worker_threads';
+import * as os from 'os';
+
+export type F32 = Float32Array;
+export type Args = Record<string, Float32Array | Float64Array | Int32Array | number>;
+type RowKernel = (a: Args, r0: number, r1: number, part: number) => void;
+
+// ---- kernels (self-contained: no references outside their own bodies) ------------------------------------------
+
+/** y = σ(z + b) over rows [r0, r1) of an rows × cols matrix. */
+function biasSigmoidFwd(a: Args, r0: number, r1: number): void {
+  const z = a.z as Float32Array;
+  const b = a.b as Float32Array;
+  const y = a.y as Float32Array;
+  const cols = a.cols as number;
+  for (let r = r0; r < r1; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) y[o + c] = 1 / (1 + Math.exp(-(z[o + c] + b[c])));
+  }
+}
+
+/** g = dy·y·(1 − y); column sums of g into partials[part·cols …]. */
+function biasSigmoidBwd(a: Args, r0: number, r1: number, part: number): void {
+  const dy = a.dy as Float32Array;
+  const y = a.y as Float32Array;
+  const g = a.g as Float32Array;
+  const cols = a.cols as number;
+  const cs = a.partials as Float64Array;
+  const off = part * cols;
+  for (let r = r0; r < r1; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) {
+      const yy = y[o + c];
+      const v = dy[o + c] * yy * (1 - yy);
+      g[o + c] = v;
+      cs[off + c] += v;
+    }
+  }
+}
+
+/**
+ * Over the observed entries of rows [r0, r1) only (idx: flat indices where M ≠ 0, ascending; rowStart[r] is the
+ * first of row r): g = −M·(M(R − z − b)), the gradient of ½Σ(M(R − z − b))² (g is zero elsewhere), its column sums
+ * into partials[part·(cols + 1) …] and the sum of squares into partials[part·(cols + 1) + cols].
+ */
+function maskedSseFwd(a: Args, r0: number, r1: number, part: number): void {
+  const z = a.z as Float32Array;
+  const b = a.b as Float32Array;
+  const R = a.R as Float32Array;
+  const M = a.M as Float32Array;
+  const g = a.g as Float32Array;
+  const idx = a.idx as Int32Array;
+  const rowStart = a.rowStart as Int32Array;
+  const cols = a.cols as number;
+  const p = a.partials as Float64Array;
+  const off = part * (cols + 1);
+  let s = 0;
+  for (let r = r0; r < r1; r++) {
+    const base = r * cols;
+    for (let t = rowStart[r], end = rowStart[r + 1]; t < end; t++) {
+      const k = idx[t];
+      const c = k - base;
+      const m = M[k];
+      const e = m * (R[k] - (z[k] + b[c]));
+      s += e * e;
+      const v = -m * e;
+      g[k] = v;
+      p[off + c] += v;
+    }
+  }
+  p[off + cols] = s;
+}
+
+/**
+ * Local kernel forward over rows i ∈ [r0, r1): out = W ⊙ max(0, 1 − D) with D_ij = Σ_k (u_ik − v_jk)² computed
+ * directly in float64 (not |u|² + |v|² − 2u·v, which cancels when u ≈ v). vt is v transposed (d × n, float64).
+ * partials[2·part] = ΣK², partials[2·part + 1] = ΣW².
+ */
+function localKernelFwd(a: Args, r0: number, r1: number, part: number): void {
+  const W = a.W as Float32Array;
+  const u = a.u as Float32Array;
+  const vt = a.vt as Float64Array;
+  const out = a.out as Float32Array;
+  const n = a.n as number;
+  const d = a.d as number;
+  const acc = new Float64Array(n);
+  let sk = 0;
+  let sw = 0;
+  for (let i = r0; i < r1; i++) {
+    acc.fill(0);
+    for (let k = 0; k < d; k++) {
+      const ui = u[i * d + k];
+      const off = k * n;
+      for (let j = 0; j < n; j++) {
+        const diff = ui - vt[off + j];
+        acc[j] += diff * diff;
+      }
+    }
+    const row = i * n;
+    for (let j = 0; j < n; j++) {
+      const w = W[row + j];
+      sw += w * w;
+      const K = 1 - acc[j];
+      if (K > 0) {
+        out[row + j] = w * K;
+        sk += K * K;
+      }
+    }
+  }
+  const p = a.partials as Float64Array;
+  p[2 * part] = sk;
+  p[2 * part + 1] = sw;
+}
+
+/**
+ * Local kernel backward over rows [r0, r1), for L with ∂L/∂(W⊙K) = dy and ∂L/∂reg = r, reg = λs·½ΣK² + λ2·½ΣW²:
+ * dW = dy·K + r·λ2·W; ∂L/∂D_ij = −(dy·W + r·λs·K) where K > 0; du_i = 2 Σ_j ∂D_ij (u_i − v_j) (complete for
+ * these rows); the v side needs all rows, so this range's Σ_i ∂D_ij·u_ik (d × n) and Σ_i ∂D_ij (n) go to
+ * partials[part·(d + 1)·n …].
+ */
+function localKernelBwd(a: Args, r0: number, r1: number, part: number): void {
+  const g = a.dy as Float32Array;
+  const W = a.W as Float32Array;
+  const u = a.u as Float32Array;
+  const vt = a.vt as Float64Array;
+  const dW = a.dW as Float32Array;
+  const du = a.du as Float32Array;
+  const n = a.n as number;
+  const d = a.d as number;
+  const rw = (a.r as number) * (a.lambda2 as number);
+  const rk = (a.r as number) * (a.lambdaS as number);
+  const p = a.partials as Float64Array;
+  const gvt = part * (d + 1) * n; // Σ_i ∂D_ij·u_ik at gvt + k·n + j
+  const cs = gvt + d * n; // Σ_i ∂D_ij at cs + j
+  const acc = new Float64Array(n);
+  const gD = new Float64Array(n);
+  for (let i = r0; i < r1; i++) {
+    acc.fill(0);
+    for (let k = 0; k < d; k++) {
+      const ui = u[i * d + k];
+      const off = k * n;
+      for (let j = 0; j < n; j++) {
+        const diff = ui - vt[off + j];
+        acc[j] += diff * diff;
+      }
+    }
+    const row = i * n;
+    let rowsum = 0;
+    for (let j = 0; j < n; j++) {
+      const w = W[row + j];
+      const K = 1 - acc[j];
+      if (K > 0) {
+        const gy = g[row + j];
+        dW[row + j] = gy * K + rw * w;
+        const e = -(gy * w + rk * K);
+        gD[j] = e;
+        rowsum += e;
+        p[cs + j] += e;
+      } else {
+        dW[row + j] = rw * w;
+        gD[j] = 0;
+      }
+    }
+    for (let k = 0; k < d; k++) {
+      const ui = u[i * d + k];
+      const off = k * n;
+      const po = gvt + off;
+      let s = 0;
+      for (let j = 0; j < n; j++) {
+        s += gD[j] * vt[off + j];
+        p[po + j] += gD[j] * ui;
+      }
+      du[i * d + k] = 2 * (ui * rowsum - s);
+    }
+  }
+}
+
+const KERNELS: Record<string, RowKernel> = { biasSigmoidFwd, biasSigmoidBwd, maskedSseFwd, localKernelFwd, localKernelBwd };
+
+const WORKER_SOURCE = `
+const { parentPort } = require('worker_threads');
+const K = {};
+${Object.entries(KERNELS).map(([name, fn]) => `K[${JSON.stringify(name)}] = (${fn.toString()});`).join('\n')}
+parentPort.on('message', (m) => {
+  try {
+    K[m.op](m.args, m.r0, m.r1, m.part);
+    Atomics.store(m.flag, 0, 1);
+  } catch (e) {
+    const text = new TextEncoder().encode(String((e && e.stack) || e)).subarray(0, m.error.length);
+    m.error.fill(0);
+    m.error.set(text);
+    Atomics.store(m.flag, 0, 2);
+  }
+  Atomics.notify(m.flag, 0);
+});
+`;
+
+// ---- shared memory -----------------------------------------------------------------------------------------------
+
+/** Work (elements × cost) below which a call runs on the main thread alone (a worker round trip is ~50 µs). */
+const MIN_PARALLEL_WORK = 50_000;
+
+/** A zeroed Float32Array on shared memory when a pool is active (plain memory otherwise). */
+export function sharedF32(n: number): Float32Array {
+  return pool && n > 0 ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
+}
+
+export function sharedF64(n: number): Float64Array {
+  return pool && n > 0 ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n);
+}
+
+const copies = new WeakMap<Float32Array, Float32Array>();
+const observed = new WeakMap<Float32Array, { idx: Int32Array; rowStart: Int32Array }>();
+
+/**
+ * The flat indices of the non-zero entries of a rows × cols mask, ascending, with each row's first position
+ * (rowStart has rows + 1 entries). Cached per array: a run's training mask is indexed once.
+ */
+export function observedEntries(mask: Float32Array, rows: number, cols: number): { idx: Int32Array; rowStart: Int32Array } {
+  let o = observed.get(mask);
+  if (o && o.rowStart.length === rows + 1) return o;
+  let nnz = 0;
+  for (let k = 0; k < mask.length; k++) if (mask[k] !== 0) nnz++;
+  const idx = pool ? new Int32Array(new SharedArrayBuffer(Math.max(1, nnz) * 4)) : new Int32Array(nnz);
+  const rowStart = pool ? new Int32Array(new SharedArrayBuffer((rows + 1) * 4)) : new Int32Array(rows + 1);
+  let t = 0;
+  for (let r = 0; r < rows; r++) {
+    rowStart[r] = t;
+    for (let c = 0, k = r * cols; c < cols; c++, k++) if (mask[k] !== 0) idx[t++] = k;
+  }
+  rowStart[rows] = t;
+  o = { idx, rowStart };
+  observed.set(mask, o);
+  return o;
+}
+
+/**
+ * The array itself when it is already on shared memory, otherwise a shared copy. Tensor values never change in
+ * place, so the copy is cached per array (a constant ratings matrix is copied once per run, not per evaluation).
+ */
+export function toShared(a: Float32Array): Float32Array {
+  if (!pool || a.buffer instanceof SharedArrayBuffer) return a;
+  let c = copies.get(a);
+  if (!c) {
+    c = new Float32Array(new SharedArrayBuffer(a.length * 4));
+    c.set(a);
+    copies.set(a, c);
+  }
+  return c;
+}
+
+// ---- the pool ----------------------------------------------------------------------------------------------------
+
+interface Slot {
+  worker: Worker;
+  flag: Int32Array;
+  /** the worker's error text, when a kernel throws there (UTF-8, zero-padded) */
+  error: Uint8Array;
+}
+
+let pool: Slot[] | undefined;
+
+/** Starts (threads − 1) workers (threads default: cores); threads ≤ 1 stops them. Returns the thread count used. */
+export function setParallelThreads(threads?: number): number {
+  const want = Math.max(1, Math.floor(threads && threads > 0 ? threads : os.cpus().length));
+  if ((pool?.length ?? 0) + 1 === want) return want;
+  stopParallel();
+  if (want <= 1) return 1;
+  const slots: Slot[] = [];
+  try {
+    for (let t = 1; t < want; t++) {
+      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      worker.unref();
+      worker.on('error', () => { /* reported through the flag of the call that failed */ });
+      slots.push({ worker, flag: new Int32Array(new SharedArrayBuffer(4)), error: new Uint8Array(new SharedArrayBuffer(2048)) });
+    }
+  } catch {
+    for (const s of slots) void s.worker.terminate();
+    return 1;
+  }
+  pool = slots;
+  return want;
+}
+
+export function stopParallel(): void {
+  if (!pool) return;
+  for (const s of pool) void s.worker.terminate();
+  pool = undefined;
+}
+
+export function parallelThreads(): number {
+  return (pool?.length ?? 0) + 1;
+}
+
+/**
+ * Runs kernel `op` over rows [0, rows) split into one range per thread (fewer when the work is small) and returns
+ * the number of ranges used, so the caller knows how many partial slots to add up. Every typed array in args must
+ * be on shared memory when more than one range is used (sharedF32 / toShared).
+ */
+export function parallelRows(op: keyof typeof KERNELS, args: Args, rows: number, workPerRow: number): number {
+  const kernel = KERNELS[op];
+  const parts = pool && rows > 1 && rows * workPerRow >= MIN_PARALLEL_WORK ? Math.min(pool.length + 1, rows) : 1;
+  if (parts === 1) {
+    kernel(args, 0, rows, 0);
+    return 1;
+  }
+  const slots = pool!.slice(0, parts - 1);
+  const bound = (p: number) => Math.round((rows * p) / parts);
+  for (let p = 1; p < parts; p++) {
+    const s = slots[p - 1];
+    Atomics.store(s.flag, 0, 0);
+    s.worker.postMessage({ op, args, r0: bound(p), r1: bound(p + 1), part: p, flag: s.flag, error: s.error });
+  }
+  let err: unknown;
+  try {
+    kernel(args, 0, bound(1), 0);
+  } catch (e) {
+    err = e;
+  }
+  for (const s of slots) {
+    while (Atomics.load(s.flag, 0) === 0) Atomics.wait(s.flag, 0, 0, 1000);
+    if (Atomics.load(s.flag, 0) === 2) err ??= new Error(`parallel kernel ${op} failed in a worker: ${new TextDecoder().decode(s.error.slice()).replace(/\0+$/, '')}`);
+  }
+  if (err) throw err;
+  return parts;
+}
+
+/** The number of row ranges parallelRows would use (to size partials before the call). */
+export function rangesFor(rows: number, workPerRow: number): number {
+  return pool && rows > 1 && rows * workPerRow >= MIN_PARALLEL_WORK ? Math.min(pool.length + 1, rows) : 1;
+}
