@@ -77,7 +77,7 @@ train options:
   --seed <n>            seed for splits and initialisation (default 1234)
   --format <f>          auto | movielens | movielens-dat | csv | tsv | mat (default auto)
   --backend <b>         auto | tensorflow | webgpu | cpu (default auto)
-  --threads <n>         BLAS threads on the cpu backend (default: cores)
+  --threads <n>         cpu backend threads, BLAS and element-wise (default: cores)
   --blas <path>         BLAS library to load (default: OpenBLAS / Accelerate search)
   --runs-dir <dir>      where run folders go (default ./.kernelrec/runs)
   --json                print the run summary as one JSON object on the last stdout line
