@@ -1,7 +1,7 @@
 // Hyper-parameter selection on the validation split only:
 //   npm run bench -- tune --model sparse-fc --preset ml-100k --grid lambda2=20,60 --grid lambdaS=0.006,0.013 [--epochs 8] [--data <ml-100k dir>]
 // Every combination is trained on u1.base minus the same 5% validation split (seed 1234) that `accuracy` uses for
-// (a); the score is the best validation RMSE over epochs. The run still evaluates u1.test each epoch (the same code
+// (a); the score is the best validation RMSE over epochs. Rows of earlier runs with the same grid keys are kept. The run still evaluates u1.test each epoch (the same code
 // path as every run), but this script never reads or prints those numbers, so the choice cannot peek at the test set. The table goes to BENCHMARKS.md (section tune-<model>).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -46,6 +46,16 @@ async function validationScore(model, preset, overrides, train) {
   }
 }
 
+/** Rows of an earlier run of the same model and grid keys (so a second grid adds to the table). */
+function previousRows(model, head) {
+  const file = path.join(root, 'BENCHMARKS.md');
+  if (!fs.existsSync(file)) return [];
+  const m = new RegExp(`<!-- bench:tune-${model} -->([\\s\\S]*?)<!-- /bench:tune-${model} -->`).exec(fs.readFileSync(file, 'utf8'));
+  const lines = (m?.[1] ?? '').split('\n').filter((l) => l.startsWith('|')).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+  if (!lines.length || lines[0].join('|') !== head.join('|')) return [];
+  return lines.slice(2);
+}
+
 export async function run(args) {
   const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
   const model = opt('--model', 'sparse-fc');
@@ -57,15 +67,19 @@ export async function run(args) {
   });
   if (!grid.length) throw new Error('give at least one --grid key=v1,v2,…');
   const extra = args.includes('--epochs') ? { epochs: Number(opt('--epochs')) } : {};
-  const rows = [];
-  let winner;
+  const head = [...grid.map(([k]) => k), 'best validation RMSE', 'at epoch', 'seconds'];
+  const nk = grid.length;
+  const rows = new Map(previousRows(model, head).map((r) => [r.slice(0, nk).join('|'), r]));
   for (const c of combos(grid)) {
     const s = await validationScore(model, preset, { ...c, ...extra }, path.join(data, 'u1.base'));
-    rows.push([...grid.map(([k]) => String(c[k])), s.best.toFixed(4), `${s.at}/${s.epochs}`, s.seconds.toFixed(0)]);
-    if (!winner || s.best < winner.s.best) winner = { c, s };
+    const row = [...grid.map(([k]) => String(c[k])), s.best.toFixed(4), `${s.at}/${s.epochs}`, s.seconds.toFixed(0)];
+    rows.set(row.slice(0, nk).join('|'), row);
   }
+  const all = [...rows.values()].sort((a, b) => a.slice(0, nk).map(Number).reduce((d, x, i) => d || x - Number(b[i]), 0));
+  const best = all.reduce((w, r) => (Number(r[nk]) < Number(w[nk]) ? r : w));
+  const winner = { c: Object.fromEntries(grid.map(([k], i) => [k, best[i]])), s: { best: Number(best[nk]) } };
   const chosen = grid.map(([k]) => `${k} = ${winner.c[k]}`).join(', ');
   const command = `npm run bench -- tune --model ${model} --preset ${preset}${grid.map(([k, v]) => ` --grid ${k}=${v.join(',')}`).join('')}${extra.epochs ? ` --epochs ${extra.epochs}` : ''}`;
-  writeSection(`tune-${model}`, `Hyper-parameter selection: ${model} (${preset} preset) on the validation split`, `${table([...grid.map(([k]) => k), 'best validation RMSE', 'at epoch', 'seconds'], rows)}\n\nEach row: trained on u1.base minus a 5% validation split (seed 1234, the split \`accuracy\` uses for (a)), other hyper-parameters from the preset${extra.epochs ? `, ${extra.epochs} epochs` : ''}; the score is the lowest validation RMSE over epochs; test numbers are not used or shown. Chosen: **${chosen}**.`, command);
+  writeSection(`tune-${model}`, `Hyper-parameter selection: ${model} (${preset} preset) on the validation split`, `${table(head, all)}\n\nEach row: trained on u1.base minus a 5% validation split (seed 1234, the split \`accuracy\` uses for (a)), other hyper-parameters from the preset${extra.epochs ? `, ${extra.epochs} epochs` : ''}; the score is the lowest validation RMSE over epochs; test numbers are not used or shown. Rows from earlier runs of the same grid keys are kept (the command shows the latest grid). Chosen: **${chosen}**.`, command);
   process.stdout.write(`tune model=${model} ${grid.map(([k]) => `${k}=${winner.c[k]}`).join(' ')} val_rmse=${winner.s.best.toFixed(4)}\n`);
 }
