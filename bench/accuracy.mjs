@@ -6,22 +6,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { root, out, writeSection, table, gitRev } from './common.mjs';
+import { root, out, writeSection, table, gitRev, readSection, u1Spec } from './common.mjs';
 
 const HEAD = ['model', '(a) val-selected', '(b) last', '(c) test-selected (paper protocol)', 'paper', 'Δ (c) vs paper', 'seconds', 'backend', 'measured'];
 
 /** Rows already in BENCHMARKS.md's accuracy section, by model id (so --models updates only those rows). */
 function previousRows() {
-  const file = path.join(root, 'BENCHMARKS.md');
-  if (!fs.existsSync(file)) return new Map();
-  const m = /<!-- bench:accuracy -->([\s\S]*?)<!-- \/bench:accuracy -->/.exec(fs.readFileSync(file, 'utf8'));
+  const { body, rows: lines } = readSection('accuracy');
   const rows = new Map();
-  const when = /date (\S+) · commit (\S+)/.exec(m?.[1] ?? '');
-  for (const line of (m?.[1] ?? '').split('\n')) {
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+  const when = /date (\S+) · commit (\S+)/.exec(body);
+  for (const cells of lines) {
     // tables written before the 'measured' column carry the section's date and commit
     if (cells.length === HEAD.length - 1 && when) cells.push(`${when[1]} ${when[2]}`);
-    if (cells.length !== HEAD.length || cells[0] === 'model' || cells[0].startsWith('---')) continue;
+    if (cells.length !== HEAD.length || cells[0] === 'model') continue;
     rows.set(cells[0].split(' ')[0], cells);
   }
   return rows;
@@ -36,7 +33,7 @@ async function runOne(model, preset, train, runsDir) {
   const { executeRun } = require(out('src/core/run.js'));
   const { setupBackend } = require(out('src/trainer/backend.js'));
   const { RunStore, recordingSink } = require(out('src/host/runStore.js'));
-  const spec = { model, preset, overrides: {}, dataset: { train }, split: 'given', valFraction: 0.05, seed: 1234, backend: 'cpu' };
+  const spec = u1Spec(model, preset, train);
   const store = new RunStore(runsDir);
   const h = store.create(spec, 'ml-100k');
   h.markRunning(process.pid);

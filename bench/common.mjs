@@ -34,6 +34,26 @@ export function writeSection(name, title, body, command) {
   fs.writeFileSync(file, text);
 }
 
+/**
+ * Section <!-- bench:name --> of BENCHMARKS.md: its text ('' when absent) and its table rows as trimmed cell arrays
+ * (header row first, the |---| separator left out), so a suite can keep rows it does not rerun.
+ */
+export function readSection(name) {
+  const file = path.join(root, 'BENCHMARKS.md');
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const body = new RegExp(`<!-- bench:${name} -->([\\s\\S]*?)<!-- /bench:${name} -->`).exec(text)?.[1] ?? '';
+  const rows = body.split('\n').filter((l) => l.startsWith('|')).map((l) => l.split('|').slice(1, -1).map((c) => c.trim())).filter((c) => !c[0]?.startsWith('---'));
+  return { body, rows };
+}
+
+/**
+ * The run spec the accuracy suites share: MovieLens-100K given split (uK.base / uK.test), a 5% validation split
+ * carved from the training file with seed 1234, cpu backend. `tune` must use the same split as `accuracy`'s (a).
+ */
+export function u1Spec(model, preset, train, overrides = {}) {
+  return { model, preset, overrides, dataset: { train }, split: 'given', valFraction: 0.05, seed: 1234, backend: 'cpu' };
+}
+
 export function table(head, rows) {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }

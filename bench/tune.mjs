@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { root, out, writeSection, table } from './common.mjs';
+import { root, out, writeSection, table, readSection, u1Spec } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -26,7 +26,7 @@ function combos(grid) {
 async function validationScore(model, preset, overrides, train) {
   const { executeRun } = require(out('src/core/run.js'));
   const { setupBackend } = require(out('src/trainer/backend.js'));
-  const spec = { model, preset, overrides, dataset: { train }, split: 'given', valFraction: 0.05, seed: 1234, backend: 'cpu' };
+  const spec = u1Spec(model, preset, train, overrides);
   const val = [];
   const sink = {
     log: () => undefined, backend: () => undefined, dataset: () => undefined, loss: () => undefined, snapshot: () => undefined, progress: () => undefined,
@@ -48,12 +48,9 @@ async function validationScore(model, preset, overrides, train) {
 
 /** Rows of an earlier run of the same model and grid keys (so a second grid adds to the table). */
 function previousRows(model, head) {
-  const file = path.join(root, 'BENCHMARKS.md');
-  if (!fs.existsSync(file)) return [];
-  const m = new RegExp(`<!-- bench:tune-${model} -->([\\s\\S]*?)<!-- /bench:tune-${model} -->`).exec(fs.readFileSync(file, 'utf8'));
-  const lines = (m?.[1] ?? '').split('\n').filter((l) => l.startsWith('|')).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
-  if (!lines.length || lines[0].join('|') !== head.join('|')) return [];
-  return lines.slice(2);
+  const { rows } = readSection(`tune-${model}`);
+  if (!rows.length || rows[0].join('|') !== head.join('|')) return [];
+  return rows.slice(1);
 }
 
 export async function run(args) {

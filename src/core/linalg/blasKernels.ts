@@ -6,6 +6,7 @@
 import * as os from 'os';
 import { loadBlas, Blas } from './blas';
 import { sharedF32 } from './parallel';
+import { type CpuBackend, type TensorInfo, f32Values } from './cpuBackend';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -16,26 +17,8 @@ export interface BlasStatus {
   reason?: string;
 }
 
-interface TensorInfo {
-  dataId: object;
-  shape: number[];
-  dtype: string;
-}
-
-interface CpuBackend {
-  data: { get(id: object): { values: Float32Array | Int32Array } };
-  readSync(id: object): ArrayLike<number>;
-  makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo;
-}
-
 let installed: BlasStatus | undefined;
 let originals: { batch?: unknown; fused?: unknown } = {};
-
-function valuesOf(backend: CpuBackend, t: TensorInfo): Float32Array {
-  const v = backend.data.get(t.dataId).values;
-  if (v instanceof Float32Array) return v;
-  return Float32Array.from(backend.readSync(t.dataId) as ArrayLike<number>);
-}
 
 /** Broadcast batch matmul on BLAS. Shapes as tfjs: a [..., M, K] (or [..., K, M] when transposed). */
 export function blasBatchMatMul(blas: Blas, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], ta: boolean, tb: boolean): { values: Float32Array; shape: number[] } {
@@ -170,7 +153,7 @@ export function installBlasKernels(tf: Tf, opts: { library?: string; threads?: n
       const cpu = backend as unknown as CpuBackend;
       const { a, b } = inputs as unknown as { a: TensorInfo; b: TensorInfo };
       const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
-      const r = blasBatchMatMul(blas, valuesOf(cpu, a), a.shape, valuesOf(cpu, b), b.shape, !!transposeA, !!transposeB);
+      const r = blasBatchMatMul(blas, f32Values(cpu, a), a.shape, f32Values(cpu, b), b.shape, !!transposeA, !!transposeB);
       return cpu.makeTensorInfo(r.shape, 'float32', r.values) as never;
     },
   });
@@ -188,9 +171,9 @@ export function installBlasKernels(tf: Tf, opts: { library?: string; threads?: n
         const biasSize = bias ? bias.shape.reduce((p, q) => p * q, 1) : 0;
         const simple = !preluActivationWeights && (!bias || biasSize === 1 || (biasSize === n && bias.shape[bias.shape.length - 1] === n)) && ['linear', 'relu', 'relu6', 'sigmoid', 'elu', 'leakyrelu', undefined].includes(activation);
         if (!simple) return (fused.kernelFunc as (x: unknown) => TensorInfo)(args) as never;
-        const r = blasBatchMatMul(blas, valuesOf(cpu, a), a.shape, valuesOf(cpu, b), b.shape, !!transposeA, !!transposeB);
+        const r = blasBatchMatMul(blas, f32Values(cpu, a), a.shape, f32Values(cpu, b), b.shape, !!transposeA, !!transposeB);
         if (bias) {
-          const bv = valuesOf(cpu, bias);
+          const bv = f32Values(cpu, bias);
           if (biasSize === 1) for (let i = 0; i < r.values.length; i++) r.values[i] += bv[0];
           else for (let i = 0; i < r.values.length; i++) r.values[i] += bv[i % n];
         }

@@ -4,13 +4,10 @@
  * Conv2DBackpropFilter takes seconds on a 1682×943 image; these loops take milliseconds. Other shapes go to the
  * stock kernels.
  */
+import type { CpuBackend, TensorInfo } from './cpuBackend';
+
 type Tf = typeof import('@tensorflow/tfjs');
 
-interface TensorInfo { dataId: object; shape: number[]; dtype: string }
-interface CpuBackend {
-  data: { get(id: object): { values: unknown } };
-  makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo;
-}
 interface ConvAttrs { strides: number | number[]; pad: unknown; dataFormat?: string; dilations?: number | number[]; dimRoundingMode?: string }
 
 const ones = (v: number | number[] | undefined) => v === undefined || (Array.isArray(v) ? v.every((x) => x === 1) : v === 1);

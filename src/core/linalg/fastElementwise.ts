@@ -6,17 +6,9 @@
  * tight loops, and hand every other case to the stock kernel. Results are bit-identical to the stock kernels
  * (same float32 arithmetic, element by element).
  */
-type Tf = typeof import('@tensorflow/tfjs');
+import type { CpuBackend, TensorInfo } from './cpuBackend';
 
-interface TensorInfo {
-  dataId: object;
-  shape: number[];
-  dtype: string;
-}
-interface CpuBackend {
-  data: { get(id: object): { values: unknown } };
-  makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo;
-}
+type Tf = typeof import('@tensorflow/tfjs');
 
 type Op = (x: number, y: number) => number;
 

@@ -18,7 +18,26 @@ export type F32 = Float32Array;
 export type Args = Record<string, Float32Array | Float64Array | Int32Array | number>;
 type RowKernel = (a: Args, r0: number, r1: number, part: number) => void;
 
-// ---- kernels (self-contained: no references outside their own bodies) ------------------------------------------
+// ---- kernels (self-contained: they call only the helpers in HELPERS, whose source the workers also get) ---------
+
+/**
+ * acc[j] = ‖u_i − v_j‖² = Σ_k (u_ik − v_jk)² in float64, computed directly (not as |u|² + |v|² − 2u·v, which
+ * cancels when u ≈ v — at initialisation every distance is ~1e-6). vt is v transposed (d × n) so the inner loop
+ * runs over contiguous j.
+ */
+export function distanceRow(u: ArrayLike<number>, i: number, d: number, vt: Float64Array, n: number, acc: Float64Array): void {
+  acc.fill(0);
+  for (let k = 0; k < d; k++) {
+    const ui = u[i * d + k];
+    const off = k * n;
+    for (let j = 0; j < n; j++) {
+      const diff = ui - vt[off + j];
+      acc[j] += diff * diff;
+    }
+  }
+}
+
+const HELPERS = [distanceRow];
 
 /** y = σ(z + b) over rows [r0, r1) of an rows × cols matrix. */
 function biasSigmoidFwd(a: Args, r0: number, r1: number): void {
@@ -85,9 +104,8 @@ function maskedSseFwd(a: Args, r0: number, r1: number, part: number): void {
 }
 
 /**
- * Local kernel forward over rows i ∈ [r0, r1): out = W ⊙ max(0, 1 − D) with D_ij = Σ_k (u_ik − v_jk)² computed
- * directly in float64 (not |u|² + |v|² − 2u·v, which cancels when u ≈ v). vt is v transposed (d × n, float64).
- * partials[2·part] = ΣK², partials[2·part + 1] = ΣW².
+ * Local kernel forward over rows i ∈ [r0, r1): out = W ⊙ max(0, 1 − D), D_ij = ‖u_i − v_j‖² (distanceRow; vt is v
+ * transposed, float64). partials[2·part] = ΣK², partials[2·part + 1] = ΣW².
  */
 function localKernelFwd(a: Args, r0: number, r1: number, part: number): void {
   const W = a.W as Float32Array;
@@ -100,15 +118,7 @@ function localKernelFwd(a: Args, r0: number, r1: number, part: number): void {
   let sk = 0;
   let sw = 0;
   for (let i = r0; i < r1; i++) {
-    acc.fill(0);
-    for (let k = 0; k < d; k++) {
-      const ui = u[i * d + k];
-      const off = k * n;
-      for (let j = 0; j < n; j++) {
-        const diff = ui - vt[off + j];
-        acc[j] += diff * diff;
-      }
-    }
+    distanceRow(u, i, d, vt, n, acc);
     const row = i * n;
     for (let j = 0; j < n; j++) {
       const w = W[row + j];
@@ -148,15 +158,7 @@ function localKernelBwd(a: Args, r0: number, r1: number, part: number): void {
   const acc = new Float64Array(n);
   const gD = new Float64Array(n);
   for (let i = r0; i < r1; i++) {
-    acc.fill(0);
-    for (let k = 0; k < d; k++) {
-      const ui = u[i * d + k];
-      const off = k * n;
-      for (let j = 0; j < n; j++) {
-        const diff = ui - vt[off + j];
-        acc[j] += diff * diff;
-      }
-    }
+    distanceRow(u, i, d, vt, n, acc);
     const row = i * n;
     let rowsum = 0;
     for (let j = 0; j < n; j++) {
@@ -192,6 +194,7 @@ const KERNELS: Record<string, RowKernel> = { biasSigmoidFwd, biasSigmoidBwd, mas
 
 const WORKER_SOURCE = `
 const { parentPort } = require('worker_threads');
+${HELPERS.map((fn) => fn.toString()).join('\n')}
 const K = {};
 ${Object.entries(KERNELS).map(([name, fn]) => `K[${JSON.stringify(name)}] = (${fn.toString()});`).join('\n')}
 parentPort.on('message', (m) => {
@@ -220,6 +223,13 @@ export function sharedF32(n: number): Float32Array {
 
 export function sharedF64(n: number): Float64Array {
   return pool && n > 0 ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n);
+}
+
+/** v (n × d, row-major) transposed to d × n in float64, on shared memory when a pool is active (for distanceRow). */
+export function transposedF64(v: ArrayLike<number>, n: number, d: number): Float64Array {
+  const vt = sharedF64(d * n);
+  for (let j = 0; j < n; j++) for (let k = 0; k < d; k++) vt[k * n + j] = v[j * d + k];
+  return vt;
 }
 
 const copies = new WeakMap<Float32Array, Float32Array>();
@@ -301,10 +311,6 @@ export function stopParallel(): void {
   pool = undefined;
 }
 
-export function parallelThreads(): number {
-  return (pool?.length ?? 0) + 1;
-}
-
 /**
  * Runs kernel `op` over rows [0, rows) split into one range per thread (fewer when the work is small) and returns
  * the number of ranges used, so the caller knows how many partial slots to add up. Every typed array in args must
@@ -312,7 +318,7 @@ export function parallelThreads(): number {
  */
 export function parallelRows(op: keyof typeof KERNELS, args: Args, rows: number, workPerRow: number): number {
   const kernel = KERNELS[op];
-  const parts = pool && rows > 1 && rows * workPerRow >= MIN_PARALLEL_WORK ? Math.min(pool.length + 1, rows) : 1;
+  const parts = rangesFor(rows, workPerRow);
   if (parts === 1) {
     kernel(args, 0, rows, 0);
     return 1;

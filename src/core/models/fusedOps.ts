@@ -8,19 +8,20 @@
  * tfjs ops.
  */
 import type * as tfNs from '@tensorflow/tfjs';
-import { observedEntries, parallelRows, rangesFor, sharedF32, sharedF64, toShared } from '../linalg/parallel';
+import { observedEntries, parallelRows, rangesFor, sharedF32, sharedF64, toShared, transposedF64 } from '../linalg/parallel';
+import { type CpuBackend, type TensorInfo, f32Values } from '../linalg/cpuBackend';
 
 type Tf = typeof tfNs;
 type T2 = tfNs.Tensor2D;
 
 const onCpu = (tf: Tf) => tf.getBackend() === 'cpu';
 
-/** Adds up `parts` per-range column-sum slots of length cols. */
-function colSums(tf: Tf, partials: Float64Array, parts: number, cols: number): tfNs.Tensor1D {
+/** Adds up `parts` per-range column-sum slots of length cols that start every `stride` entries. */
+function colSums(tf: Tf, partials: Float64Array, parts: number, cols: number, stride = cols): tfNs.Tensor1D {
   const out = new Float32Array(cols);
   for (let c = 0; c < cols; c++) {
     let s = 0;
-    for (let p = 0; p < parts; p++) s += partials[p * cols + c];
+    for (let p = 0; p < parts; p++) s += partials[p * stride + c];
     out[c] = s;
   }
   return tf.tensor1d(out);
@@ -63,13 +64,9 @@ export function maskedSseBias(tf: Tf, z: T2, b: tfNs.Tensor, R: T2, M: T2): tfNs
     const partials = sharedF64(rangesFor(rows, cols) * slot);
     const parts = parallelRows('maskedSseFwd', { z: f32(zz as T2), b: f32(bb as tfNs.Tensor), R: rv, M: mv, g, idx, rowStart, cols, partials }, rows, cols);
     let s = 0;
-    const gb = new Float64Array(cols);
-    for (let p = 0; p < parts; p++) {
-      s += partials[p * slot + cols];
-      for (let c = 0; c < cols; c++) gb[c] += partials[p * slot + c];
-    }
+    for (let p = 0; p < parts; p++) s += partials[p * slot + cols];
     const gt = tf.tensor2d(g, [rows, cols]);
-    const gbt = tf.tensor1d(Float32Array.from(gb));
+    const gbt = colSums(tf, partials, parts, cols, slot);
     (save as unknown as tfNs.GradSaveFunc)([gt, gbt]);
     return {
       value: tf.scalar(0.5 * s),
@@ -83,15 +80,6 @@ export function maskedSseBias(tf: Tf, z: T2, b: tfNs.Tensor, R: T2, M: T2): tfNs
 
 // ---- the whole local-kernel layer weight computation as one registered two-output CPU kernel ----------------------
 
-interface TensorInfo {
-  dataId: object;
-  shape: number[];
-  dtype: string;
-}
-interface CpuBackend {
-  data: { get(id: object): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo;
-}
 interface LocalKernelAttrs {
   lambdaS: number;
   lambda2: number;
@@ -99,21 +87,10 @@ interface LocalKernelAttrs {
 
 const FWD = 'KrlLocalKernel';
 const BWD = 'KrlLocalKernelGrad';
-const registered = new WeakSet<object>();
 
-function transposed(v: Float32Array, n: number, d: number): Float64Array {
-  const vt = sharedF64(d * n);
-  for (let j = 0; j < n; j++) for (let k = 0; k < d; k++) vt[k * n + j] = v[j * d + k];
-  return vt;
-}
-
+/** Registers both kernels and the gradient once per tfjs instance (the kernel registry says whether it has been). */
 function registerLocalKernel(tf: Tf): void {
-  const engine = tf.engine() as unknown as object;
-  if (registered.has(engine) || tf.getKernel(FWD, 'cpu')) {
-    registered.add(engine);
-    return;
-  }
-  registered.add(engine);
+  if (tf.getKernel(FWD, 'cpu')) return;
   tf.registerKernel({
     kernelName: FWD,
     backendName: 'cpu',
@@ -124,9 +101,10 @@ function registerLocalKernel(tf: Tf): void {
       const [m, n] = W.shape;
       const d = u.shape[1];
       const out = sharedF32(m * n);
-      const partials = sharedF64(2 * rangesFor(m, n * (3 * d + 4)));
-      const args = { W: toShared(cpu.data.get(W.dataId).values), u: toShared(cpu.data.get(u.dataId).values), vt: transposed(cpu.data.get(v.dataId).values, n, d), out, n, d, partials };
-      const parts = parallelRows('localKernelFwd', args, m, n * (3 * d + 4));
+      const work = n * (3 * d + 4);
+      const partials = sharedF64(2 * rangesFor(m, work));
+      const args = { W: toShared(f32Values(cpu, W)), u: toShared(f32Values(cpu, u)), vt: transposedF64(f32Values(cpu, v), n, d), out, n, d, partials };
+      const parts = parallelRows('localKernelFwd', args, m, work);
       let sk = 0;
       let sw = 0;
       for (let p = 0; p < parts; p++) {
@@ -145,13 +123,13 @@ function registerLocalKernel(tf: Tf): void {
       const { lambdaS, lambda2 } = attrs as unknown as LocalKernelAttrs;
       const [m, n] = W.shape;
       const d = u.shape[1];
-      const vv = cpu.data.get(v.dataId).values;
+      const vv = f32Values(cpu, v);
       const dW = sharedF32(m * n);
       const du = sharedF32(m * d);
       const work = n * (7 * d + 8);
       const slot = (d + 1) * n; // per range: Σ_i ∂D_ij·u_ik (d × n), then Σ_i ∂D_ij (n)
       const partials = sharedF64(rangesFor(m, work) * slot);
-      const args = { dy: toShared(cpu.data.get(dy.dataId).values), r: cpu.data.get(dr.dataId).values[0], W: toShared(cpu.data.get(W.dataId).values), u: toShared(cpu.data.get(u.dataId).values), vt: transposed(vv, n, d), dW, du, n, d, lambdaS, lambda2, partials };
+      const args = { dy: toShared(f32Values(cpu, dy)), r: f32Values(cpu, dr)[0], W: toShared(f32Values(cpu, W)), u: toShared(f32Values(cpu, u)), vt: transposedF64(vv, n, d), dW, du, n, d, lambdaS, lambda2, partials };
       const parts = parallelRows('localKernelBwd', args, m, work);
       // ∂D_ij/∂v_jk = −2(u_ik − v_jk): dv_jk = 2(v_jk·Σ_i ∂D_ij − Σ_i ∂D_ij·u_ik)
       const dv = new Float32Array(n * d);

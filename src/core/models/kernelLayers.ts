@@ -8,6 +8,7 @@ import type * as tfNs from '@tensorflow/tfjs';
 import type { Prng } from '../data/prng';
 import { heatmapTensor } from './snapshots';
 import { biasSigmoid, maskedSseBias, localKernel } from './fusedOps';
+import { distanceRow, transposedF64 } from '../linalg/parallel';
 import type { HeatmapTensor } from '../types';
 
 type Tf = typeof tfNs;
@@ -64,22 +65,11 @@ function directCpu(tf: Tf, u: T2, v: T2): T2 {
   const [m, d] = u.shape;
   const n = v.shape[0];
   const uv = u.dataSync();
-  // v transposed to d × n so the inner loop runs over contiguous j
-  const vs = v.dataSync();
-  const vt = new Float64Array(d * n);
-  for (let j = 0; j < n; j++) for (let k = 0; k < d; k++) vt[k * n + j] = vs[j * d + k];
+  const vt = transposedF64(v.dataSync(), n, d);
   const out = new Float32Array(m * n);
   const acc = new Float64Array(n);
   for (let i = 0; i < m; i++) {
-    acc.fill(0);
-    for (let k = 0; k < d; k++) {
-      const ui = uv[i * d + k];
-      const off = k * n;
-      for (let j = 0; j < n; j++) {
-        const diff = ui - vt[off + j];
-        acc[j] += diff * diff;
-      }
-    }
+    distanceRow(uv, i, d, vt, n, acc);
     out.set(acc, i * n);
   }
   return tf.tensor2d(out, [m, n]);
