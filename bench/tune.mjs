@@ -1,8 +1,8 @@
 // Hyper-parameter selection on the validation split only:
-//   npm run bench -- tune --model sparse-fc --preset ml-100k --grid lambda2=20,60 --grid lambdaS=0.006,0.013 [--epochs 8] [--data <ml-100k dir>]
+//   npm run bench -- tune --model sparse-fc --preset ml-100k --grid lambda2=20,60 --grid lambdaS=0.006,0.013 [--set maxiter=5] [--epochs 8] [--data <ml-100k dir>]
 // Every combination is trained on u1.base minus the same 5% validation split (seed 1234) that `accuracy` uses for
 // (a); the score is the best validation RMSE over epochs. Rows of earlier runs with the same grid keys are kept. The run still evaluates u1.test each epoch (the same code
-// path as every run), but this script never reads or prints those numbers, so the choice cannot peek at the test set. The table goes to BENCHMARKS.md (section tune-<model>).
+// path as every run), but this script never reads or prints those numbers, so the choice cannot peek at the test set. The table goes to BENCHMARKS.md, one section per model, grid keys and fixed settings (--set, --epochs).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,8 +47,8 @@ async function validationScore(model, preset, overrides, train) {
 }
 
 /** Rows of an earlier run of the same model and grid keys (so a second grid adds to the table). */
-function previousRows(model, head) {
-  const { rows } = readSection(`tune-${model}`);
+function previousRows(section, head) {
+  const { rows } = readSection(section);
   if (!rows.length || rows[0].join('|') !== head.join('|')) return [];
   return rows.slice(1);
 }
@@ -63,10 +63,14 @@ export async function run(args) {
     return [key, values.split(',').map(Number)];
   });
   if (!grid.length) throw new Error('give at least one --grid key=v1,v2,…');
-  const extra = args.includes('--epochs') ? { epochs: Number(opt('--epochs')) } : {};
+  const extra = Object.fromEntries(argAll(args, '--set').map((kv) => { const [k, v] = kv.split('='); return [k, Number(v)]; }));
+  if (args.includes('--epochs')) extra.epochs = Number(opt('--epochs'));
+  for (const [k, v] of Object.entries(extra)) if (!Number.isFinite(v)) throw new Error(`--set ${k}: not a number`);
+  const fixed = Object.entries(extra).map(([k, v]) => `${k} ${v}`).join(', ');
+  const section = `tune-${model}-${[...grid.map(([k]) => k), ...Object.entries(extra).map(([k, v]) => `${k}${v}`)].join('-')}`;
   const head = [...grid.map(([k]) => k), 'best validation RMSE', 'at epoch', 'seconds'];
   const nk = grid.length;
-  const rows = new Map(previousRows(model, head).map((r) => [r.slice(0, nk).join('|'), r]));
+  const rows = new Map(previousRows(section, head).map((r) => [r.slice(0, nk).join('|'), r]));
   for (const c of combos(grid)) {
     const s = await validationScore(model, preset, { ...c, ...extra }, path.join(data, 'u1.base'));
     const row = [...grid.map(([k]) => String(c[k])), s.best.toFixed(4), `${s.at}/${s.epochs}`, s.seconds.toFixed(0)];
@@ -76,7 +80,7 @@ export async function run(args) {
   const best = all.reduce((w, r) => (Number(r[nk]) < Number(w[nk]) ? r : w));
   const winner = { c: Object.fromEntries(grid.map(([k], i) => [k, best[i]])), s: { best: Number(best[nk]) } };
   const chosen = grid.map(([k]) => `${k} = ${winner.c[k]}`).join(', ');
-  const command = `npm run bench -- tune --model ${model} --preset ${preset}${grid.map(([k, v]) => ` --grid ${k}=${v.join(',')}`).join('')}${extra.epochs ? ` --epochs ${extra.epochs}` : ''}`;
-  writeSection(`tune-${model}`, `Hyper-parameter selection: ${model} (${preset} preset) on the validation split`, `${table(head, all)}\n\nEach row: cpu backend (OpenBLAS), trained on u1.base minus a 5% validation split (seed 1234, the split \`accuracy\` uses for (a)), other hyper-parameters from the preset${extra.epochs ? `, ${extra.epochs} epochs` : ''}; the score is the lowest validation RMSE over epochs; test numbers are not used or shown. Rows from earlier runs of the same grid keys are kept (the command shows the latest grid). Chosen: **${chosen}**.`, command);
+  const command = `npm run bench -- tune --model ${model} --preset ${preset}${grid.map(([k, v]) => ` --grid ${k}=${v.join(',')}`).join('')}${Object.entries(extra).map(([k, v]) => ` --set ${k}=${v}`).join('')}`;
+  writeSection(section, `Hyper-parameter selection: ${model} (${preset} preset${fixed ? `, ${fixed}` : ''}) on the validation split`, `${table(head, all)}\n\nEach row: cpu backend (OpenBLAS), trained on u1.base minus a 5% validation split (seed 1234, the split \`accuracy\` uses for (a)), other hyper-parameters from the preset${fixed ? ` except ${fixed}` : ''}; the score is the lowest validation RMSE over epochs; test numbers are not used or shown. Rows from earlier runs of the same grid keys are kept (the command shows the latest grid). Chosen: **${chosen}**.`, command);
   process.stdout.write(`tune model=${model} ${grid.map(([k]) => `${k}=${winner.c[k]}`).join(' ')} val_rmse=${winner.s.best.toFixed(4)}\n`);
 }
