@@ -19,8 +19,16 @@ export function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** HEAD's short hash, with "+changes" when tracked files other than BENCHMARKS.md differ from it (so a figure
+ * measured on uncommitted code says so). */
 export function gitRev() {
-  try { return execSync('git rev-parse --short HEAD', { cwd: root, encoding: 'utf8' }).trim(); } catch { return 'unknown'; }
+  try {
+    const head = execSync('git rev-parse --short HEAD', { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execSync("git status --porcelain --untracked-files=no -- . ':(exclude)BENCHMARKS.md'", { cwd: root, encoding: 'utf8' }).trim();
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Replaces (or appends) the section <!-- bench:name --> … <!-- /bench:name --> of BENCHMARKS.md. */
