@@ -63,7 +63,7 @@ export async function run(args) {
   }
   // GLocal-K over u1…u5 (u1 reuses this invocation's run when there was one); without --folds the paragraph of the
   // last --folds run is kept
-  let folds = /\n\n(GLocal-K over u1…u5[\s\S]*)$/.exec(readSection('accuracy').body.trim())?.[1] ?? '';
+  let folds = /\n\n(GLocal-K [^\n]*over u1…u5[\s\S]*)$/.exec(readSection('accuracy').body.trim())?.[1] ?? '';
   if (args.includes('--folds')) {
     const per = [];
     for (let k = 1; k <= 5; k++) {
