@@ -1,8 +1,8 @@
 // MovieLens-100K u1 (../shared/datasets/ml-100k by default, or --data <dir>): GLocal-K, Sparse FC, kernelNet,
 // I-AutoRec and the baselines with their ML-100K presets, through the same path as the CLI. Table: model,
 // (a) val-selected, (b) last, (c) test-selected (paper protocol), paper number, Δ, seconds, backend.
-// --folds also runs GLocal-K on u1…u5 (per-fold table, mean ± std of (a), (b), (c)); --models a,b limits the models
-// (--models glocal-k --folds: u1 once, then u2…u5).
+// --folds also runs GLocal-K on u1…u5 (its own section: per-fold table, mean ± std of (a), (b), (c)); --models a,b
+// limits the models (--models glocal-k --folds: u1 once, then u2…u5).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -55,26 +55,23 @@ export async function run(args) {
   const rows = previousRows();
   const res = {};
   const stamp = `${new Date().toISOString().slice(0, 10)} ${gitRev()}`;
+  const command = `npm run bench -- accuracy --data ../shared/datasets/ml-100k${only ? ` --models ${only.join(',')}` : ''}${args.includes('--folds') ? ' --folds' : ''}`;
   for (const [model, preset] of MODELS) {
     if (only && !only.includes(model)) continue;
     const s = await runOne(model, preset, path.join(data, 'u1.base'), runsDir);
     res[model] = s;
     rows.set(model, [model + (preset ? ` (${preset})` : ''), f4(s.rmse.valSelected), f4(s.rmse.last), f4(s.rmse.testSelected), s.paper ? f4(s.paper.rmse) : '—', s.paper ? `${s.rmse.testSelected - s.paper.rmse >= 0 ? '+' : ''}${(s.rmse.testSelected - s.paper.rmse).toFixed(4)}` : '—', s.seconds.toFixed(0), s.backend, stamp]);
   }
-  // GLocal-K over u1…u5 (u1 reuses this invocation's run when there was one); without --folds the paragraph of the
-  // last --folds run is kept
-  let folds = /\n\n(GLocal-K [^\n]*over u1…u5[\s\S]*)$/.exec(readSection('accuracy').body.trim())?.[1] ?? '';
   if (args.includes('--folds')) {
+    // u1 reuses this invocation's run when there was one
     const per = [];
-    for (let k = 1; k <= 5; k++) {
-      const s = k === 1 && res['glocal-k'] ? res['glocal-k'] : await runOne('glocal-k', 'ml-100k', path.join(data, `u${k}.base`), runsDir);
-      per.push([`u${k}`, f4(s.rmse.valSelected), f4(s.rmse.last), f4(s.rmse.testSelected), s.seconds.toFixed(0)]);
-    }
-    const ms = (col) => { const xs = per.map((r) => Number(r[col])); const m = xs.reduce((p, q) => p + q, 0) / xs.length; const sd = Math.sqrt(xs.reduce((p, q) => p + (q - m) ** 2, 0) / (xs.length - 1)); return `${m.toFixed(4)} ± ${sd.toFixed(4)}`; };
-    folds = `GLocal-K (ml-100k preset) over u1…u5, measured ${stamp}: (a) val-selected ${ms(1)}, (b) last ${ms(2)}, (c) test-selected ${ms(3)} (mean ± sample std over the five folds; paper 0.890 on u1).\n\n${table(['fold', '(a) val-selected', '(b) last', '(c) test-selected (paper protocol)', 'seconds'], per)}`;
+    for (let k = 1; k <= 5; k++) per.push(k === 1 && res['glocal-k'] ? res['glocal-k'] : await runOne('glocal-k', 'ml-100k', path.join(data, `u${k}.base`), runsDir));
+    const ms = (key) => { const xs = per.map((s) => s.rmse[key]); const m = xs.reduce((p, q) => p + q, 0) / xs.length; const sd = Math.sqrt(xs.reduce((p, q) => p + (q - m) ** 2, 0) / (xs.length - 1)); return `${m.toFixed(4)} ± ${sd.toFixed(4)}`; };
+    const rowsK = per.map((s, i) => [`u${i + 1}`, f4(s.rmse.valSelected), f4(s.rmse.last), f4(s.rmse.testSelected), s.seconds.toFixed(0)]);
+    writeSection('accuracy-folds', 'Accuracy: GLocal-K over MovieLens-100K u1…u5', `(a) val-selected ${ms('valSelected')}, (b) last ${ms('last')}, (c) test-selected ${ms('testSelected')} (mean ± sample std over the five folds; paper 0.890 on u1). ml-100k preset, cpu backend (OpenBLAS), the protocol of the u1 table above.\n\n${table(['fold', '(a) val-selected', '(b) last', '(c) test-selected (paper protocol)', 'seconds'], rowsK)}`, command);
   }
   const ordered = MODELS.map(([m]) => rows.get(m)).filter(Boolean);
-  writeSection('accuracy', 'Accuracy: MovieLens-100K u1 (80k/20k)', `${table(HEAD, ordered)}\n\n(a) test RMSE at the epoch with the best RMSE on a 5% validation split carved from u1.base (seed 1234; the model is fitted on the other 95%); (b) last epoch; (c) best test RMSE over epochs — selected on the test set, as the papers report. Predictions clipped to [1, 5]. Seconds: wall time of the whole run on the 2-core machine (cpu backend, OpenBLAS); 'measured' gives the date and commit of each row (--models reruns only some rows).${folds ? `\n\n${folds}` : ''}`, `npm run bench -- accuracy --data ../shared/datasets/ml-100k${only ? ` --models ${only.join(',')}` : ''}${args.includes('--folds') ? ' --folds' : ''}`);
+  writeSection('accuracy', 'Accuracy: MovieLens-100K u1 (80k/20k)', `${table(HEAD, ordered)}\n\n(a) test RMSE at the epoch with the best RMSE on a 5% validation split carved from u1.base (seed 1234; the model is fitted on the other 95%); (b) last epoch; (c) best test RMSE over epochs — selected on the test set, as the papers report. Predictions clipped to [1, 5]. Seconds: wall time of the whole run on the 2-core machine (cpu backend, OpenBLAS); 'measured' gives the date and commit of each row (--models reruns only some rows).`, command);
   fs.rmSync(runsDir, { recursive: true, force: true });
   const g = res['glocal-k'];
   process.stdout.write(`accuracy glocal_k_valsel=${f4(g?.rmse.valSelected)} glocal_k_testsel=${f4(g?.rmse.testSelected)} sparse_fc_valsel=${f4(res['sparse-fc']?.rmse.valSelected)} seconds_glocal_k=${g ? g.seconds.toFixed(0) : '—'}\n`);
