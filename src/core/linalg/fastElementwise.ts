@@ -10,44 +10,32 @@ import type { CpuBackend, TensorInfo } from './cpuBackend';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
-type Op = (x: number, y: number) => number;
-
-const OPS: Record<string, Op> = {
-  Add: (x, y) => x + y,
-  Sub: (x, y) => x - y,
-  Multiply: (x, y) => x * y,
-  RealDiv: (x, y) => x / y,
-  Maximum: (x, y) => (x > y || Number.isNaN(x) ? x : y),
-  Minimum: (x, y) => (x < y || Number.isNaN(x) ? x : y),
+/** Each op as a JavaScript expression in x and y (NaN propagates through Maximum/Minimum as in the stock kernels). */
+const BINARY: Record<string, string> = {
+  Add: 'x + y',
+  Sub: 'x - y',
+  Multiply: 'x * y',
+  RealDiv: 'x / y',
+  Maximum: '(x > y || x !== x) ? x : y',
+  Minimum: '(x < y || x !== x) ? x : y',
 };
 
 /** Tight loops per op (a generic `op(x, y)` call per element would cost a closure call each). */
-function loops(name: string) {
-  // each returns true when it handled the case
-  const same = new Function('a', 'b', 'o', 'n', `for (let i = 0; i < n; i++) { const x = a[i], y = b[i]; o[i] = ${expr(name)}; }`) as (a: NumArray, b: NumArray, o: Float32Array, n: number) => void;
-  const scalarB = new Function('a', 'y', 'o', 'n', `for (let i = 0; i < n; i++) { const x = a[i]; o[i] = ${expr(name)}; }`) as (a: NumArray, y: number, o: Float32Array, n: number) => void;
-  const scalarA = new Function('x', 'b', 'o', 'n', `for (let i = 0; i < n; i++) { const y = b[i]; o[i] = ${expr(name)}; }`) as (x: number, b: NumArray, o: Float32Array, n: number) => void;
+function loops(e: string) {
+  const same = new Function('a', 'b', 'o', 'n', `for (let i = 0; i < n; i++) { const x = a[i], y = b[i]; o[i] = ${e}; }`) as (a: NumArray, b: NumArray, o: Float32Array, n: number) => void;
+  const scalarB = new Function('a', 'y', 'o', 'n', `for (let i = 0; i < n; i++) { const x = a[i]; o[i] = ${e}; }`) as (a: NumArray, y: number, o: Float32Array, n: number) => void;
+  const scalarA = new Function('x', 'b', 'o', 'n', `for (let i = 0; i < n; i++) { const y = b[i]; o[i] = ${e}; }`) as (x: number, b: NumArray, o: Float32Array, n: number) => void;
   // a [m, n] with b [n] (row broadcast) — or the mirror with swapped roles
-  const rowB = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) for (let c = 0; c < n; c++, k++) { const x = a[k], y = b[c]; o[k] = ${expr(name)}; }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
-  const rowA = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) for (let c = 0; c < n; c++, k++) { const x = a[c], y = b[k]; o[k] = ${expr(name)}; }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
+  const rowB = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) for (let c = 0; c < n; c++, k++) { const x = a[k], y = b[c]; o[k] = ${e}; }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
+  const rowA = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) for (let c = 0; c < n; c++, k++) { const x = a[c], y = b[k]; o[k] = ${e}; }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
   // a [m, n] with b [m, 1] (column broadcast) — or the mirror
-  const colB = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) { const y = b[r]; for (let c = 0; c < n; c++, k++) { const x = a[k]; o[k] = ${expr(name)}; } }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
-  const colA = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) { const x = a[r]; for (let c = 0; c < n; c++, k++) { const y = b[k]; o[k] = ${expr(name)}; } }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
+  const colB = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) { const y = b[r]; for (let c = 0; c < n; c++, k++) { const x = a[k]; o[k] = ${e}; } }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
+  const colA = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) { const x = a[r]; for (let c = 0; c < n; c++, k++) { const y = b[k]; o[k] = ${e}; } }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
   // a [m, 1] with b [1, n] (outer)
-  const outer = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) { const x = a[r]; for (let c = 0; c < n; c++, k++) { const y = b[c]; o[k] = ${expr(name)}; } }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
-  return { same, scalarA, scalarB, rowA, rowB, colA, colB, outer };
-}
-
-function expr(name: string): string {
-  switch (name) {
-    case 'Add': return 'x + y';
-    case 'Sub': return 'x - y';
-    case 'Multiply': return 'x * y';
-    case 'RealDiv': return 'x / y';
-    case 'Maximum': return '(x > y || x !== x) ? x : y';
-    case 'Minimum': return '(x < y || x !== x) ? x : y';
-    default: throw new Error(name);
-  }
+  const outer = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) { const x = a[r]; for (let c = 0; c < n; c++, k++) { const y = b[c]; o[k] = ${e}; } }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
+  // a [1, n] with b [m, 1] (the outer broadcast with the roles swapped)
+  const outerT = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) { const y = b[r]; for (let c = 0; c < n; c++, k++) { const x = a[c]; o[k] = ${e}; } }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
+  return { same, scalarA, scalarB, rowA, rowB, colA, colB, outer, outerT };
 }
 
 type NumArray = Float32Array | Int32Array | Uint8Array;
@@ -84,11 +72,11 @@ const originals = new Map<string, unknown>();
 
 export function installFastElementwise(tf: Tf): boolean {
   if (installed) return true;
-  for (const name of Object.keys(OPS)) {
+  for (const [name, e] of Object.entries(BINARY)) {
     const orig = tf.getKernel(name, 'cpu');
     if (!orig) continue;
     originals.set(name, orig);
-    const L = loops(name);
+    const L = loops(e);
     tf.unregisterKernel(name, 'cpu');
     tf.registerKernel({
       kernelName: name,
@@ -119,12 +107,8 @@ export function installFastElementwise(tf: Tf): boolean {
         else if (sa === n && isCol(b.shape, outShape)) L.colB(av, bv, o, outShape[0], last);
         else if (sb === n && isCol(a.shape, outShape)) L.colA(av, bv, o, outShape[0], last);
         else if (outShape.length === 2 && a.shape.length === 2 && b.shape.length === 2 && a.shape[1] === 1 && b.shape[0] === 1) L.outer(av, bv, o, outShape[0], last);
-        else if (outShape.length === 2 && a.shape.length === 2 && b.shape.length === 2 && b.shape[1] === 1 && a.shape[0] === 1) {
-          // a [1, n] with b [m, 1]: out[r][c] = op(a[c], b[r])
-          const m = outShape[0];
-          const f = OPS[name];
-          for (let r = 0, k = 0; r < m; r++) for (let c = 0; c < last; c++, k++) o[k] = f(av[c], bv[r]);
-        } else return fallback();
+        else if (outShape.length === 2 && a.shape.length === 2 && b.shape.length === 2 && b.shape[1] === 1 && a.shape[0] === 1) L.outerT(av, bv, o, outShape[0], last);
+        else return fallback();
         return cpu.makeTensorInfo(outShape, 'float32', o) as never;
       },
     });
