@@ -108,6 +108,23 @@ export async function lbfgsPhase(ctx: TrainContext, tf: Tf, o: PhaseOptions): Pr
 }
 
 /**
+ * The autoencoder's training loss ½Σ(M ⊙ (R − AE(x)))² + regulariser, with x = input(w) (R itself by default);
+ * the layer weights w are computed once per evaluation and shared by the input and the reconstruction.
+ */
+export function aeLoss(tf: Tf, ae: Autoencoder, R: tfNs.Tensor2D, M: tfNs.Tensor2D, input: (w: ReturnType<Autoencoder['weights']>) => tfNs.Tensor2D = () => R): () => tfNs.Scalar {
+  return () => {
+    const w = ae.weights();
+    return tf.add(ae.sse(input(w), w, R, M), w.reg) as tfNs.Scalar;
+  };
+}
+
+/** Writes each kernel layer's full-resolution K(U,V) (float32, row-major) to the run's artifacts. */
+export async function saveKernelArtifacts(ctx: TrainContext, ae: Autoencoder): Promise<void> {
+  const kernels = await ae.kernels();
+  ctx.saveArtifacts?.(kernels.map((kk) => ({ name: `kernel-${kk.name.replace(/\s+/g, '')}-${kk.rows}x${kk.cols}.f32`, data: new Uint8Array(kk.data.buffer, kk.data.byteOffset, kk.data.byteLength) })));
+}
+
+/**
  * Trains a single-phase item autoencoder (Sparse FC, kernelNet, I-AutoRec): `epochs` fresh L-BFGS runs of
  * `maxiter` iterations on ½Σ(M ⊙ (R − AE(R)))² + regulariser, with kernel snapshots when the layers have kernels.
  */
@@ -123,17 +140,11 @@ export async function trainItemAutoencoder(ctx: TrainContext, build: (tf: Tf) =>
     ctx.log(`${o.label}: ${nItems} items × ${nUsers} users, ${fit.length} training ratings; ${ae.vars.reduce((s, v) => s + v.size, 0)} parameters`);
     await lbfgsPhase(ctx, tf, {
       phase: 'train', epochs: o.epochs, maxiter: o.maxiter, history: o.history, vars: ae.vars, nUsers, step: { n: 0 },
-      loss: () => {
-        const w = ae.weights();
-        return tf.add(ae.sse(R, w, R, M), w.reg) as tfNs.Scalar;
-      },
+      loss: aeLoss(tf, ae, R, M),
       predict: () => ae.forward(R),
       snapshot: o.snapshots ? async () => ({ layers: await ae.snapshot() }) : undefined,
     });
-    if (o.snapshots) {
-      const kernels = await ae.kernels();
-      ctx.saveArtifacts?.(kernels.map((kk) => ({ name: `kernel-${kk.name.replace(/\s+/g, '')}-${kk.rows}x${kk.cols}.f32`, data: new Uint8Array(kk.data.buffer, kk.data.byteOffset, kk.data.byteLength) })));
-    }
+    if (o.snapshots) await saveKernelArtifacts(ctx, ae);
   } finally {
     ae.dispose();
     R.dispose();

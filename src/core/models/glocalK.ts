@@ -10,7 +10,7 @@
 import type * as tfNs from '@tensorflow/tfjs';
 import { ModelDefinition, num } from './model';
 import { Autoencoder, LocalKernelLayer, truncatedNormal } from './kernelLayers';
-import { denseItemUser, lbfgsPhase, subsample } from './aeTraining';
+import { aeLoss, denseItemUser, lbfgsPhase, saveKernelArtifacts, subsample } from './aeTraining';
 import { heatmapTensor } from './snapshots';
 
 type Tf = typeof tfNs;
@@ -121,20 +121,14 @@ export const glocalK: ModelDefinition = {
       await lbfgsPhase(ctx, tf, {
         phase: 'pretrain', epochs: num(hp, 'preEpochs'), maxiter: num(hp, 'preMaxiter'), history: num(hp, 'history'),
         vars: ae.vars, nUsers, step,
-        loss: () => {
-          const w = ae.weights();
-          return tf.add(ae.sse(R, w, R, M), w.reg) as tfNs.Scalar;
-        },
+        loss: aeLoss(tf, ae, R, M),
         predict: () => ae.forward(R),
         snapshot: snapshot(false),
       });
       await lbfgsPhase(ctx, tf, {
         phase: 'finetune', epochs: num(hp, 'fineEpochs'), maxiter: num(hp, 'fineMaxiter'), history: num(hp, 'history'),
         vars: [...ae.vars, ...G], nUsers, step,
-        loss: () => {
-          const w = ae.weights();
-          return tf.add(ae.sse(refine(R, w).y, w, R, M), w.reg) as tfNs.Scalar;
-        },
+        loss: aeLoss(tf, ae, R, M, (w) => refine(R, w).y),
         predict: () => {
           const w = ae.weights();
           const r = refine(R, w);
@@ -144,8 +138,7 @@ export const glocalK: ModelDefinition = {
         },
         snapshot: snapshot(true),
       });
-      const kernels = await ae.kernels();
-      ctx.saveArtifacts?.(kernels.map((kk) => ({ name: `kernel-${kk.name.replace(/\s+/g, '')}-${kk.rows}x${kk.cols}.f32`, data: new Uint8Array(kk.data.buffer, kk.data.byteOffset, kk.data.byteLength) })));
+      await saveKernelArtifacts(ctx, ae);
     } finally {
       keptGk?.dispose();
       ae.dispose();

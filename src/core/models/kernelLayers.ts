@@ -15,7 +15,8 @@ type Tf = typeof tfNs;
 type T2 = tfNs.Tensor2D;
 
 let uid = 0;
-const name = (base: string) => `krl_${base}_${++uid}`;
+/** A unique tf.Variable name for variable v of a layer. */
+const varName = (layer: string, v: string) => `krl_${layer}_${v}_${++uid}`;
 
 export function glorotUniform(rng: Prng, fanIn: number, fanOut: number, n: number): Float32Array {
   const limit = Math.sqrt(6 / (fanIn + fanOut));
@@ -86,6 +87,11 @@ function activate(tf: Tf, x: T2, a: Activation): T2 {
   }
 }
 
+/** act(x·W + b): every layer's forward pass, given its effective weights. */
+function affine(tf: Tf, x: T2, W: T2, b: tfNs.Tensor, act: Activation): T2 {
+  return activate(tf, tf.add(tf.matMul(x, W), b) as T2, act);
+}
+
 export interface Layer {
   readonly name: string;
   readonly nIn: number;
@@ -109,11 +115,11 @@ export class LocalKernelLayer implements Layer {
   readonly vars: tfNs.Variable[];
 
   constructor(private readonly tf: Tf, rng: Prng, readonly name: string, readonly nIn: number, readonly nOut: number, readonly act: Activation, readonly lambda2: number, readonly lambdaS: number, kernelDim = 5) {
-    this.W = tf.variable(tf.tensor2d(glorotUniform(rng, nIn, nOut, nIn * nOut), [nIn, nOut]), true, name_(name, 'W'));
+    this.W = tf.variable(tf.tensor2d(glorotUniform(rng, nIn, nOut, nIn * nOut), [nIn, nOut]), true, varName(name, 'W'));
     // TF's glorot_uniform on a vector [n_out]: fan_in = fan_out = n_out → limit √(3/n_out)
-    this.b = tf.variable(tf.tensor1d(glorotUniform(rng, nOut, nOut, nOut)), true, name_(name, 'b'));
-    this.u = tf.variable(tf.tensor2d(truncatedNormal(rng, nIn * kernelDim, 1e-3), [nIn, kernelDim]), true, name_(name, 'u'));
-    this.v = tf.variable(tf.tensor2d(truncatedNormal(rng, nOut * kernelDim, 1e-3), [nOut, kernelDim]), true, name_(name, 'v'));
+    this.b = tf.variable(tf.tensor1d(glorotUniform(rng, nOut, nOut, nOut)), true, varName(name, 'b'));
+    this.u = tf.variable(tf.tensor2d(truncatedNormal(rng, nIn * kernelDim, 1e-3), [nIn, kernelDim]), true, varName(name, 'u'));
+    this.v = tf.variable(tf.tensor2d(truncatedNormal(rng, nOut * kernelDim, 1e-3), [nOut, kernelDim]), true, varName(name, 'v'));
     this.vars = [this.W, this.b, this.u, this.v];
   }
 
@@ -126,8 +132,7 @@ export class LocalKernelLayer implements Layer {
   }
 
   forward(x: T2): T2 {
-    const tf = this.tf;
-    return activate(tf, tf.add(tf.matMul(x, this.effectiveWeight()), this.b), this.act);
+    return affine(this.tf, x, this.effectiveWeight(), this.b, this.act);
   }
 
   /** W ⊙ K and λs·½ΣK² + λ2·½ΣW² (one fused two-output kernel on the cpu backend). */
@@ -150,10 +155,10 @@ export class DotKernelLayer implements Layer {
     // initial effective weights look like a Glorot init, and the gradients of u and v are not scaled down by a small α.
     const target = Math.sqrt(2 / (nIn + nOut));
     const sd = Math.sqrt(target / Math.sqrt(kernelDim));
-    this.u = tf.variable(tf.tensor2d(truncatedNormal(rng, nIn * kernelDim, sd), [nIn, kernelDim]), true, name_(name, 'u'));
-    this.v = tf.variable(tf.tensor2d(truncatedNormal(rng, nOut * kernelDim, sd), [nOut, kernelDim]), true, name_(name, 'v'));
-    this.alpha = tf.variable(tf.ones([nIn, 1]), true, name_(name, 'alpha'));
-    this.b = tf.variable(tf.tensor1d(new Float32Array(nOut)), true, name_(name, 'b'));
+    this.u = tf.variable(tf.tensor2d(truncatedNormal(rng, nIn * kernelDim, sd), [nIn, kernelDim]), true, varName(name, 'u'));
+    this.v = tf.variable(tf.tensor2d(truncatedNormal(rng, nOut * kernelDim, sd), [nOut, kernelDim]), true, varName(name, 'v'));
+    this.alpha = tf.variable(tf.ones([nIn, 1]), true, varName(name, 'alpha'));
+    this.b = tf.variable(tf.tensor1d(new Float32Array(nOut)), true, varName(name, 'b'));
     this.vars = [this.u, this.v, this.alpha, this.b];
   }
 
@@ -166,7 +171,7 @@ export class DotKernelLayer implements Layer {
   }
 
   forward(x: T2): T2 {
-    return activate(this.tf, this.tf.add(this.tf.matMul(x, this.effectiveWeight()), this.b), this.act);
+    return affine(this.tf, x, this.effectiveWeight(), this.b, this.act);
   }
 
   /** W_eff and λ2·½ΣW_eff². */
@@ -183,8 +188,8 @@ export class DenseLayer implements Layer {
   readonly vars: tfNs.Variable[];
 
   constructor(private readonly tf: Tf, rng: Prng, readonly name: string, readonly nIn: number, readonly nOut: number, readonly act: Activation, private readonly lambda: number) {
-    this.W = tf.variable(tf.tensor2d(glorotUniform(rng, nIn, nOut, nIn * nOut), [nIn, nOut]), true, name_(name, 'W'));
-    this.b = tf.variable(tf.tensor1d(new Float32Array(nOut)), true, name_(name, 'b'));
+    this.W = tf.variable(tf.tensor2d(glorotUniform(rng, nIn, nOut, nIn * nOut), [nIn, nOut]), true, varName(name, 'W'));
+    this.b = tf.variable(tf.tensor1d(new Float32Array(nOut)), true, varName(name, 'b'));
     this.vars = [this.W, this.b];
   }
 
@@ -193,17 +198,13 @@ export class DenseLayer implements Layer {
   }
 
   forward(x: T2): T2 {
-    return activate(this.tf, this.tf.add(this.tf.matMul(x, this.W), this.b), this.act);
+    return affine(this.tf, x, this.effectiveWeight(), this.b, this.act);
   }
 
   /** W and λ·½ΣW². */
   weightsAndReg(): { W: T2; reg: tfNs.Scalar } {
     return { W: this.W as unknown as T2, reg: this.tf.mul(this.lambda / 2, this.tf.sum(this.tf.square(this.W))) as tfNs.Scalar };
   }
-}
-
-function name_(layer: string, v: string): string {
-  return name(`${layer}_${v}`);
 }
 
 type AnyLayer = (LocalKernelLayer | DotKernelLayer | DenseLayer);

@@ -85,14 +85,6 @@ export class Lbfgs {
     this.rho = [];
   }
 
-  /** Tell the optimiser the point changed outside it (e.g. after a phase switch); drops the cached value. */
-  setPoint(x: Float64Array): void {
-    this.x = Float64Array.from(x);
-    this.fx = undefined;
-    this.gx = undefined;
-    this.restart();
-  }
-
   private async eval(x: Float64Array): Promise<{ f: number; g: Float64Array }> {
     this.totalEvaluations++;
     return this.objective.evaluate(x);
@@ -158,7 +150,7 @@ export class Lbfgs {
 
   /**
    * One L-BFGS run of at most `maxiter` iterations (and `maxfun` evaluations) from the current point.
-   * `onIteration` is awaited after every iteration; returning false (or `isCancelled()` true) stops the run.
+   * `onIteration` is awaited after every iteration; `isCancelled()` returning true stops the run before the next one.
    */
   async run(opts: { maxiter?: number; maxfun?: number; onIteration?: (i: IterationInfo) => void | Promise<void>; isCancelled?: () => boolean } = {}): Promise<LbfgsRunResult> {
     const maxiter = opts.maxiter ?? this.opts.maxiter;
