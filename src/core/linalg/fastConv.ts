@@ -4,7 +4,7 @@
  * Conv2DBackpropFilter takes seconds on a 1682×943 image; these loops take milliseconds. Other shapes go to the
  * stock kernels.
  */
-import type { CpuBackend, TensorInfo } from './cpuBackend';
+import { type CpuBackend, type TensorInfo, f32Values } from './cpuBackend';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -19,13 +19,6 @@ function samePad(attrs: ConvAttrs, kh: number, kw: number): number | undefined {
   const p = (kh - 1) / 2;
   if (attrs.pad === 'same') return p;
   if (typeof attrs.pad === 'number' && attrs.pad === p) return p;
-  return undefined;
-}
-
-function values(b: CpuBackend, t: TensorInfo): Float32Array | undefined {
-  const v = b.data.get(t.dataId).values;
-  if (v instanceof Float32Array) return v;
-  if (v instanceof Int32Array || v instanceof Uint8Array) return Float32Array.from(v);
   return undefined;
 }
 
@@ -108,10 +101,7 @@ export function installFastConv(tf: Tf): void {
     const [kh, kw, ci, co] = filter.shape;
     const p = samePad(attrs, kh, kw);
     if (n !== 1 || c !== 1 || ci !== 1 || co !== 1 || p === undefined) return undefined;
-    const xv = values(backend, x);
-    const fv = values(backend, filter);
-    if (!xv || !fv) return undefined;
-    return backend.makeTensorInfo([1, h, w, 1], 'float32', conv2dSame(xv, h, w, fv, kh));
+    return backend.makeTensorInfo([1, h, w, 1], 'float32', conv2dSame(f32Values(backend, x), h, w, f32Values(backend, filter), kh));
   });
   replace(bpf, ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs;
@@ -119,10 +109,7 @@ export function installFastConv(tf: Tf): void {
     const [n, h, w, c] = x.shape;
     const p = samePad(attrs, fs[0], fs[1]);
     if (n !== 1 || c !== 1 || fs[2] !== 1 || fs[3] !== 1 || p === undefined) return undefined;
-    const xv = values(backend, x);
-    const dv = values(backend, dy);
-    if (!xv || !dv) return undefined;
-    return backend.makeTensorInfo(fs, 'float32', conv2dFilterGrad(xv, dv, h, w, fs[0]));
+    return backend.makeTensorInfo(fs, 'float32', conv2dFilterGrad(f32Values(backend, x), f32Values(backend, dy), h, w, fs[0]));
   });
   replace(bpi, ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs;
@@ -130,10 +117,7 @@ export function installFastConv(tf: Tf): void {
     const [kh, kw, ci, co] = filter.shape;
     const p = samePad(attrs, kh, kw);
     if (is[0] !== 1 || is[3] !== 1 || ci !== 1 || co !== 1 || p === undefined) return undefined;
-    const dv = values(backend, dy);
-    const fv = values(backend, filter);
-    if (!dv || !fv) return undefined;
-    return backend.makeTensorInfo(is, 'float32', conv2dInputGrad(dv, is[1], is[2], fv, kh));
+    return backend.makeTensorInfo(is, 'float32', conv2dInputGrad(f32Values(backend, dy), is[1], is[2], f32Values(backend, filter), kh));
   });
   installed = true;
 }
