@@ -63,7 +63,7 @@ window.addEventListener('message', (ev: MessageEvent<HostToWebview>) => {
       if (!run) return;
       run.metrics.push(...m.metrics);
       run.status = m.status;
-      pending.set(run.id, [...(pending.get(run.id) ?? []), ...m.metrics]);
+      pending.add(run.id);
       scheduleFrame();
       break;
     }
@@ -93,8 +93,8 @@ function themeCharts(): void {
   Chart.defaults.borderColor = css('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
 }
 
-/** Epoch rows received since the last frame, per run: drawn together once per animation frame. */
-const pending = new Map<string, EpochMetrics[]>();
+/** Runs that received epoch rows since the last frame: drawn together once per animation frame. */
+const pending = new Set<string>();
 let frameRequested = false;
 
 function scheduleFrame(): void {
@@ -105,7 +105,7 @@ function scheduleFrame(): void {
     if (pending.size === 0) return;
     // one rebuild of the (decimated) series per frame, however many runs sent epochs
     updateCurves();
-    for (const id of pending.keys()) {
+    for (const id of pending) {
       const run = view.state?.runs.find((r) => r.id === id);
       if (run) updateRow(run);
     }
@@ -405,7 +405,7 @@ function renderHeatmaps(): void {
   card.append(grid);
 }
 
-/** Values of a heatmap tensor: plain, or 8-bit quantised over [min, max] (base64) as the trainer sends large ones. */
+/** Values of a heatmap tensor: plain, or 8-bit quantised over [min, max] (base64, encoded by heatmapTensor in src/core/models/snapshots.ts). */
 function tensorValues(t: HeatmapTensor): Float32Array {
   if (!t.q8) return Float32Array.from(t.data);
   const bin = atob(t.q8);

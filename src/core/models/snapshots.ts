@@ -1,4 +1,4 @@
-/** Heatmap tensors for the panel: block-mean downsampling and 8-bit quantisation (base64) to keep runs small. */
+/** Heatmap tensors for the panel: block-mean downsampling and 8-bit quantisation (base64) to keep runs small (decoded by the webview's tensorValues). */
 import type { HeatmapTensor } from '../types';
 
 export const SNAPSHOT_MAX_SIDE = 128;
@@ -36,14 +36,4 @@ export function heatmapTensor(name: string, data: ArrayLike<number>, rows: numbe
   const q = new Uint8Array(d.data.length);
   for (let k = 0; k < q.length; k++) q[k] = Math.round(((d.data[k] - min) / span) * 255);
   return { name, rows: d.rows, cols: d.cols, fullRows: rows, fullCols: cols, data: [], min, max, q8: Buffer.from(q).toString('base64') };
-}
-
-/** Decodes a tensor's values (quantised or plain). */
-export function heatmapValues(t: HeatmapTensor): Float32Array {
-  if (!t.q8) return Float32Array.from(t.data);
-  const bytes = Buffer.from(t.q8, 'base64');
-  const out = new Float32Array(bytes.length);
-  const span = (t.max ?? 1) - (t.min ?? 0);
-  for (let k = 0; k < bytes.length; k++) out[k] = (t.min ?? 0) + (bytes[k] / 255) * span;
-  return out;
 }
