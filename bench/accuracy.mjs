@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { root, out, writeSection, table, gitRev, readSection, u1Spec } from './common.mjs';
+import { out, writeSection, table, gitRev, readSection, u1Spec, argOf, ml100kDir } from './common.mjs';
 
 const HEAD = ['model', '(a) val-selected', '(b) last', '(c) test-selected (paper protocol)', 'paper', 'Δ (c) vs paper', 'seconds', 'backend', 'measured'];
 
@@ -49,8 +49,8 @@ async function runOne(model, preset, train, runsDir) {
 const f4 = (x) => (Number.isFinite(x) ? x.toFixed(4) : '—');
 
 export async function run(args) {
-  const data = path.resolve(args.includes('--data') ? args[args.indexOf('--data') + 1] : path.join(root, '..', 'shared', 'datasets', 'ml-100k'));
-  const only = args.includes('--models') ? args[args.indexOf('--models') + 1].split(',') : undefined;
+  const data = ml100kDir(args);
+  const only = argOf(args, '--models')?.split(',');
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'krl-bench-acc-'));
   const rows = previousRows();
   const res = {};

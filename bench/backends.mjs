@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as os from 'node:os';
-import { root, out, median, writeSection, table } from './common.mjs';
+import { root, out, median, writeSection, table, argOf } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -56,7 +56,7 @@ function timeTorch(shape) {
 }
 
 export async function run(args) {
-  const backends = args.includes('--backend') ? [args[args.indexOf('--backend') + 1]] : ['cpu'];
+  const backends = [argOf(args, '--backend', 'cpu')];
   const rows = [];
   const ratios = {};
   let used = 'cpu';

@@ -8,6 +8,15 @@ import { execSync } from 'node:child_process';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const out = (p) => path.join(root, 'out', p);
 
+/** The value after the first `name` in a suite's arguments, or dflt. */
+export const argOf = (args, name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+
+/** The values after every `name` (repeatable options such as --grid). */
+export const argAll = (args, name) => args.flatMap((a, i) => (a === name ? [args[i + 1]] : []));
+
+/** The MovieLens-100K folder: --data, or ../shared/datasets/ml-100k. */
+export const ml100kDir = (args) => path.resolve(argOf(args, '--data', path.join(root, '..', 'shared', 'datasets', 'ml-100k')));
+
 export function machine() {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.versions.node}`;

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { out, writeSection, table } from './common.mjs';
+import { out, writeSection, table, argOf } from './common.mjs';
 
 function generate(file, lines) {
   const fd = fs.openSync(file, 'w');
@@ -23,7 +23,7 @@ function generate(file, lines) {
 }
 
 export async function run(args) {
-  const lines = args.includes('--lines') ? Number(args[args.indexOf('--lines') + 1]) : 10_000_000;
+  const lines = Number(argOf(args, '--lines', 10_000_000));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'krl-bench-data-'));
   const file = path.join(dir, 'ratings.tsv');
   process.stderr.write(`generating ${lines.toLocaleString()} lines…\n`);

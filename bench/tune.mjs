@@ -7,15 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { root, out, writeSection, table, readSection, u1Spec } from './common.mjs';
+import { out, writeSection, table, readSection, u1Spec, argOf, argAll, ml100kDir } from './common.mjs';
 
 const require = createRequire(import.meta.url);
-
-function argAll(args, name) {
-  const r = [];
-  for (let i = 0; i < args.length; i++) if (args[i] === name) r.push(args[i + 1]);
-  return r;
-}
 
 function combos(grid) {
   let acc = [{}];
@@ -54,17 +48,16 @@ function previousRows(section, head) {
 }
 
 export async function run(args) {
-  const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
-  const model = opt('--model', 'sparse-fc');
-  const preset = opt('--preset', 'ml-100k');
-  const data = path.resolve(opt('--data', path.join(root, '..', 'shared', 'datasets', 'ml-100k')));
+  const model = argOf(args, '--model', 'sparse-fc');
+  const preset = argOf(args, '--preset', 'ml-100k');
+  const data = ml100kDir(args);
   const grid = argAll(args, '--grid').map((g) => {
     const [key, values] = g.split('=');
     return [key, values.split(',').map(Number)];
   });
   if (!grid.length) throw new Error('give at least one --grid key=v1,v2,…');
   const extra = Object.fromEntries(argAll(args, '--set').map((kv) => { const [k, v] = kv.split('='); return [k, Number(v)]; }));
-  if (args.includes('--epochs')) extra.epochs = Number(opt('--epochs'));
+  if (args.includes('--epochs')) extra.epochs = Number(argOf(args, '--epochs'));
   for (const [k, v] of Object.entries(extra)) if (!Number.isFinite(v)) throw new Error(`--set ${k}: not a number`);
   const fixed = Object.entries(extra).map(([k, v]) => `${k} ${v}`).join(', ');
   const section = `tune-${model}-${[...grid.map(([k]) => k), ...Object.entries(extra).map(([k, v]) => `${k}${v}`)].join('-')}`;
