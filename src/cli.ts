@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * kernel-rec-lab — headless CLI over the same core code path as the extension's trainer.
- *   kernel-rec-lab train [--model <id>] --train <file> [--test <file>] [--split ...] [--val <frac>] [--preset <name>]
- *                        [--set key=value ...] [--backend auto|tensorflow|webgpu|cpu] [--runs-dir <dir>] [--json]
+ *   kernel-rec-lab train [--model <id>] --train <file> [--test <file>] [--task rating|ranking|interaction]
+ *                        [--split ...] [--val <frac>] [--preset <name>] [--set key=value ...]
+ *                        [--backend auto|tensorflow|webgpu|cpu] [--runs-dir <dir>] [--json]
  *   kernel-rec-lab list [--json] [--runs-dir <dir>]
  *   kernel-rec-lab show <runId> [--json] [--runs-dir <dir>]
  *   kernel-rec-lab models
@@ -12,14 +13,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { executeRun, RunSink } from './core/run';
-import { DEFAULT_MODEL, getModel, listModels } from './core/models/registry';
-import { resolveHyper } from './core/models/model';
-import { parseSplit } from './core/data/splits';
+import { DEFAULT_MODEL, getModel, listModels } from './core/models/catalogue';
 import { syntheticTsv } from './core/data/synthetic';
 import { datasetName } from './core/data/dataset';
+import { columnText, columnValue, headline, resultColumnSpecs, SELECTIONS, taskOfSummary } from './core/tasks/format';
 import { RunStore, recordingSink } from './host/runStore';
+import { runTask } from './host/runInfo';
+import { buildRunSpec, BACKENDS, SpecError } from './host/runSpecBuilder';
 import { setupBackend } from './trainer/backend';
-import type { BackendName, Hyper, RunSpec, RunSummary } from './core/types';
+import type { BackendName, RunSpec, RunSummary } from './protocol/types';
 
 const EXIT = { ok: 0, failure: 1, input: 2, cancelled: 130 } as const;
 
@@ -70,13 +72,18 @@ train options:
   --model <id>          model (default: ${DEFAULT_MODEL}; see 'kernel-rec-lab models')
   --train <file>        ratings file: MovieLens u.data/uN.base/ratings.dat, CSV/TSV, or a Monti .mat file
   --test <file>         test file (found automatically for u1.base ↔ u1.test and x.train.csv ↔ x.test.csv)
-  --split <spec>        auto | given | random:<frac>:<seed> | kfold:<k>:<i>:<seed> | chrono:<frac>  (default auto)
-  --val <frac>          validation fraction carved from training (default 0.05; 0 disables)
+  --task <t>            rating | ranking | interaction (default: the model's first task; see 'kernel-rec-lab models')
+  --select <metric>     the metric that selects (a) and (c), e.g. rmse, hr@10, auc (default: the task's)
+  --ks <k,k,…>          ranking cut-offs (default 1,5,10)
+  --split <spec>        auto | given | random:<frac>:<seed> | kfold:<k>:<i>:<seed> | chrono:<frac>
+                        | chrono:<train>:<val>:<test> (per user by time, e.g. chrono:0.7:0.1:0.2)  (default auto)
+  --min-interactions n  keep users and items with at least n interactions (n or users:items; repeated until stable)
+  --val <frac>          validation fraction carved from training (default 0.05, at most 0.5; 0 disables)
   --preset <name>       the model's paper settings for a dataset (e.g. ml-100k)
   --set key=value       override a hyper-parameter (repeatable)
   --seed <n>            seed for splits and initialisation (default 1234)
   --format <f>          auto | movielens | movielens-dat | csv | tsv | mat (default auto)
-  --backend <b>         auto | tensorflow | webgpu | cpu (default auto)
+  --backend <b>         ${BACKENDS.join(' | ')} (default auto)
   --threads <n>         cpu backend threads, BLAS and element-wise (default: cores)
   --blas <path>         BLAS library to load (default: OpenBLAS / Accelerate search)
   --runs-dir <dir>      where run folders go (default ./.kernelrec/runs)
@@ -100,64 +107,38 @@ function table(rows: string[][]): string {
   }).join('\n');
 }
 
+/** Result tables built from the metric definitions: one per task among the summaries. */
 export function resultsTable(summaries: RunSummary[]): string {
-  const head = ['model', 'val-selected', 'last', 'test-selected (paper protocol)', 'MAE (val-sel.)', 'paper', 'Δ vs paper', 'seconds', 'backend', 'status'];
-  const rows = summaries.map((s) => [
-    s.model, fmt(s.rmse.valSelected), fmt(s.rmse.last), fmt(s.rmse.testSelected), fmt(s.mae.valSelected),
-    s.paper ? fmt(s.paper.rmse) : '—', s.paper ? (s.rmse.testSelected - s.paper.rmse >= 0 ? '+' : '') + fmt(s.rmse.testSelected - s.paper.rmse) : '—',
-    s.seconds.toFixed(1), s.backend, s.status,
-  ]);
-  return `Test RMSE (${summaries[0]?.dataset ?? ''})\n` + table([head, ...rows]);
-}
-
-function parseSets(p: Parsed): Hyper {
-  const out: Hyper = {};
-  for (const kv of p.flags.get('set') ?? []) {
-    const eq = kv.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set expects key=value, got "${kv}"`);
-    const k = kv.slice(0, eq);
-    const v = kv.slice(eq + 1);
-    out[k] = v === 'true' ? true : v === 'false' ? false : v !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+  const byTask = new Map<string, RunSummary[]>();
+  for (const s of summaries) byTask.set(`${s.task}|${s.selectBy}`, [...(byTask.get(`${s.task}|${s.selectBy}`) ?? []), s]);
+  const out: string[] = [];
+  for (const group of byTask.values()) {
+    const first = group[0];
+    const task = taskOfSummary(first);
+    const cols = resultColumnSpecs(task, first.selectBy).filter((c) => (c.kind === 'metric' ? true : group.some((s) => s.paper)));
+    const head = ['model', ...cols.map((c) => c.head), 'seconds', 'backend', 'status'];
+    const rows = group.map((s) => [s.model, ...cols.map((c) => columnText(c, columnValue(c, s))), s.seconds.toFixed(1), s.backend, s.status]);
+    out.push(`Test ${task.name.toLowerCase()} metrics (${first.dataset}); (a)/(c) selected by ${task.metrics.find((m) => m.key === first.selectBy)?.label ?? first.selectBy}\n` + table([head, ...rows]));
   }
-  return out;
+  return out.join('\n\n');
 }
 
-function numberFlag(p: Parsed, k: string, def: number, check: (x: number) => boolean, what: string): number {
-  const v = one(p, k);
-  if (v === undefined) return def;
-  const n = Number(v);
-  if (!Number.isFinite(n) || !check(n)) throw new UsageError(`--${k} ${v}: ${what}`);
-  return n;
-}
-
+/** The train command's flags through the one run-spec builder (validated before any run folder exists). */
 export function specFromArgs(p: Parsed): RunSpec {
   const train = one(p, 'train') ?? p.positional[0];
   if (!train) throw new UsageError('train needs --train <file>');
-  const model = one(p, 'model') ?? DEFAULT_MODEL;
-  const def = getModel(model);
-  const backend = (one(p, 'backend') ?? 'auto') as BackendName;
-  if (!['auto', 'tensorflow', 'webgpu', 'cpu'].includes(backend)) throw new UsageError(`--backend ${backend}: use auto, tensorflow, webgpu or cpu`);
-  const split = one(p, 'split') ?? 'auto';
-  parseSplit(split);
-  const format = (one(p, 'format') ?? 'auto') as RunSpec['dataset']['format'];
-  if (!['auto', 'movielens', 'movielens-dat', 'csv', 'tsv', 'mat'].includes(format as string)) throw new UsageError(`--format ${format}: use auto, movielens, movielens-dat, csv, tsv or mat`);
-  const spec: RunSpec = {
-    model,
-    preset: one(p, 'preset'),
-    overrides: parseSets(p),
-    dataset: { train: path.resolve(train), test: one(p, 'test') ? path.resolve(one(p, 'test') as string) : undefined, format },
-    split,
-    valFraction: numberFlag(p, 'val', 0.05, (x) => x >= 0 && x < 1, 'must be in [0, 1)'),
-    seed: numberFlag(p, 'seed', 1234, (x) => Number.isInteger(x), 'must be an integer'),
-    backend,
-    threads: one(p, 'threads') ? numberFlag(p, 'threads', 0, (x) => Number.isInteger(x) && x > 0, 'must be a positive integer') : undefined,
-    blasLibrary: one(p, 'blas'),
-  };
-  resolveHyper(def, spec.preset, spec.overrides); // validate now: bad input exits 2 before any work
+  const spec = buildRunSpec({
+    model: one(p, 'model') ?? DEFAULT_MODEL, preset: one(p, 'preset'), assignments: p.flags.get('set') ?? [],
+    task: one(p, 'task'), select: one(p, 'select'), ks: one(p, 'ks'),
+    train, test: one(p, 'test'), format: one(p, 'format'), split: one(p, 'split'), minInteractions: one(p, 'min-interactions'),
+    valFraction: one(p, 'val'), seed: one(p, 'seed'), backend: one(p, 'backend'), threads: one(p, 'threads'),
+  }, { valFraction: 0.05, seed: 1234, backend: 'auto', blasLibrary: one(p, 'blas') });
   return spec;
 }
 
-function progressSink(json: boolean, quiet: boolean): Partial<RunSink> {
+
+
+function progressSink(json: boolean, quiet: boolean, selectBy: () => string, axis: () => string): Partial<RunSink> {
   const tty = process.stderr.isTTY && !json;
   let last = '';
   return {
@@ -168,7 +149,8 @@ function progressSink(json: boolean, quiet: boolean): Partial<RunSink> {
       process.stderr.write(`${l.level === 'info' ? '' : l.level + ': '}${l.message}\n`);
     },
     epoch: (m) => {
-      const text = `${m.phase} epoch ${m.epoch}/${m.epochs}  loss ${fmt(m.trainLoss, 4)}  train ${fmt(m.trainRmse)}  val ${fmt(m.valRmse)}  test ${fmt(m.testRmse)}  ${m.seconds.toFixed(2)} s`;
+      const key = selectBy();
+      const text = `${m.phase} ${axis()} ${m.epoch}/${m.epochs}  loss ${fmt(m.trainLoss, 4)}  ${key}: train ${fmt(m.train[key])}  val ${fmt(m.val[key])}  test ${fmt(m.test[key])}  ${m.seconds.toFixed(2)} s`;
       if (quiet) return;
       if (tty) {
         last = text;
@@ -196,7 +178,14 @@ async function train(spec: RunSpec, opts: { runsDir: string; json: boolean; quie
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  const sink = recordingSink(handle, progressSink(opts.json, !!opts.quiet));
+  const { selectBy } = runTask({ record: { spec } });
+  let axis = 'epoch';
+  try {
+    axis = getModel(spec.model).epochAxis ?? 'epoch';
+  } catch {
+    /* reported by the run */
+  }
+  const sink = recordingSink(handle, progressSink(opts.json, !!opts.quiet, () => selectBy, () => axis));
   try {
     const result = await executeRun(spec, sink, { runId: handle.id, setupBackend, isCancelled: () => cancelled, artifactsDir: path.join(handle.dir, 'artifacts') });
     handle.finish(result.summary);
@@ -219,13 +208,18 @@ function cliVersion(): string {
   }
 }
 
-function summaryJson(s: RunSummary): string {
-  const clean = (x: number) => (Number.isFinite(x) ? x : null);
+/** The --json summary: the run's task, selection metric and, per metric, (a) (b) (c) on the test part. */
+export function summaryJson(s: RunSummary): string {
+  const clean = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
+  const task = taskOfSummary(s);
+  const keys = [...task.metrics.map((m) => m.key), ...Object.keys(s.selection.last?.test ?? {}).filter((k) => !task.metrics.some((m) => m.key === k))];
+  const metrics: Record<string, Record<string, number | null>> = {};
+  for (const k of keys) metrics[k] = Object.fromEntries(SELECTIONS.map((w) => [w.key, clean(s.selection[w.key]?.test[k])]));
   return JSON.stringify({
     runId: s.runId, model: s.model, dataset: s.dataset, backend: s.backend, status: s.status,
-    rmse: { valSelected: clean(s.rmse.valSelected), last: clean(s.rmse.last), testSelected: clean(s.rmse.testSelected) },
-    mae: { valSelected: clean(s.mae.valSelected), last: clean(s.mae.last), testSelected: clean(s.mae.testSelected) },
-    epochs: s.epochs, paper: s.paper ?? null, trainRatings: s.trainRatings, valRatings: s.valRatings, testRatings: s.testRatings,
+    task: s.task, selectBy: s.selectBy, metrics,
+    epochs: Object.fromEntries(SELECTIONS.map((w) => [w.key, s.selection[w.key]?.globalEpoch ?? 0])),
+    paper: s.paper ?? null, trainRatings: s.trainRatings, valRatings: s.valRatings, testRatings: s.testRatings,
     seconds: s.seconds, error: s.error ?? null,
   });
 }
@@ -244,18 +238,18 @@ async function main(argv: string[]): Promise<number> {
       case 'train': {
         const spec = specFromArgs(p);
         const { code, summary } = await train(spec, { runsDir: runsDir(p), json, quiet: one(p, 'quiet') === 'true' });
-        if (summary.status !== 'failed' || summary.epochs.last > 0) process.stdout.write(resultsTable([summary]) + '\n');
+        if (summary.status !== 'failed' || summary.selection.last) process.stdout.write(resultsTable([summary]) + '\n');
         if (json) process.stdout.write(summaryJson(summary) + '\n');
         return code;
       }
       case 'list': {
         const runs = new RunStore(runsDir(p)).list();
         if (json) {
-          process.stdout.write(JSON.stringify(runs.map((r) => ({ id: r.record.id, status: r.record.status, model: r.record.spec.model, dataset: r.record.datasetName, createdAt: r.record.createdAt, rmse: r.summary?.rmse ?? null }))) + '\n');
+          process.stdout.write(JSON.stringify(runs.map((r) => ({ id: r.record.id, status: r.record.status, model: r.record.spec.model, dataset: r.record.datasetName, createdAt: r.record.createdAt, summary: r.summary ? JSON.parse(summaryJson(r.summary)) : null }))) + '\n');
         } else if (runs.length === 0) {
           process.stdout.write(`no runs in ${runsDir(p)}\n`);
         } else {
-          process.stdout.write(table([['run', 'status', 'model', 'dataset', 'val-selected RMSE'], ...runs.map((r) => [r.record.id, r.record.status, r.record.spec.model, r.record.datasetName, fmt(r.summary?.rmse.valSelected)])]) + '\n');
+          process.stdout.write(table([['run', 'status', 'model', 'dataset', 'val-selected (test)'], ...runs.map((r) => [r.record.id, r.record.status, r.record.spec.model, r.record.datasetName, r.summary && r.summary.selection.valSelected ? headline(r.summary) : '—'])]) + '\n');
         }
         return EXIT.ok;
       }
@@ -274,11 +268,18 @@ async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
       }
       case 'models': {
+        const pad = ''.padEnd(16);
         for (const m of listModels()) {
-          process.stdout.write(`${m.id.padEnd(16)} ${m.description}\n`);
-          if (m.params.length) process.stdout.write(`${''.padEnd(16)} parameters: ${m.params.map((x) => `${x.key}=${x.default}`).join(' ')}\n`);
-          if (Object.keys(m.presets).length) process.stdout.write(`${''.padEnd(16)} presets: ${Object.keys(m.presets).join(', ')}\n`);
+          if (json) continue;
+          process.stdout.write(`${m.id.padEnd(16)} ${m.name} — ${m.description}\n`);
+          process.stdout.write(`${pad} family ${m.family} · tasks ${m.tasks.join(', ')} · source: ${m.source.kind}${m.source.note ? ` (${m.source.note})` : ''}\n`);
+          for (const x of m.params) process.stdout.write(`${pad}   ${x.key}=${x.default}  ${x.type}${x.options ? ` {${x.options.join(', ')}}` : x.min !== undefined || x.max !== undefined ? ` [${x.min ?? '−∞'}, ${x.max ?? '∞'}]` : ''}  ${x.description}\n`);
+          for (const [name, pr] of Object.entries(m.presets)) {
+            const paper = pr.dataset ? m.paperResults.find((r) => r.dataset === pr.dataset) : undefined;
+            process.stdout.write(`${pad} preset ${name}: ${pr.description}${paper ? ` — paper ${Object.entries(paper.metrics).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}\n`);
+          }
         }
+        if (json) process.stdout.write(JSON.stringify(listModels()) + '\n');
         return EXIT.ok;
       }
       case 'demo':
@@ -297,7 +298,7 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.input;
     }
     process.stderr.write(`error: ${(e as Error).message}\n`);
-    return /parameter|preset|model|split|not found/.test((e as Error).message) ? EXIT.input : EXIT.failure;
+    return e instanceof SpecError || (e as { input?: boolean }).input === true || /not found/.test((e as Error).message) ? EXIT.input : EXIT.failure;
   }
 }
 
@@ -317,7 +318,7 @@ async function demo(p: Parsed): Promise<number> {
   const models = [...new Set([DEFAULT_MODEL, 'biased-mf', 'user-item-mean'])];
   for (const model of models) {
     const preset = getModel(model).presets.demo ? 'demo' : undefined;
-    const spec: RunSpec = { model, preset, overrides: {}, dataset: { train: file, format: 'auto' }, split: 'random:0.1:1234', valFraction: 0.05, seed: 1234, backend: (one(p, 'backend') ?? 'auto') as BackendName };
+    const spec = buildRunSpec({ model, preset, train: file, split: 'random:0.1:1234', backend: one(p, 'backend') });
     process.stderr.write(`\n== ${model} ==\n`);
     const r = await train(spec, { runsDir: runsDir(p), json: false });
     summaries.push(r.summary);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { activateHost } from './host/commands';
+import { activateHost } from './host/activate';
 
 /** Wires the host parts only; everything else lives in src/host. */
 export function activate(context: vscode.ExtensionContext) {

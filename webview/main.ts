@@ -1,15 +1,17 @@
 /**
- * Results panel (runs in the webview). Renders what the host sends: loss/RMSE curves (Chart.js), the RMSE table,
- * kernel heatmaps and dataset statistics. Keeps no state that matters: every snapshot re-renders from scratch.
+ * Results panel (runs in the webview). Renders what the host sends: loss and metric curves (Chart.js, one chart per
+ * metric family of the runs' tasks), the results table (columns sent by the host, built from the task metric
+ * definitions), the pictures each model declares (artifacts: heatmap, line, scatter, table views) and dataset
+ * statistics. No metric or model is named here. Keeps no state that matters: every snapshot re-renders from scratch.
  */
-import { Chart, LineController, LineElement, PointElement, LinearScale, LogarithmicScale, BarController, BarElement, CategoryScale, Legend, Title, Tooltip, Decimation, Filler, type ChartDataset, type Plugin } from 'chart.js';
+import { Chart, LineController, LineElement, PointElement, LinearScale, LogarithmicScale, BarController, BarElement, CategoryScale, Legend, Title, Tooltip, Decimation, Filler, ScatterController, type ChartDataset, type Plugin } from 'chart.js';
 import type { HostToWebview, PanelState, RunView, WebviewToHost } from '../src/protocol/webview';
-import type { EpochMetrics, HeatmapTensor, KernelSnapshot } from '../src/core/types';
+import type { ArtifactData, ArtifactDecl, ArtifactFrame, EpochMetrics, HeatmapTensor, MetricDef, ResultColumnSpec } from '../src/protocol/types';
 import { registerUi, el, button, checkbox, dropdown, tag } from './ui/index';
 import { viridis, range } from './colormap';
 import './style.css';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, BarController, BarElement, CategoryScale, Legend, Title, Tooltip, Decimation, Filler);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, BarController, BarElement, CategoryScale, Legend, Title, Tooltip, Decimation, Filler, ScatterController);
 
 declare function acquireVsCodeApi(): { postMessage(m: WebviewToHost): void; setState(s: unknown): void; getState(): unknown };
 const vscode = acquireVsCodeApi();
@@ -31,13 +33,17 @@ interface View {
   state?: PanelState;
   logScale: boolean;
   sort: { key: string; dir: 1 | -1 };
-  snapshots: Map<string, KernelSnapshot[]>;
-  heatLayer: number;
-  heatEpochIndex: number;
-  heatKind: 'kernel' | 'weight';
+  /** Artifact frames per run (requested when a run's pictures are shown; live frames appended). */
+  frames: Map<string, ArtifactFrame[]>;
+  /** Per artifact: chosen group, variant and frame index (-1 = follow the latest). */
+  pick: Map<string, { group?: string; variant?: string; index: number }>;
+  /** Chosen metric per metric-family chart. */
+  familyMetric: Map<string, string>;
   charts: Chart[];
+  /** Charts of the artifacts card (rebuilt with it). */
+  artifactCharts: Chart[];
 }
-const view: View = { logScale: false, sort: { key: 'createdAt', dir: -1 }, snapshots: new Map(), heatLayer: 0, heatEpochIndex: -1, heatKind: 'kernel', charts: [] };
+const view: View = { logScale: false, sort: { key: 'createdAt', dir: -1 }, frames: new Map(), pick: new Map(), familyMetric: new Map(), charts: [], artifactCharts: [] };
 const saved = vscode.getState() as { dataset?: string; logScale?: boolean } | undefined;
 if (saved?.logScale) view.logScale = true;
 
@@ -72,12 +78,15 @@ window.addEventListener('message', (ev: MessageEvent<HostToWebview>) => {
       if (run) { run.status = m.status; run.summary = m.summary ?? run.summary; render(); }
       break;
     }
-    case 'snapshots':
-      view.snapshots.set(m.runId, m.snapshots);
-      renderHeatmaps();
+    case 'artifacts': {
+      const have = view.frames.get(m.runId);
+      if (m.append && !have) break; // not requested yet: the full list comes when it is
+      view.frames.set(m.runId, m.append && have ? [...have, ...m.frames] : m.frames);
+      if (m.append) { framesPending = true; scheduleFrame(); } else renderArtifacts();
       break;
+    }
     case 'requestPng': {
-      const c = document.querySelector<HTMLCanvasElement>('#curve-rmse');
+      const c = document.querySelector<HTMLCanvasElement>('.metric-chart canvas');
       post({ type: 'png', dataUrl: c ? c.toDataURL('image/png') : '' });
       break;
     }
@@ -95,6 +104,7 @@ function themeCharts(): void {
 
 /** Runs that received epoch rows since the last frame: drawn together once per animation frame. */
 const pending = new Set<string>();
+let framesPending = false;
 let frameRequested = false;
 
 function scheduleFrame(): void {
@@ -102,6 +112,10 @@ function scheduleFrame(): void {
   frameRequested = true;
   requestAnimationFrame(() => {
     frameRequested = false;
+    if (framesPending) {
+      framesPending = false;
+      renderArtifacts();
+    }
     if (pending.size === 0) return;
     // one rebuild of the (decimated) series per frame, however many runs sent epochs
     updateCurves();
@@ -118,6 +132,8 @@ function render(): void {
   themeCharts();
   for (const c of view.charts) c.destroy();
   view.charts = [];
+  for (const c of view.artifactCharts) c.destroy();
+  view.artifactCharts = [];
   app.replaceChildren();
   if (!s) return;
   const header = el('header', { class: 'top' }, el('h1', {}, s.dataset));
@@ -150,14 +166,12 @@ function renderRuns(): void {
   const tools = el('div', { class: 'toolbar' },
     el('h2', {}, 'Training curves'),
     checkbox('Log scale', view.logScale, (v) => { view.logScale = v; vscode.setState({ dataset: s.dataset, logScale: v }); updateCurves(true); }, 'log-scale'));
-  curves.append(tools, el('div', { class: 'charts' },
-    el('div', { class: 'chart' }, el('canvas', { id: 'curve-loss', 'aria-label': 'training loss per epoch' })),
-    el('div', { class: 'chart' }, el('canvas', { id: 'curve-rmse', 'aria-label': 'validation and test RMSE per epoch' }))));
+  curves.append(tools, el('div', { class: 'charts', id: 'curve-grid' }));
   app.append(curves);
   app.append(renderTable());
-  app.append(el('section', { class: 'card', id: 'heatmaps' }));
+  app.append(el('section', { class: 'card', id: 'artifacts' }));
   makeCharts();
-  renderHeatmaps();
+  renderArtifacts();
 }
 
 // --- curves -------------------------------------------------------------------------------------------------
@@ -201,25 +215,57 @@ function phaseBoundaries(runs: RunView[]): { x: number; label: string }[] {
   return out;
 }
 
-function series(r: RunView, key: keyof EpochMetrics): { x: number; y: number }[] {
-  return r.metrics.filter((m) => Number.isFinite(m[key] as number)).map((m) => ({ x: m.globalEpoch, y: m[key] as number }));
-}
-
-function curveData(): { loss: ChartDataset<'line'>[]; rmse: ChartDataset<'line'>[] } {
-  const runs = selectedRuns();
-  const loss: ChartDataset<'line'>[] = [];
-  const rmse: ChartDataset<'line'>[] = [];
-  runs.forEach((r, i) => {
-    const c = PALETTE[i % PALETTE.length];
-    const name = `${r.model}${r.preset ? `·${r.preset}` : ''} ${r.id.slice(9, 15)}`;
-    loss.push({ label: `${name} loss`, data: series(r, 'trainLoss'), borderColor: c, backgroundColor: c, pointRadius: 0, borderWidth: 1.5, parsing: false } as ChartDataset<'line'>);
-    rmse.push({ label: `${name} val`, data: series(r, 'valRmse'), borderColor: c, backgroundColor: c, pointRadius: 0, borderWidth: 1.5, borderDash: [5, 3], parsing: false } as ChartDataset<'line'>);
-    rmse.push({ label: `${name} test`, data: series(r, 'testRmse'), borderColor: c, backgroundColor: c, pointRadius: 0, borderWidth: 2, parsing: false } as ChartDataset<'line'>);
+type Split = 'train' | 'val' | 'test';
+function series(r: RunView, get: (m: EpochMetrics) => number | undefined): { x: number; y: number }[] {
+  return r.metrics.flatMap((m) => {
+    const y = get(m);
+    return y !== undefined && Number.isFinite(y) ? [{ x: m.globalEpoch, y }] : [];
   });
-  return { loss, rmse };
 }
 
-function chartOptions(title: string, yTitle: string) {
+/** The metric families of the selected runs' tasks, in definition order, with their metric definitions. */
+function families(runs: RunView[]): { family: string; metrics: MetricDef[] }[] {
+  const out = new Map<string, MetricDef[]>();
+  for (const r of runs) {
+    for (const m of r.task.metrics) {
+      const list = out.get(m.family) ?? [];
+      if (!list.some((x) => x.key === m.key)) list.push(m);
+      out.set(m.family, list);
+    }
+  }
+  // the family of a run's selection metric first
+  const first = runs[0]?.task.metrics.find((m) => m.key === runs[0].selectBy)?.family;
+  return [...out.entries()].sort((a, b) => (a[0] === first ? -1 : b[0] === first ? 1 : 0)).map(([family, metrics]) => ({ family, metrics }));
+}
+
+function familyMetric(f: { family: string; metrics: MetricDef[] }, runs: RunView[]): MetricDef {
+  const chosen = view.familyMetric.get(f.family);
+  return f.metrics.find((m) => m.key === chosen) ?? f.metrics.find((m) => runs.some((r) => r.selectBy === m.key)) ?? f.metrics[0];
+}
+
+const runLabel = (r: RunView) => `${r.model}${r.preset ? `·${r.preset}` : ''} ${r.id.slice(9, 15)}`;
+
+function lossData(): ChartDataset<'line'>[] {
+  return selectedRuns().map((r, i) => {
+    const c = PALETTE[i % PALETTE.length];
+    return { label: `${runLabel(r)} loss`, data: series(r, (m) => m.trainLoss), borderColor: c, backgroundColor: c, pointRadius: 0, borderWidth: 1.5, parsing: false } as ChartDataset<'line'>;
+  });
+}
+
+function metricData(def: MetricDef): ChartDataset<'line'>[] {
+  const out: ChartDataset<'line'>[] = [];
+  selectedRuns().forEach((r, i) => {
+    const c = PALETTE[i % PALETTE.length];
+    const style: Record<Split, Partial<ChartDataset<'line'>>> = { train: { borderDash: [1, 3], borderWidth: 1 }, val: { borderDash: [5, 3], borderWidth: 1.5 }, test: { borderWidth: 2 } };
+    for (const split of ['val', 'test'] as Split[]) {
+      const data = series(r, (m) => m[split][def.key]);
+      if (data.length) out.push({ label: `${runLabel(r)} ${split === 'val' ? 'validation' : split}`, data, borderColor: c, backgroundColor: c, pointRadius: data.length < 3 ? 3 : 0, parsing: false, ...style[split] } as ChartDataset<'line'>);
+    }
+  });
+  return out;
+}
+
+function chartOptions(title: string, yTitle: string, xTitle = 'epoch') {
   const fg = css('--vscode-foreground', '#ccc');
   const grid = css('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
   return {
@@ -236,68 +282,98 @@ function chartOptions(title: string, yTitle: string) {
       phaseLines: { at: phaseBoundaries(selectedRuns()) },
     },
     scales: {
-      x: { type: 'linear' as const, title: { display: true, text: 'epoch', color: fg }, ticks: { color: fg }, grid: { color: grid } },
+      x: { type: 'linear' as const, title: { display: true, text: xTitle, color: fg }, ticks: { color: fg, precision: 0 }, grid: { color: grid } },
       y: { type: (view.logScale ? 'logarithmic' : 'linear') as 'linear', title: { display: true, text: yTitle, color: fg }, ticks: { color: fg }, grid: { color: grid } },
     },
   };
 }
 
+const metricTitle = (d: MetricDef) => `${d.label} — ${d.direction} is better (dashed: validation, solid: test)`;
+
 function makeCharts(): void {
-  const d = curveData();
-  const lossCanvas = document.getElementById('curve-loss') as HTMLCanvasElement;
-  const rmseCanvas = document.getElementById('curve-rmse') as HTMLCanvasElement;
-  view.charts = [
-    new Chart(lossCanvas, { type: 'line', data: { datasets: d.loss }, options: chartOptions('Training loss', 'loss') as never, plugins: [phaseLines] }),
-    new Chart(rmseCanvas, { type: 'line', data: { datasets: d.rmse }, options: chartOptions('RMSE (dashed: validation, solid: test)', 'RMSE') as never, plugins: [phaseLines] }),
-  ];
+  const grid = document.getElementById('curve-grid');
+  if (!grid) return;
+  grid.replaceChildren();
+  const runs = selectedRuns();
+  const xTitle = runs[0]?.epochAxis ?? 'epoch';
+  const lossCanvas = el('canvas', { id: 'curve-loss', 'aria-label': 'training loss per epoch' }) as HTMLCanvasElement;
+  grid.append(el('div', { class: 'chart' }, lossCanvas));
+  view.charts = [new Chart(lossCanvas, { type: 'line', data: { datasets: lossData() }, options: chartOptions('Training loss', 'loss', xTitle) as never, plugins: [phaseLines] })];
+  for (const f of families(runs)) {
+    const def = familyMetric(f, runs);
+    const canvas = el('canvas', { id: `curve-${f.family}`, 'aria-label': `validation and test ${def.label} per ${xTitle}` }) as HTMLCanvasElement;
+    const box = el('div', { class: 'chart metric-chart', 'data-family': f.family }, canvas);
+    if (f.metrics.length > 1) {
+      box.append(el('div', { class: 'chart-pick' }, dropdown(f.metrics.map((m) => ({ value: m.key, label: m.label })), def.key, (v) => { view.familyMetric.set(f.family, v); makeCharts(); }, `metric-${f.family}`)));
+    }
+    grid.append(box);
+    const chart = new Chart(canvas, { type: 'line', data: { datasets: metricData(def) }, options: chartOptions(metricTitle(def), def.label, xTitle) as never, plugins: [phaseLines] });
+    (chart as unknown as { krlMetric: MetricDef }).krlMetric = def;
+    view.charts.push(chart);
+  }
 }
 
 function updateCurves(rebuild = false): void {
-  if (view.charts.length !== 2 || rebuild) {
+  const runs = selectedRuns();
+  const fams = families(runs);
+  const expected = ['curve-loss', ...fams.map((f) => `curve-${f.family}`)];
+  if (rebuild || view.charts.length !== expected.length || view.charts.some((c, i) => c.canvas.id !== expected[i])) {
     for (const c of view.charts) c.destroy();
     view.charts = [];
-    if (document.getElementById('curve-loss')) makeCharts();
+    if (document.getElementById('curve-grid')) makeCharts();
     return;
   }
-  const d = curveData();
-  const [loss, rmse] = view.charts;
-  loss.data.datasets = d.loss;
-  rmse.data.datasets = d.rmse;
+  view.charts[0].data.datasets = lossData();
+  for (const c of view.charts.slice(1)) c.data.datasets = metricData((c as unknown as { krlMetric: MetricDef }).krlMetric);
   for (const c of view.charts) {
-    (c.options.plugins as { phaseLines: { at: unknown } }).phaseLines.at = phaseBoundaries(selectedRuns());
+    (c.options.plugins as { phaseLines: { at: unknown } }).phaseLines.at = phaseBoundaries(runs);
     c.update('none');
   }
 }
 
 // --- table --------------------------------------------------------------------------------------------------
 
-const COLUMNS: { key: string; label: string; title?: string; get: (r: RunView) => number | string }[] = [
-  { key: 'model', label: 'Model', get: (r) => r.model + (r.preset ? ` · ${r.preset}` : '') },
-  { key: 'status', label: 'Status', get: (r) => r.status },
-  { key: 'valSelected', label: 'Val-selected', title: 'test RMSE at the epoch with the best validation RMSE (claims of quality)', get: (r) => r.summary?.rmse.valSelected ?? NaN },
-  { key: 'last', label: 'Last', title: 'test RMSE at the last epoch', get: (r) => r.summary?.rmse.last ?? NaN },
-  { key: 'testSelected', label: 'Test-selected (paper protocol)', title: 'best test RMSE over epochs — selects on the test set, as the papers do', get: (r) => r.summary?.rmse.testSelected ?? NaN },
-  { key: 'mae', label: 'MAE', get: (r) => r.summary?.mae.valSelected ?? NaN },
-  { key: 'paper', label: 'Paper', get: (r) => r.paper?.rmse ?? NaN },
-  { key: 'delta', label: 'Δ vs paper', title: 'test-selected minus the paper’s number', get: (r) => (r.paper && r.summary ? r.summary.rmse.testSelected - r.paper.rmse : NaN) },
-  { key: 'seconds', label: 'Seconds', get: (r) => r.summary?.seconds ?? NaN },
-  { key: 'backend', label: 'Backend', get: (r) => r.backend?.name ?? '' },
-  { key: 'createdAt', label: 'Started', get: (r) => r.createdAt },
-];
+interface Column { key: string; label: string; title?: string; numeric?: boolean; get: (r: RunView) => number | string; text?: (v: number | string) => string }
 
-function cellText(key: string, v: number | string): string {
-  if (typeof v === 'string') return key === 'createdAt' ? v.replace('T', ' ').slice(0, 19) : v;
-  if (key === 'seconds') return fmt(v, 1);
-  if (key === 'delta') return Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(4)}` : '—';
-  return fmt(v);
+/** A host-built metric column's value for a run (the same rules as the CLI's table: src/core/tasks/format). */
+function metricCell(c: ResultColumnSpec, r: RunView): number {
+  const s = r.summary;
+  if (!s || s.task !== c.task) {
+    // a running run without a summary yet: its latest test value in the (b) "last" column
+    const last = r.metrics[r.metrics.length - 1];
+    return c.kind === 'metric' && c.which === 'last' && r.task.id === c.task && last ? last.test[c.metric] ?? NaN : NaN;
+  }
+  const at = (w: NonNullable<ResultColumnSpec['which']>) => s.selection[w]?.test[c.metric] ?? NaN;
+  const paper = s.paper?.metrics[c.metric];
+  if (c.kind === 'metric') return at(c.which ?? 'valSelected');
+  if (c.kind === 'paper') return paper ?? NaN;
+  return paper !== undefined ? at('testSelected') - paper : NaN;
+}
+
+function columns(): Column[] {
+  const s = view.state as PanelState;
+  const metricCols: Column[] = (s.columns ?? []).map((c) => ({
+    key: c.key, label: c.head, title: c.title, numeric: true, get: (r: RunView) => metricCell(c, r),
+    text: (v) => (typeof v === 'number' && Number.isFinite(v) ? (c.kind === 'delta' ? `${v >= 0 ? '+' : ''}${v.toFixed(c.digits)}` : v.toFixed(c.digits)) : '—'),
+  }));
+  return [
+    { key: 'model', label: 'Model', get: (r) => r.model + (r.preset ? ` · ${r.preset}` : '') },
+    { key: 'status', label: 'Status', get: (r) => r.status },
+    ...metricCols,
+    { key: 'seconds', label: 'Seconds', numeric: true, get: (r) => r.summary?.seconds ?? NaN, text: (v) => fmt(v as number, 1) },
+    { key: 'backend', label: 'Backend', get: (r) => r.backend?.name ?? '' },
+    { key: 'createdAt', label: 'Started', get: (r) => r.createdAt, text: (v) => String(v).replace('T', ' ').slice(0, 19) },
+  ];
 }
 
 function renderTable(): HTMLElement {
   const s = view.state as PanelState;
-  const card = el('section', { class: 'card', id: 'table-card' }, el('h2', {}, 'Test RMSE'));
-  const table = el('table', { id: 'rmse-table', class: 'grid' });
+  const cols = columns();
+  const tasks = [...new Set(s.runs.map((r) => r.task.name))];
+  const card = el('section', { class: 'card', id: 'table-card' }, el('h2', {}, `Results (${tasks.join(', ') || 'no runs'}; test part)`));
+  const table = el('table', { id: 'results-table', class: 'grid' });
   const head = el('tr', {}, el('th', { title: 'overlay in the charts' }, ''));
-  for (const c of COLUMNS) {
+  for (const c of cols) {
     const th = el('th', { 'data-key': c.key, title: c.title ?? '' }, c.label + (view.sort.key === c.key ? (view.sort.dir === 1 ? ' ▲' : ' ▼') : ''));
     th.addEventListener('click', () => {
       view.sort = { key: c.key, dir: view.sort.key === c.key ? (-view.sort.dir as 1 | -1) : 1 };
@@ -308,20 +384,20 @@ function renderTable(): HTMLElement {
   head.append(el('th', {}, ''));
   table.append(el('thead', {}, head));
   const body = el('tbody');
-  const col = COLUMNS.find((c) => c.key === view.sort.key) ?? COLUMNS[0];
+  const col = cols.find((c) => c.key === view.sort.key) ?? cols[0];
   const rows = [...s.runs].sort((a, b) => {
     const x = col.get(a);
     const y = col.get(b);
     if (typeof x === 'number' && typeof y === 'number') return ((Number.isFinite(x) ? x : Infinity) - (Number.isFinite(y) ? y : Infinity)) * view.sort.dir;
     return String(x).localeCompare(String(y)) * view.sort.dir;
   });
-  for (const r of rows) body.append(tableRow(r));
+  for (const r of rows) body.append(tableRow(r, cols));
   table.append(body);
-  card.append(table);
+  card.append(el('div', { class: 'table-scroll' }, table));
   return card;
 }
 
-function tableRow(r: RunView): HTMLElement {
+function tableRow(r: RunView, cols: Column[]): HTMLElement {
   const s = view.state as PanelState;
   const tr = el('tr', { 'data-run': r.id, class: s.selected.includes(r.id) ? 'selected' : '' });
   const box = el('input', { type: 'checkbox', 'aria-label': `compare ${r.id}` }) as HTMLInputElement;
@@ -333,11 +409,11 @@ function tableRow(r: RunView): HTMLElement {
     updateCurves(true);
   });
   tr.append(el('td', {}, box));
-  for (const c of COLUMNS) {
+  for (const c of cols) {
     const v = c.get(r);
-    const td = el('td', { 'data-key': c.key, class: typeof v === 'number' ? 'num' : '' });
+    const td = el('td', { 'data-key': c.key, class: c.numeric ? 'num' : '' });
     if (c.key === 'status') td.append(tag(r.status, r.summary?.error));
-    else td.textContent = cellText(c.key, v);
+    else td.textContent = c.text ? c.text(v) : String(v);
     if (c.key === 'backend' && r.backend) td.title = r.backend.device;
     tr.append(td);
   }
@@ -351,61 +427,165 @@ function tableRow(r: RunView): HTMLElement {
 function updateRow(r: RunView): void {
   const old = document.querySelector(`tr[data-run="${CSS.escape(r.id)}"]`);
   const last = r.metrics[r.metrics.length - 1];
-  if (old) {
-    const st = old.querySelector('td[data-key="status"]');
-    if (st) st.replaceChildren(tag(last ? `${r.status} · ${last.phase} ${last.epoch}/${last.epochs}` : r.status));
+  if (!old) return;
+  const st = old.querySelector('td[data-key="status"]');
+  if (st) st.replaceChildren(tag(last ? `${r.status} · ${last.phase} ${last.epoch}/${last.epochs}` : r.status));
+  for (const c of columns()) {
+    if (!c.numeric) continue;
+    const td = old.querySelector(`td[data-key="${CSS.escape(c.key)}"]`);
+    if (td) td.textContent = c.text ? c.text(c.get(r)) : String(c.get(r));
   }
 }
 
-// --- heatmaps -----------------------------------------------------------------------------------------------
+// --- artifacts: the pictures a model declares ------------------------------------------------------------------
 
-function renderHeatmaps(): void {
-  const card = document.getElementById('heatmaps');
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+function renderArtifacts(): void {
+  const card = document.getElementById('artifacts');
   const s = view.state;
   if (!card || !s) return;
-  card.replaceChildren(el('h2', {}, 'Kernel heatmaps'));
-  const runId = s.heatmapRun ?? s.selected[0];
-  const runs = s.runs;
+  for (const c of view.artifactCharts) c.destroy();
+  view.artifactCharts = [];
+  card.replaceChildren(el('h2', {}, 'Model pictures'));
+  const runs = s.runs.filter((r) => r.artifacts.length > 0);
+  if (runs.length === 0) {
+    card.append(el('p', { class: 'empty', id: 'no-artifacts' }, 'None of these runs’ models declares pictures.'));
+    return;
+  }
+  const runId = runs.some((r) => r.id === s.heatmapRun) ? (s.heatmapRun as string) : runs.some((r) => s.selected.includes(r.id)) ? (runs.find((r) => s.selected.includes(r.id)) as RunView).id : runs[0].id;
+  const run = runs.find((r) => r.id === runId) as RunView;
   const controls = el('div', { class: 'toolbar' });
   controls.append(dropdown(runs.map((r) => ({ value: r.id, label: `${r.model}${r.preset ? ` · ${r.preset}` : ''} — ${r.id}` })), runId, (v) => {
     s.heatmapRun = v;
-    view.heatEpochIndex = -1;
+    view.pick.clear();
     post({ type: 'heatmapRun', runId: v });
-    renderHeatmaps();
-  }, 'heat-run'));
+    renderArtifacts();
+  }, 'art-run'));
   card.append(controls);
-  if (!runId) return;
-  const snaps = view.snapshots.get(runId);
-  if (!snaps) {
-    card.append(el('p', { class: 'empty' }, 'Loading snapshots…'));
-    post({ type: 'requestSnapshots', runId });
+  const frames = view.frames.get(runId);
+  if (!frames) {
+    card.append(el('p', { class: 'empty' }, 'Loading pictures…'));
+    post({ type: 'requestArtifacts', runId });
     return;
   }
-  if (snaps.length === 0) {
-    card.append(el('p', { class: 'empty', id: 'no-snapshots' }, 'This model records no kernel snapshots (only the kernel models — GLocal-K, Sparse FC, kernelNet — do).'));
+  if (frames.length === 0) {
+    card.append(el('p', { class: 'empty', id: 'no-artifacts' }, run.status === 'running' || run.status === 'queued' ? 'No pictures yet: they appear as epochs end.' : 'This run recorded no pictures.'));
     return;
   }
-  const idx = view.heatEpochIndex < 0 || view.heatEpochIndex >= snaps.length ? snaps.length - 1 : view.heatEpochIndex;
-  const snap = snaps[idx];
-  const layerCount = snap.layers.length;
-  const layer = Math.min(view.heatLayer, layerCount - 1);
-  controls.append(dropdown(snap.layers.map((l, i) => ({ value: String(i), label: l.name })), String(layer), (v) => { view.heatLayer = Number(v); renderHeatmaps(); }, 'heat-layer'));
-  controls.append(dropdown([{ value: 'kernel', label: 'K(U,V)' }, { value: 'weight', label: '|W ⊙ K|' }], view.heatKind, (v) => { view.heatKind = v as 'kernel' | 'weight'; renderHeatmaps(); }, 'heat-kind'));
-  const slider = el('input', { type: 'range', min: '0', max: String(snaps.length - 1), value: String(idx), id: 'heat-epoch', 'aria-label': 'epoch' }) as HTMLInputElement;
-  slider.addEventListener('input', () => { view.heatEpochIndex = Number(slider.value); renderHeatmaps(); });
-  controls.append(el('label', { class: 'slider' }, `${snap.phase} epoch ${snap.epoch} (#${snap.globalEpoch}) `, slider));
-  const l = snap.layers[layer];
-  const tensor = view.heatKind === 'weight' && l.weight ? l.weight : l.kernel;
-  const grid = el('div', { class: 'heat-grid' });
-  grid.append(heatmap(tensor, `${l.name}: ${view.heatKind === 'weight' && l.weight ? '|W ⊙ K|' : 'K(U,V)'} — sparsity ${(l.sparsity * 100).toFixed(1)}% zeros`));
-  const side = el('div', { class: 'heat-side' });
-  side.append(sparsityChart(snaps));
-  if (snap.globalKernel) side.append(globalKernelGrid(snap.globalKernel));
-  grid.append(side);
+  const grid = el('div', { class: 'art-grid' });
+  for (const decl of run.artifacts) {
+    const fs = frames.filter((f) => f.name === decl.name);
+    if (fs.length === 0) continue;
+    grid.append(renderArtifact(decl, fs, run));
+  }
   card.append(grid);
 }
 
-/** Values of a heatmap tensor: plain, or 8-bit quantised over [min, max] (base64, encoded by heatmapTensor in src/core/models/snapshots.ts). */
+function renderArtifact(decl: ArtifactDecl, frames: ArtifactFrame[], run: RunView): HTMLElement {
+  const fig = el('figure', { class: `artifact artifact-${decl.view}`, 'data-artifact': decl.name, id: `art-${slug(decl.name)}` }, el('figcaption', { title: decl.description ?? '' }, decl.title));
+  switch (decl.view) {
+    case 'heatmap': return heatmapArtifact(fig, decl, frames, run);
+    case 'line': return lineArtifact(fig, decl, frames, run);
+    case 'scatter': return scatterArtifact(fig, decl, frames);
+    case 'table': return tableArtifact(fig, frames);
+  }
+}
+
+/** The frame index the user picked for an artifact (-1 follows the latest frame, so live runs extend it). */
+function frameSlider(fig: HTMLElement, decl: ArtifactDecl, frames: ArtifactFrame[], run: RunView): ArtifactFrame {
+  const p = view.pick.get(decl.name) ?? { index: -1 };
+  view.pick.set(decl.name, p);
+  const idx = p.index < 0 || p.index >= frames.length ? frames.length - 1 : p.index;
+  const f = frames[idx];
+  if (frames.length > 1) {
+    const slider = el('input', { type: 'range', min: '0', max: String(frames.length - 1), value: String(idx), class: 'art-epoch', 'aria-label': run.epochAxis }) as HTMLInputElement;
+    slider.addEventListener('input', () => {
+      p.index = Number(slider.value) === frames.length - 1 ? -1 : Number(slider.value);
+      renderArtifacts();
+    });
+    fig.append(el('label', { class: 'slider' }, `${f.phase} ${run.epochAxis} ${f.epoch} (#${f.globalEpoch}${p.index < 0 ? ', latest' : ''}) `, slider));
+  }
+  return f;
+}
+
+function heatmapArtifact(fig: HTMLElement, decl: ArtifactDecl, frames: ArtifactFrame[], run: RunView): HTMLElement {
+  const f = frameSlider(fig, decl, frames, run);
+  const d = f.data as Extract<ArtifactData, { view: 'heatmap' }>;
+  const p = view.pick.get(decl.name) as { group?: string; variant?: string; index: number };
+  const groups = [...new Set(d.panels.map((x) => x.group))];
+  const group = p.group && groups.includes(p.group) ? p.group : groups[0];
+  const variants = [...new Set(d.panels.filter((x) => x.group === group).map((x) => x.variant))];
+  const variant = p.variant && variants.includes(p.variant) ? p.variant : variants[0];
+  const tools = el('div', { class: 'toolbar' });
+  if (groups.length > 1) tools.append(dropdown(groups.map((g) => ({ value: g, label: g })), group, (v) => { p.group = v; renderArtifacts(); }, `art-${slug(decl.name)}-group`));
+  if (variants.length > 1) tools.append(dropdown(variants.map((g) => ({ value: g, label: g })), variant, (v) => { p.variant = v; renderArtifacts(); }, `art-${slug(decl.name)}-variant`));
+  if (tools.childElementCount) fig.append(tools);
+  const panel = d.panels.find((x) => x.group === group && x.variant === variant) ?? d.panels[0];
+  if (d.annotate) fig.append(annotatedGrid(panel.tensor, panel.range));
+  else fig.append(heatmap(panel.tensor, `${panel.group}: ${panel.variant}${panel.note ? ` — ${panel.note}` : ''}`, panel.range, d.rowLabel, d.colLabel));
+  return fig;
+}
+
+function lineArtifact(fig: HTMLElement, decl: ArtifactDecl, frames: ArtifactFrame[], run: RunView): HTMLElement {
+  const d = frames[frames.length - 1].data as Extract<ArtifactData, { view: 'line' }>;
+  const bySeries = new Map<string, { x: number; y: number }[]>();
+  for (const f of frames) {
+    if (f.data.view !== 'line') continue;
+    for (const q of f.data.points) bySeries.set(q.series, [...(bySeries.get(q.series) ?? []), { x: q.x, y: q.y }]);
+  }
+  const canvas = el('canvas', { class: 'art-line', 'aria-label': decl.title }) as HTMLCanvasElement;
+  fig.append(el('div', { class: 'chart small' }, canvas));
+  const datasets = [...bySeries.entries()].map(([name, pts], i) => ({
+    label: name, data: pts.sort((a, b) => a.x - b.x), borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length], pointRadius: pts.length < 3 ? 3 : 0, borderWidth: 1.5, parsing: false,
+  }));
+  queueMicrotask(() => {
+    if (!canvas.isConnected) return;
+    // an artifact's own axes: never log scale (a 0 % sparsity cannot be drawn on one), its declared y range
+    const opts = chartOptions(decl.title, d.yLabel, d.xLabel || run.epochAxis);
+    opts.scales.y.type = 'linear';
+    const y = opts.scales.y as Record<string, unknown>;
+    if (d.yRange) { y.min = d.yRange[0]; y.max = d.yRange[1]; }
+    (opts.scales.x.ticks as Record<string, unknown>).precision = d.integerX ? 0 : undefined;
+    (opts.plugins as Record<string, unknown>).phaseLines = { at: [] };
+    view.artifactCharts.push(new Chart(canvas, { type: 'line', data: { datasets: datasets as never }, options: opts as never }));
+  });
+  return fig;
+}
+
+function scatterArtifact(fig: HTMLElement, decl: ArtifactDecl, frames: ArtifactFrame[]): HTMLElement {
+  const d = frames[frames.length - 1].data as Extract<ArtifactData, { view: 'scatter' }>;
+  const canvas = el('canvas', { class: 'art-scatter', 'aria-label': decl.title }) as HTMLCanvasElement;
+  fig.append(el('div', { class: 'chart' }, canvas));
+  const vals = d.points.map((q) => q.value ?? 0);
+  const { min, max } = range(vals);
+  const colors = d.points.map((q) => {
+    const [r, g, b] = viridis(((q.value ?? 0) - min) / (max - min));
+    return `rgb(${r | 0},${g | 0},${b | 0})`;
+  });
+  queueMicrotask(() => {
+    if (!canvas.isConnected) return;
+    const opts = chartOptions(decl.title, d.yLabel, d.xLabel);
+    opts.scales.y.type = 'linear';
+    (opts.plugins as Record<string, unknown>).phaseLines = { at: [] };
+    view.artifactCharts.push(new Chart(canvas, { type: 'scatter', data: { datasets: [{ label: d.valueLabel ?? decl.title, data: d.points.map((q) => ({ x: q.x, y: q.y })), pointBackgroundColor: colors, pointRadius: 2 }] as never }, options: opts as never }));
+  });
+  return fig;
+}
+
+function tableArtifact(fig: HTMLElement, frames: ArtifactFrame[]): HTMLElement {
+  const last = frames[frames.length - 1].data as Extract<ArtifactData, { view: 'table' }>;
+  const rows = last.append ? frames.flatMap((f) => (f.data.view === 'table' ? f.data.rows : [])) : last.rows;
+  const table = el('table', { class: 'grid art-table' });
+  table.append(el('thead', {}, el('tr', {}, ...last.columns.map((c) => el('th', {}, c)))));
+  const body = el('tbody');
+  for (const r of rows) body.append(el('tr', {}, ...r.map((v) => el('td', { class: typeof v === 'number' ? 'num' : '' }, typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : v))));
+  table.append(body);
+  fig.append(el('div', { class: 'table-scroll' }, table));
+  return fig;
+}
+
+/** Values of a heatmap tensor: plain, or 8-bit quantised over [min, max] (base64, encoded by heatmapTensor in src/core/artifacts.ts). */
 function tensorValues(t: HeatmapTensor): Float32Array {
   if (!t.q8) return Float32Array.from(t.data);
   const bin = atob(t.q8);
@@ -416,13 +596,23 @@ function tensorValues(t: HeatmapTensor): Float32Array {
   return out;
 }
 
-function heatmap(t: HeatmapTensor, title: string): HTMLElement {
+/** The colour range: a declared one, else the values' min/max; a single value is said so rather than stretched. */
+function colourRange(values: Float32Array, t: HeatmapTensor, fixed?: [number, number]): { min: number; max: number; note: string } {
+  if (fixed) return { min: fixed[0], max: fixed[1], note: `fixed scale [${fixed[0]}, ${fixed[1]}]` };
+  const lo = t.min ?? range(values).min;
+  const hi = t.max ?? range(values).max;
+  if (!(hi > lo)) return { min: lo - 0.5, max: lo + 0.5, note: `every value is ${lo.toPrecision(6)}` };
+  const digits = Math.max(3, Math.ceil(-Math.log10((hi - lo) / Math.max(Math.abs(hi), Math.abs(lo), 1e-30))) + 2);
+  return { min: lo, max: hi, note: `min ${lo.toPrecision(digits)} · max ${hi.toPrecision(digits)}` };
+}
+
+function heatmap(t: HeatmapTensor, title: string, fixed?: [number, number], rowLabel = 'rows', colLabel = 'columns'): HTMLElement {
   const values = tensorValues(t);
-  const wrap = el('figure', { class: 'heatmap' }, el('figcaption', {}, title));
-  const canvas = el('canvas', { id: 'heat-canvas', width: String(t.cols), height: String(t.rows), 'aria-label': title }) as HTMLCanvasElement;
+  const wrap = el('div', { class: 'heatmap' }, el('div', { class: 'caption' }, title));
+  const canvas = el('canvas', { class: 'heat-canvas', width: String(t.cols), height: String(t.rows), 'aria-label': title }) as HTMLCanvasElement;
   const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
   const img = ctx.createImageData(t.cols, t.rows);
-  const { min, max } = range(values);
+  const { min, max, note } = colourRange(values, t, fixed);
   for (let i = 0; i < values.length; i++) {
     const [r, g, b] = viridis((values[i] - min) / (max - min));
     img.data[i * 4] = r;
@@ -431,7 +621,8 @@ function heatmap(t: HeatmapTensor, title: string): HTMLElement {
     img.data[i * 4 + 3] = 255;
   }
   ctx.putImageData(img, 0, 0);
-  const readout = el('div', { class: 'readout', id: 'heat-readout' }, 'hover for (i, j, value)');
+  const down = t.rows < t.fullRows || t.cols < t.fullCols;
+  const readout = el('div', { class: 'readout heat-readout' }, 'hover for (i, j, value)');
   canvas.addEventListener('mousemove', (e) => {
     const rect = canvas.getBoundingClientRect();
     const c = Math.floor(((e.clientX - rect.left) / rect.width) * t.cols);
@@ -439,7 +630,7 @@ function heatmap(t: HeatmapTensor, title: string): HTMLElement {
     if (r < 0 || c < 0 || r >= t.rows || c >= t.cols) return;
     const i = Math.floor((r * t.fullRows) / t.rows);
     const j = Math.floor((c * t.fullCols) / t.cols);
-    readout.textContent = `i = ${i} (input), j = ${j} (output), value = ${values[r * t.cols + c].toPrecision(4)}${t.rows < t.fullRows || t.cols < t.fullCols ? ' (block mean)' : ''}`;
+    readout.textContent = `i = ${i} (${rowLabel}), j = ${j} (${colLabel}), value = ${values[r * t.cols + c].toPrecision(4)}${down ? ' (block mean)' : ''}`;
   });
   const bar = el('canvas', { class: 'colorbar', width: '16', height: '256', 'aria-label': 'colour bar' }) as HTMLCanvasElement;
   const bctx = bar.getContext('2d') as CanvasRenderingContext2D;
@@ -449,35 +640,17 @@ function heatmap(t: HeatmapTensor, title: string): HTMLElement {
     bctx.fillRect(0, y, 16, 1);
   }
   const axis = el('div', { class: 'axes' },
-    el('div', { class: 'ylabel' }, `inputs i (${t.fullRows})`),
+    el('div', { class: 'ylabel' }, `${rowLabel} (${t.fullRows})`),
     canvas,
     el('div', { class: 'bar' }, el('span', {}, max.toPrecision(3)), bar, el('span', {}, min.toPrecision(3))));
-  wrap.append(axis, el('div', { class: 'xlabel' }, `outputs j (${t.fullCols})${t.rows < t.fullRows || t.cols < t.fullCols ? ` — shown ${t.rows}×${t.cols}` : ''}`), readout);
+  wrap.append(axis, el('div', { class: 'xlabel' }, `${colLabel} (${t.fullCols})${down ? ` — shown ${t.rows}×${t.cols}` : ''}`), el('div', { class: 'range-note' }, note), readout);
   return wrap;
 }
 
-function sparsityChart(snaps: KernelSnapshot[]): HTMLElement {
-  const wrap = el('div', { class: 'chart small' }, el('canvas', { id: 'sparsity-chart', 'aria-label': 'kernel sparsity per layer' }));
-  const names = snaps[0]?.layers.map((l) => l.name) ?? [];
-  const datasets = names.map((n, i) => ({
-    label: n,
-    data: snaps.map((s) => ({ x: s.globalEpoch, y: (s.layers.find((l) => l.name === n)?.sparsity ?? NaN) * 100 })),
-    borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length], pointRadius: 0, borderWidth: 1.5, parsing: false,
-  }));
-  queueMicrotask(() => {
-    const c = document.getElementById('sparsity-chart') as HTMLCanvasElement | null;
-    if (!c) return;
-    const opts = chartOptions('Kernel sparsity (% zero entries)', '% zeros');
-    opts.scales.y.type = 'linear';
-    view.charts.push(new Chart(c, { type: 'line', data: { datasets: datasets as never }, options: opts as never }));
-  });
-  return wrap;
-}
-
-function globalKernelGrid(t: HeatmapTensor): HTMLElement {
+function annotatedGrid(t: HeatmapTensor, fixed?: [number, number]): HTMLElement {
   const data = tensorValues(t);
-  const { min, max } = range(data);
-  const table = el('table', { class: 'gk', id: 'global-kernel' });
+  const { min, max, note } = colourRange(data, t, fixed);
+  const table = el('table', { class: 'gk' });
   for (let r = 0; r < t.rows; r++) {
     const tr = el('tr');
     for (let c = 0; c < t.cols; c++) {
@@ -490,7 +663,7 @@ function globalKernelGrid(t: HeatmapTensor): HTMLElement {
     }
     table.append(tr);
   }
-  return el('figure', {}, el('figcaption', {}, `Global kernel (${t.rows}×${t.cols})`), table);
+  return el('div', {}, table, el('div', { class: 'range-note' }, `${t.rows}×${t.cols} — ${note}`));
 }
 
 // --- dataset statistics -------------------------------------------------------------------------------------

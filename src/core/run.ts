@@ -1,15 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { BackendInfo, EpochMetrics, KernelSnapshot, LogLine, LossPoint, RunSpec, RunSummary } from './types';
+import type { ArtifactFrame, BackendInfo, EpochMetrics, LogLine, LossPoint, MetricDef, RunSpec, RunSummary, TaskDef } from '../protocol/types';
 import { loadDataset, prepareSplit, LoadedDataset, PreparedSplit } from './data/dataset';
 import { parseSplit } from './data/splits';
 import { computeStats, DatasetStats } from './data/ratingMatrix';
 import { DatasetError } from './data/errors';
 import { Prng } from './data/prng';
-import { getModel, recogniseDataset } from './models/registry';
-import { CancelledError, EpochReport, resolveHyper, TrainContext } from './models/model';
-import { clip, mae, rmse } from './metrics';
-import { ProtocolSelection } from './selection';
+import { getModel, recogniseDataset } from './models/catalogue';
+import { trainerFor } from './models/implementations';
+import { CancelledError, resolveHyper, TrainContext } from './models/model';
+import { makeEvaluator } from './tasks/evaluators';
+import { ProtocolSelection } from './tasks/selection';
+import { resolveTask } from './tasks/resolve';
+import { formatValue, selected } from './tasks/format';
 import { yieldToEventLoop } from './async';
 
 /** Receives everything a run produces, as it happens. The trainer forwards these over IPC; the CLI prints them. */
@@ -19,7 +22,7 @@ export interface RunSink {
   dataset(info: { name: string; format: string; stats: DatasetStats; fit: number; val: number; test: number; warnings: string[]; files: LoadedDataset['files'] }): void;
   epoch(m: EpochMetrics): void;
   loss(p: LossPoint): void;
-  snapshot(s: KernelSnapshot): void;
+  artifact(f: ArtifactFrame): void;
   progress(p: { fraction: number; message: string }): void;
 }
 
@@ -47,28 +50,21 @@ export interface RunResult {
 
 const nowIso = () => new Date().toISOString();
 
+/** A summary with no epochs yet (a run that failed or was cancelled before training). */
+export function emptySummary(runId: string, spec: Pick<RunSpec, 'model'>, status: RunSummary['status'], task: TaskDef['id'] = 'rating', selectBy = 'rmse', error?: string): RunSummary {
+  return { runId, model: spec.model, dataset: '', backend: 'none', status, task, selectBy, selection: {}, trainRatings: 0, valRatings: 0, testRatings: 0, seconds: 0, error };
+}
+
 /**
- * Runs one experiment end to end: load → split → validation carve-out → train → evaluate every epoch.
- * Never throws for a failed run: the result's summary says `failed` or `cancelled` and keeps the metrics so far.
- * Selection protocol (MODELS.md): (a) test at the best-validation epoch, (b) last epoch, (c) best test epoch.
+ * Runs one experiment end to end: load → filter → split → validation carve-out → train → evaluate every epoch
+ * with the task's evaluator. Never throws for a failed run: the result's summary says `failed` or `cancelled` and
+ * keeps the metrics so far. Selection protocol (MODELS.md), by the task's selection metric: (a) test at the
+ * best-validation epoch, (b) last epoch, (c) best test epoch.
  */
 export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions): Promise<RunResult> {
   const t0 = Date.now();
   const log = (message: string, level: LogLine['level'] = 'info') => sink.log({ level, message, time: nowIso() });
-  const summary: RunSummary = {
-    runId: opts.runId,
-    model: spec.model,
-    dataset: '',
-    backend: 'none',
-    status: 'running',
-    rmse: { valSelected: NaN, last: NaN, testSelected: NaN },
-    mae: { valSelected: NaN, last: NaN, testSelected: NaN },
-    epochs: { valSelected: 0, testSelected: 0, last: 0 },
-    trainRatings: 0,
-    valRatings: 0,
-    testRatings: 0,
-    seconds: 0,
-  };
+  const summary: RunSummary = emptySummary(opts.runId, spec, 'running');
   const finish = (status: RunSummary['status'], err?: unknown): RunResult => {
     summary.status = status;
     summary.seconds = (Date.now() - t0) / 1000;
@@ -85,15 +81,22 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
   let ds: LoadedDataset;
   let hp;
   let model;
+  let task: TaskDef;
+  let selectDef: MetricDef;
   try {
     model = getModel(spec.model);
+    ({ task, select: selectDef } = resolveTask(model, spec));
+    summary.task = task.id;
+    summary.selectBy = selectDef.key;
     hp = resolveHyper(model, spec.preset, spec.overrides);
     const split = parseSplit(spec.split);
     log(`model ${model.id}${spec.preset ? ` (preset ${spec.preset})` : ''}: ${JSON.stringify(hp)}`);
+    log(`task ${task.id}: ${task.metrics.map((m) => m.label).join(', ')}; (a)/(c) selected by ${selectDef.label} (${selectDef.direction} is better)`);
     sink.progress({ fraction: 0, message: 'loading dataset' });
     ds = await loadDataset({ train: spec.dataset.train, test: spec.dataset.test, format: spec.dataset.format, scale: spec.dataset.scale });
     for (const w of ds.warnings) log(w, 'warn');
-    data = prepareSplit(ds, split, spec.valFraction, spec.seed + 1);
+    data = prepareSplit(ds, split, spec.valFraction, spec.seed + 1, spec.minInteractions);
+    for (const w of data.notes) log(w);
   } catch (e) {
     const err = e instanceof DatasetError ? e : Object.assign(e instanceof Error ? e : new Error(String(e)), { input: true });
     return finish('failed', err);
@@ -106,7 +109,7 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
   log(`dataset ${ds.name} (${ds.format}): ${data.train.nUsers} users × ${data.train.nItems} items; fit ${data.fit.length}, validation ${data.val.length}, test ${data.test.length} ratings; scale ${ds.scale.min}–${ds.scale.max}`);
   const datasetKey = recogniseDataset(data.train.nUsers, data.train.nItems, ds.name);
   const paper = datasetKey ? model.paperResults.find((p) => p.dataset === datasetKey) : undefined;
-  if (paper) summary.paper = paper;
+  if (paper && paper.metrics[selectDef.key] !== undefined) summary.paper = paper;
 
   let setup: BackendSetup;
   try {
@@ -123,19 +126,15 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
   for (const s of setup.info.skipped) log(`backend skipped: ${s}`);
   log(`backend ${setup.info.name}: ${setup.info.device}${setup.info.blas ? ' (BLAS)' : ''}`);
 
-  const { min, max } = ds.scale;
   let totalEpochs = 1;
   let globalEpoch = 0;
-  const selection = new ProtocolSelection();
+  const selection = new ProtocolSelection(selectDef);
   let tEpoch = Date.now();
-  const evaluate = async (predict: EpochReport['predict'], m: PreparedSplit['fit']) => {
-    if (m.length === 0) return { rmse: NaN, mae: NaN };
-    const p = clip(await predict(m.users, m.items), min, max);
-    return { rmse: rmse(p, m.values), mae: mae(p, m.values) };
-  };
+  const trainData = { fit: data.fit, val: data.val, test: data.test, nUsers: data.train.nUsers, nItems: data.train.nItems, scale: ds.scale };
+  const evaluate = makeEvaluator(task, trainData);
 
   const ctx: TrainContext = {
-    data: { fit: data.fit, val: data.val, test: data.test, nUsers: data.train.nUsers, nItems: data.train.nItems, scale: ds.scale },
+    data: trainData,
     hp,
     rng: new Prng(spec.seed),
     tf: setup.tf,
@@ -158,24 +157,21 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
       if (r.trainLoss !== undefined && !Number.isFinite(r.trainLoss)) {
         throw new Error(`training loss became ${r.trainLoss} in ${r.phase} epoch ${r.epoch} (diverged: lower the learning rate or raise regularisation)`);
       }
-      const tr = await evaluate(r.predict, data.fit);
-      const va = await evaluate(r.predict, data.val);
-      const te = await evaluate(r.predict, data.test);
-      if (data.test.length > 0 && !Number.isFinite(te.rmse)) throw new Error(`predictions became NaN in ${r.phase} epoch ${r.epoch}`);
+      const { train, val, test } = await evaluate({ predict: r.predict, scoreUsers: r.scoreUsers });
+      if (data.test.length > 0 && !Number.isFinite(test[selectDef.key] ?? NaN)) throw new Error(`predictions became NaN in ${r.phase} epoch ${r.epoch} (${selectDef.label} on the test part is ${test[selectDef.key]})`);
       const seconds = (Date.now() - tEpoch) / 1000;
       tEpoch = Date.now();
       const m: EpochMetrics = {
         phase: r.phase, epoch: r.epoch, epochs: r.epochs, globalEpoch,
-        trainLoss: r.trainLoss ?? NaN, trainRmse: tr.rmse, valRmse: va.rmse, testRmse: te.rmse, testMae: te.mae,
+        trainLoss: r.trainLoss ?? NaN, train, val, test,
         seconds, iterations: r.iterations, evaluations: r.evaluations,
       };
       selection.update(m);
-      Object.assign(summary, selection.result);
+      summary.selection = { ...selection.result };
       sink.epoch(m);
-      sink.progress({ fraction: Math.min(1, globalEpoch / totalEpochs), message: `${r.phase} epoch ${r.epoch}/${r.epochs}` });
-      if (r.snapshot) {
-        const s = await r.snapshot();
-        sink.snapshot({ ...s, phase: r.phase, epoch: r.epoch, globalEpoch });
+      sink.progress({ fraction: Math.min(1, globalEpoch / totalEpochs), message: `${r.phase} ${model.epochAxis ?? 'epoch'} ${r.epoch}/${r.epochs}` });
+      if (r.artifacts) {
+        for (const f of await r.artifacts({ globalEpoch })) sink.artifact({ ...f, phase: r.phase, epoch: r.epoch, globalEpoch });
       }
       await yieldToEventLoop();
       ctx.checkCancelled();
@@ -184,13 +180,12 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
 
   try {
     ctx.checkCancelled();
-    await model.train(ctx);
+    await trainerFor(model.id)(ctx);
   } catch (e) {
     if (e instanceof CancelledError) return finish('cancelled', e);
     return finish('failed', e);
   }
-  log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s: test RMSE ${fmt(summary.rmse.valSelected)} (validation-selected), ${fmt(summary.rmse.last)} (last), ${fmt(summary.rmse.testSelected)} (test-selected, paper protocol)`);
+  const f = (w: 'valSelected' | 'last' | 'testSelected') => formatValue(selectDef, selected(summary, w));
+  log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s: test ${selectDef.label} ${f('valSelected')} (validation-selected), ${f('last')} (last), ${f('testSelected')} (test-selected, paper protocol)`);
   return finish('completed');
 }
-
-const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '—');

@@ -8,32 +8,31 @@ import * as fs from 'fs';
 import type { RunStore, LoadedRun } from './runStore';
 import type { RunQueue } from './runQueue';
 import type { HostToWebview, PanelState, RunView, WebviewToHost } from '../protocol/webview';
-import type { EpochMetrics, RunSpec } from '../core/types';
+import type { ArtifactFrame, EpochMetrics, RunSpec } from '../protocol/types';
+import { tableColumns } from '../core/tasks/format';
 import type { DatasetStatsResult } from '../protocol/trainer';
-import { getModel } from '../core/models/registry';
+import { modelMeta, runTask } from './runInfo';
 
 const VIEW_TYPE = 'kernelRecLab.results';
 const UPDATE_INTERVAL_MS = 100;
 
-function modelName(id: string): string {
-  try {
-    return getModel(id).name;
-  } catch {
-    return id;
-  }
-}
-
 export function runView(r: LoadedRun, live?: { status: 'queued' | 'running' }): RunView {
+  const meta = modelMeta(r.record.spec.model);
+  const { task, selectBy } = runTask(r);
   return {
     id: r.record.id,
     model: r.record.spec.model,
-    modelName: modelName(r.record.spec.model),
+    modelName: meta.name,
     preset: r.record.spec.preset,
     spec: r.record.spec,
     status: live?.status ?? r.record.status,
     summary: r.summary,
     metrics: r.metrics,
     backend: r.record.backend,
+    task,
+    selectBy,
+    epochAxis: meta.epochAxis,
+    artifacts: meta.artifacts,
     paper: r.summary?.paper,
     createdAt: r.record.createdAt,
   };
@@ -45,6 +44,9 @@ class ResultsPanel {
   datasetStats: DatasetStatsResult | undefined;
   view: PanelState['view'] = 'runs';
   private pending = new Map<string, EpochMetrics[]>();
+  private pendingFrames = new Map<string, ArtifactFrame[]>();
+  /** Runs whose artifact frames the panel holds (live frames are appended only to those). */
+  private readonly artifactsSent = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private pngWaiter: ((d: string) => void) | undefined;
   readonly consoleErrors: string[] = [];
@@ -71,8 +73,9 @@ class ResultsPanel {
       case 'heatmapRun':
         this.heatmapRun = m.runId;
         break;
-      case 'requestSnapshots':
-        this.post({ type: 'snapshots', runId: m.runId, snapshots: this.owner.store.snapshots(m.runId) });
+      case 'requestArtifacts':
+        this.artifactsSent.add(m.runId);
+        this.post({ type: 'artifacts', runId: m.runId, frames: this.owner.store.artifacts(m.runId) });
         break;
       case 'cancel':
         void vscode.commands.executeCommand('kernelRecLab.cancelRun', m.runId);
@@ -106,7 +109,7 @@ class ResultsPanel {
     this.selected = this.selected.filter((id) => ids.has(id));
     if (this.selected.length === 0 && runs.length) this.selected = [runs[0].id];
     if (!this.heatmapRun || !ids.has(this.heatmapRun)) this.heatmapRun = this.selected[0];
-    return { dataset: this.dataset, runs, selected: this.selected, heatmapRun: this.heatmapRun, datasetStats: this.datasetStats, view: this.view };
+    return { dataset: this.dataset, runs, selected: this.selected, heatmapRun: this.heatmapRun, datasetStats: this.datasetStats, view: this.view, columns: tableColumns(runs) };
   }
 
   sendSnapshot(): void {
@@ -115,13 +118,26 @@ class ResultsPanel {
       this.timer = undefined;
     }
     this.pending.clear();
+    this.pendingFrames.clear();
+    this.artifactsSent.clear();
     this.post({ type: 'snapshot', state: this.state() });
+  }
+
+  /** Queues a live artifact frame of a run whose frames the panel already has (flushed with the epochs). */
+  queueArtifact(runId: string, f: ArtifactFrame): void {
+    if (!this.panel.visible || !this.artifactsSent.has(runId)) return;
+    this.pendingFrames.set(runId, [...(this.pendingFrames.get(runId) ?? []), f]);
+    this.schedule();
   }
 
   /** Queues epoch rows; flushed at most every 100 ms, only while visible (a snapshot catches up later). */
   queueEpoch(runId: string, m: EpochMetrics): void {
     if (!this.panel.visible) return;
     this.pending.set(runId, [...(this.pending.get(runId) ?? []), m]);
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -130,6 +146,8 @@ class ResultsPanel {
         this.post({ type: 'epochs', runId: id, metrics, status });
       }
       this.pending.clear();
+      for (const [id, frames] of this.pendingFrames) this.post({ type: 'artifacts', runId: id, frames, append: true });
+      this.pendingFrames.clear();
     }, UPDATE_INTERVAL_MS);
   }
 
@@ -186,6 +204,7 @@ export class ResultsPanels implements vscode.Disposable {
       }),
     );
     queue.on('epoch', (id, m) => this.panelFor(id)?.queueEpoch(id, m));
+    queue.on('artifact', (id, f) => this.panelFor(id)?.queueArtifact(id, f));
     queue.on('changed', (id) => this.panelFor(id)?.sendSnapshot());
     queue.on('finished', (id) => this.panelFor(id)?.sendSnapshot());
   }

@@ -5,10 +5,12 @@
  */
 import { EventEmitter } from 'events';
 import * as path from 'path';
-import type { RunSpec, RunSummary, EpochMetrics, KernelSnapshot, LogLine, BackendInfo, LossPoint } from '../core/types';
+import type { ArtifactFrame, RunSpec, RunSummary, EpochMetrics, LogLine, BackendInfo, LossPoint } from '../protocol/types';
 import type { RunSink } from '../core/run';
 import { RunStore, RunHandle, recordingSink } from './runStore';
-import { ProtocolSelection } from '../core/selection';
+import { ProtocolSelection } from '../core/tasks/selection';
+import { resolveTask } from '../core/tasks/resolve';
+import { getModel } from '../core/models/catalogue';
 import { startTrainer, TrainerOptions, TrainerRun } from './trainerClient';
 import type { StartRunResult, DatasetInfoParams, ProgressParams } from '../protocol/trainer';
 
@@ -17,7 +19,7 @@ export interface QueueEvents {
   log: [runId: string, line: LogLine];
   epoch: [runId: string, m: EpochMetrics];
   loss: [runId: string, p: LossPoint];
-  snapshot: [runId: string, s: KernelSnapshot];
+  artifact: [runId: string, f: ArtifactFrame];
   progress: [runId: string, p: ProgressParams];
   backend: [runId: string, b: BackendInfo];
   dataset: [runId: string, d: DatasetInfoParams];
@@ -109,7 +111,7 @@ export class RunQueue extends EventEmitter<QueueEvents> {
       dataset: (d) => this.emit('dataset', id, d),
       epoch: (m) => { job.lastEpoch = m; this.emit('epoch', id, m); },
       loss: (p) => this.emit('loss', id, p),
-      snapshot: (s) => this.emit('snapshot', id, s),
+      artifact: (f) => this.emit('artifact', id, f),
       progress: (p) => { job.progress = p; this.emit('progress', id, p); },
     });
     let run: TrainerRun;
@@ -133,7 +135,14 @@ export class RunQueue extends EventEmitter<QueueEvents> {
     // keep the partial metrics when the trainer died: rebuild the selection from metrics.jsonl
     if (r.summary.status !== 'completed' && r.summary.dataset === '') {
       const loaded = this.store.load(id);
-      Object.assign(r.summary, ProtocolSelection.of(loaded.metrics), { dataset: loaded.record.datasetName, backend: loaded.record.backend?.name ?? 'none' });
+      let sel: { task: RunSummary['task']; selectBy: string; selection: RunSummary['selection'] } = { task: r.summary.task, selectBy: r.summary.selectBy, selection: {} };
+      try {
+        const { task, select } = resolveTask(getModel(job.spec.model), job.spec);
+        sel = { task: task.id, selectBy: select.key, selection: ProtocolSelection.of(select, loaded.metrics) };
+      } catch {
+        /* an unknown model or task: nothing to select */
+      }
+      Object.assign(r.summary, sel, { dataset: loaded.record.datasetName, backend: loaded.record.backend?.name ?? 'none' });
     }
     try {
       job.handle.finish(r.summary);
@@ -148,10 +157,16 @@ export class RunQueue extends EventEmitter<QueueEvents> {
   }
 }
 
+/** A summary with no epochs, judged by the run's task and selection metric when the model is known. */
 export function emptySummary(runId: string, spec: RunSpec, status: RunSummary['status'], error?: string): RunSummary {
-  return {
-    runId, model: spec.model, dataset: '', backend: 'none', status, error,
-    rmse: { valSelected: NaN, last: NaN, testSelected: NaN }, mae: { valSelected: NaN, last: NaN, testSelected: NaN },
-    epochs: { valSelected: 0, testSelected: 0, last: 0 }, trainRatings: 0, valRatings: 0, testRatings: 0, seconds: 0,
-  };
+  let task: RunSummary['task'] = spec.task ?? 'rating';
+  let selectBy = spec.select ?? 'rmse';
+  try {
+    const r = resolveTask(getModel(spec.model), spec);
+    task = r.task.id;
+    selectBy = r.select.key;
+  } catch {
+    /* unknown model: keep the defaults */
+  }
+  return { runId, model: spec.model, dataset: '', backend: 'none', status, task, selectBy, selection: {}, trainRatings: 0, valRatings: 0, testRatings: 0, seconds: 0, error };
 }

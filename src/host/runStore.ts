@@ -4,17 +4,20 @@
  *
  *   <root>/<YYYYMMDD-HHMMSS>-<model>-<dataset>/
  *     run.json       RunRecord: spec, resolved hyper-parameters, dataset files + sha256, backend, versions, status
- *     metrics.jsonl  one EpochMetrics per line, appended as epochs end
- *     summary.json   RunSummary (val-selected / last / test-selected)
+ *     metrics.jsonl  one EpochMetrics per line (train / val / test metric records), appended as epochs end
+ *     summary.json   RunSummary (task, selection metric, val-selected / last / test-selected records)
  *     log.txt        the run's log
- *     artifacts/     snapshots.jsonl (downsampled heatmaps per epoch), full-resolution tensors
+ *     artifacts/     frames.jsonl (the model's declared pictures per epoch), full-resolution tensors
+ * Folders written before metric records (rmse/mae fields, artifacts/snapshots.jsonl) are upgraded on read
+ * (src/core/tasks/legacy.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as os from 'os';
-import type { BackendInfo, EpochMetrics, KernelSnapshot, LogLine, LossPoint, RunSpec, RunStatus, RunSummary } from '../core/types';
+import type { ArtifactFrame, BackendInfo, DatasetStats, EpochMetrics, LogLine, LossPoint, RunSpec, RunStatus, RunSummary } from '../protocol/types';
 import type { RunSink } from '../core/run';
-import type { DatasetStats } from '../core/data/ratingMatrix';
+import { upgradeEpoch, upgradeSummary } from '../core/tasks/legacy';
+import { kernelFrames, type KernelSnapshot } from '../core/artifacts';
 
 export interface RunRecord {
   id: string;
@@ -151,7 +154,7 @@ export class RunStore {
       const record = readJson<RunRecord>(path.join(dir, 'run.json'));
       if (!record) continue;
       this.reconcile(dir, record);
-      out.push({ dir, record, summary: readJson<RunSummary>(path.join(dir, 'summary.json')), metrics: [] });
+      out.push({ dir, record, summary: upgradeSummary(readJson(path.join(dir, 'summary.json'))), metrics: [] });
     }
     return out;
   }
@@ -161,11 +164,19 @@ export class RunStore {
     const record = readJson<RunRecord>(path.join(dir, 'run.json'));
     if (!record) throw new Error(`run ${id} not found in ${this.root}`);
     this.reconcile(dir, record);
-    return { dir, record, summary: readJson<RunSummary>(path.join(dir, 'summary.json')), metrics: readJsonl<EpochMetrics>(path.join(dir, 'metrics.jsonl')) };
+    return { dir, record, summary: upgradeSummary(readJson(path.join(dir, 'summary.json'))), metrics: this.metrics(dir) };
   }
 
-  snapshots(id: string): KernelSnapshot[] {
-    return readJsonl<KernelSnapshot>(path.join(this.dirOf(id), 'artifacts', 'snapshots.jsonl'));
+  private metrics(dir: string): EpochMetrics[] {
+    return readJsonl<unknown>(path.join(dir, 'metrics.jsonl')).map(upgradeEpoch).filter((m): m is EpochMetrics => m !== undefined);
+  }
+
+  /** The run's artifact frames (older runs: their kernel snapshots, as frames). */
+  artifacts(id: string): ArtifactFrame[] {
+    const dir = path.join(this.dirOf(id), 'artifacts');
+    const frames = readJsonl<ArtifactFrame>(path.join(dir, 'frames.jsonl'));
+    if (frames.length) return frames;
+    return readJsonl<KernelSnapshot>(path.join(dir, 'snapshots.jsonl')).flatMap((s) => (s && Array.isArray(s.layers) ? kernelFrames(s) : []));
   }
 
   losses(id: string): LossPoint[] {
@@ -230,10 +241,10 @@ export class RunHandle {
     fs.appendFileSync(path.join(this.dir, 'loss.jsonl'), JSON.stringify(p) + '\n');
   }
 
-  appendSnapshot(s: KernelSnapshot): void {
+  appendArtifact(f: ArtifactFrame): void {
     const dir = path.join(this.dir, 'artifacts');
     fs.mkdirSync(dir, { recursive: true });
-    fs.appendFileSync(path.join(dir, 'snapshots.jsonl'), JSON.stringify(s) + '\n');
+    fs.appendFileSync(path.join(dir, 'frames.jsonl'), JSON.stringify(f) + '\n');
   }
 
   writeArtifact(name: string, data: Uint8Array | string): void {
@@ -259,7 +270,7 @@ export function recordingSink(h: RunHandle, next?: Partial<RunSink>): RunSink {
     },
     epoch: (m) => { h.appendMetrics(m); next?.epoch?.(m); },
     loss: (p) => { h.appendLoss(p); next?.loss?.(p); },
-    snapshot: (s) => { h.appendSnapshot(s); next?.snapshot?.(s); },
+    artifact: (f) => { h.appendArtifact(f); next?.artifact?.(f); },
     progress: (p) => next?.progress?.(p),
   };
 }

@@ -1,7 +1,9 @@
-/** The Runs sidebar: dataset → runs, icon by status, description = val-selected RMSE. */
+/** The Runs sidebar: dataset → runs, icon by status, description = the selection metric's val-selected value. */
 import * as vscode from 'vscode';
 import type { RunStore, LoadedRun } from './runStore';
 import type { RunQueue } from './runQueue';
+import { runTask } from './runInfo';
+import { formatValue, selected, SELECTIONS } from '../core/tasks/format';
 
 type Node = { kind: 'dataset'; name: string; runs: LoadedRun[] } | { kind: 'run'; run: LoadedRun };
 
@@ -14,8 +16,9 @@ const STATUS_ICON: Record<string, [string, string?]> = {
   interrupted: ['debug-disconnect', 'list.warningForeground'],
 };
 
-function fmt(x: number | undefined): string {
-  return x !== undefined && Number.isFinite(x) ? x.toFixed(4) : '—';
+/** Markdown-escapes text that comes from a run folder (ids, names, errors). */
+function md(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }
 
 export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -75,18 +78,22 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     item.id = `run:${record.id}`;
     const [icon, color] = STATUS_ICON[status] ?? ['question'];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    if (status === 'running' && live?.lastEpoch) item.description = `${live.lastEpoch.phase} ${live.lastEpoch.epoch}/${live.lastEpoch.epochs} · val ${fmt(live.lastEpoch.valRmse)}`;
-    else item.description = summary ? `RMSE ${fmt(summary.rmse.valSelected)}` : status;
+    const { task, selectBy } = runTask(node.run);
+    const def = task.metrics.find((m) => m.key === selectBy);
+    const label = def?.label ?? selectBy;
+    if (status === 'running' && live?.lastEpoch) item.description = `${live.lastEpoch.phase} ${live.lastEpoch.epoch}/${live.lastEpoch.epochs} · val ${label} ${formatValue(def, live.lastEpoch.val[selectBy])}`;
+    else item.description = summary && summary.selection.valSelected ? `${label} ${formatValue(def, selected(summary, 'valSelected'))}` : status;
     const hp = Object.entries(record.spec.overrides).map(([k, v]) => `${k}=${v}`).join(', ');
-    const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**${record.spec.model}** on \`${record.datasetName}\` — ${status}\n\n`);
-    if (summary) md.appendMarkdown(`Test RMSE: ${fmt(summary.rmse.valSelected)} (val-selected) · ${fmt(summary.rmse.last)} (last) · ${fmt(summary.rmse.testSelected)} (test-selected, paper protocol)\n\n`);
-    md.appendMarkdown(`Preset: ${record.spec.preset ?? 'defaults'}${hp ? ` · overrides: ${hp}` : ''}\n\nSplit: ${record.spec.split} · validation ${record.spec.valFraction} · seed ${record.spec.seed}\n\n`);
-    if (record.backend) md.appendMarkdown(`Backend: ${record.backend.name} — ${record.backend.device}\n\n`);
-    if (summary) md.appendMarkdown(`Duration: ${summary.seconds.toFixed(1)} s\n\n`);
-    if (record.error) md.appendMarkdown(`Error: ${record.error}\n\n`);
-    md.appendMarkdown(`\`${record.id}\``);
-    item.tooltip = md;
+    const tip = new vscode.MarkdownString(undefined, true);
+    tip.appendMarkdown(`**${md(record.spec.model)}** on ${md(record.datasetName)} — ${status}\n\n`);
+    tip.appendMarkdown(`Task: ${task.name} · selected by ${label} (${def?.direction ?? 'lower'} is better)\n\n`);
+    if (summary && summary.selection.last) tip.appendMarkdown(`Test ${label}: ${SELECTIONS.map((w) => `${formatValue(def, selected(summary, w.key))} (${w.label})`).join(' · ')}\n\n`);
+    tip.appendMarkdown(`Preset: ${md(record.spec.preset ?? 'defaults')}${hp ? ` · overrides: ${md(hp)}` : ''}\n\nSplit: ${md(record.spec.split)} · validation ${record.spec.valFraction} · seed ${record.spec.seed}\n\n`);
+    if (record.backend) tip.appendMarkdown(`Backend: ${md(record.backend.name)} — ${md(record.backend.device)}\n\n`);
+    if (summary) tip.appendMarkdown(`Duration: ${summary.seconds.toFixed(1)} s\n\n`);
+    if (record.error) tip.appendMarkdown(`Error: ${md(record.error)}\n\n`);
+    tip.appendMarkdown(md(record.id));
+    item.tooltip = tip;
     item.contextValue = `run-${status}`;
     item.command = { command: 'kernelRecLab.openResults', title: 'Open Results', arguments: [record.id] };
     return item;

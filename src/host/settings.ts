@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'path';
-import type { BackendName } from '../core/types';
+import type { BackendName } from '../protocol/types';
 
 export function config() {
   const c = vscode.workspace.getConfiguration('kernelRecLab');

@@ -1,6 +1,8 @@
-/** Status bar item: model · epoch k/n · current RMSE while runs are active; click opens the results panel. */
+/** Status bar item: model · epoch k/n · the selection metric on validation (else test) while runs are active; click opens the results panel. */
 import * as vscode from 'vscode';
 import type { RunQueue } from './runQueue';
+import { runTask } from './runInfo';
+import { formatValue } from '../core/tasks/format';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('kernelRecLab.status', vscode.StatusBarAlignment.Left, 50);
@@ -24,7 +26,12 @@ export class StatusBar implements vscode.Disposable {
     const r = running[0];
     const e = r?.lastEpoch;
     const parts = [`$(sync~spin) ${r ? r.spec.model : 'queued'}`];
-    if (e) parts.push(`${e.phase} ${e.epoch}/${e.epochs}`, `RMSE ${Number.isFinite(e.valRmse) ? e.valRmse.toFixed(4) : e.testRmse.toFixed(4)}`);
+    if (e) {
+      const { task, selectBy } = runTask({ record: { spec: r.spec } });
+      const def = task.metrics.find((m) => m.key === selectBy);
+      const onVal = e.val[selectBy] !== undefined;
+      parts.push(`${e.phase} ${e.epoch}/${e.epochs}`, `${onVal ? 'val' : 'test'} ${def?.label ?? selectBy} ${formatValue(def, onVal ? e.val[selectBy] : e.test[selectBy])}`);
+    }
     else if (r?.progress) parts.push(r.progress.message);
     const queued = active.length - running.length;
     if (running.length > 1 || queued > 0) parts.push(`(+${running.length - 1 + queued})`);

@@ -4,25 +4,19 @@
  * - cancel → JSON-RPC cancellation; if the process is still alive 5 s later it is killed
  * - crash / OOM / non-zero exit before a result → the run fails with the exit reason, the log and metrics kept
  */
-import { fork, ChildProcess } from 'child_process';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter, CancellationTokenSource, MessageConnection } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import {
-  BackendNotification, DatasetNotification, EpochNotification, LogNotification, LossNotification,
-  ProgressNotification, SnapshotNotification, StartRunRequest, StartRunResult,
-} from '../protocol/trainer';
+  ArtifactNotification, BackendNotification, DatasetNotification, EpochNotification, LogNotification, LossNotification,
+  ProgressNotification, StartRunRequest,
+} from '../trainer/rpc';
+import type { StartRunResult } from '../protocol/trainer';
+import type { RunSpec, RunSummary } from '../protocol/types';
 import type { RunSink } from '../core/run';
-import type { RunSpec, RunSummary } from '../core/types';
+import { forkTrainerProcess, TrainerProcessOptions } from './processes';
 
-export interface TrainerOptions {
-  /** Path of the trainer bundle (dist/trainer.js). */
-  trainerPath: string;
-  /** Node binary; default: this process's executable (Electron in VS Code, run as Node). */
-  nodePath?: string;
-  /** Extra arguments for Node (e.g. --max-old-space-size). */
-  execArgv?: string[];
+export interface TrainerOptions extends TrainerProcessOptions {
   /** Milliseconds between a cancel and a hard kill. */
   killAfterMs?: number;
-  env?: NodeJS.ProcessEnv;
 }
 
 export interface TrainerRun {
@@ -31,22 +25,13 @@ export interface TrainerRun {
   cancel(): void;
 }
 
+/** A summary for a run the trainer could not finish; the queue fills in task and metrics from the run folder. */
 function failedSummary(runId: string, spec: RunSpec, status: RunSummary['status'], error: string): RunSummary {
-  return {
-    runId, model: spec.model, dataset: '', backend: 'none', status, error,
-    rmse: { valSelected: NaN, last: NaN, testSelected: NaN }, mae: { valSelected: NaN, last: NaN, testSelected: NaN },
-    epochs: { valSelected: 0, testSelected: 0, last: 0 }, trainRatings: 0, valRatings: 0, testRatings: 0, seconds: 0,
-  };
+  return { runId, model: spec.model, dataset: '', backend: 'none', status, task: spec.task ?? 'rating', selectBy: spec.select ?? '', selection: {}, trainRatings: 0, valRatings: 0, testRatings: 0, seconds: 0, error };
 }
 
 export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: TrainerOptions, artifactsDir?: string): TrainerRun {
-  const env = { ...process.env, ...opts.env, ELECTRON_RUN_AS_NODE: '1' };
-  const child: ChildProcess = fork(opts.trainerPath, [], {
-    execPath: opts.nodePath || process.execPath,
-    execArgv: opts.execArgv ?? [],
-    env,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  const { child, connection } = forkTrainerProcess(opts);
   const t0 = Date.now();
   let cancelled = false;
   let settled = false;
@@ -68,15 +53,13 @@ export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: 
   pipeLines(child.stdout, 'info');
   pipeLines(child.stderr, 'warn');
 
-  const connection: MessageConnection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
   connection.onNotification(LogNotification, (l) => sink.log(l));
   connection.onNotification(BackendNotification, (b) => sink.backend(b));
   connection.onNotification(DatasetNotification, (d) => sink.dataset(d));
   connection.onNotification(EpochNotification, (m) => sink.epoch(m));
   connection.onNotification(LossNotification, (p) => sink.loss(p));
-  connection.onNotification(SnapshotNotification, (s) => sink.snapshot(s));
+  connection.onNotification(ArtifactNotification, (f) => sink.artifact(f));
   connection.onNotification(ProgressNotification, (p) => sink.progress(p));
-  connection.onError(() => undefined);
   connection.listen();
 
   const exited = new Promise<StartRunResult>((resolve) => {

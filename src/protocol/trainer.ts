@@ -1,13 +1,12 @@
 /**
- * Messages between the extension host and the trainer child process (JSON-RPC over Node IPC, vscode-jsonrpc).
- * One trainer process runs one run: the host sends `startRun` and receives notifications until the request
- * resolves. Cancellation is JSON-RPC's own ($/cancelRequest through a CancellationToken).
+ * Messages between the extension host and the trainer child process (JSON-RPC over Node IPC, vscode-jsonrpc):
+ * method names and parameter types only. The JSON-RPC message objects are built from these in
+ * src/trainer/rpc.ts. One trainer process runs one run: the host sends `startRun` and receives notifications
+ * until the request resolves. Cancellation is JSON-RPC's own ($/cancelRequest through a CancellationToken).
  */
-import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { BackendInfo, EpochMetrics, KernelSnapshot, LogLine, LossPoint, RunSpec, RunSummary } from '../core/types';
-import type { DatasetStats } from '../core/data/ratingMatrix';
+import type { ArtifactFrame, BackendInfo, DatasetStats, EpochMetrics, LogLine, LossPoint, RunSpec, RunSummary } from './types';
 
-export type { BackendInfo, EpochMetrics, KernelSnapshot, LogLine, LossPoint, RunSpec, RunSummary, DatasetStats };
+export type { ArtifactFrame, BackendInfo, EpochMetrics, LogLine, LossPoint, RunSpec, RunSummary, DatasetStats };
 
 export interface StartRunParams {
   runId: string;
@@ -38,15 +37,6 @@ export interface ProgressParams {
   message: string;
 }
 
-export const StartRunRequest = new RequestType<StartRunParams, StartRunResult, void>('krl/startRun');
-export const LogNotification = new NotificationType<LogLine>('krl/log');
-export const BackendNotification = new NotificationType<BackendInfo>('krl/backend');
-export const DatasetNotification = new NotificationType<DatasetInfoParams>('krl/dataset');
-export const EpochNotification = new NotificationType<EpochMetrics>('krl/epoch');
-export const LossNotification = new NotificationType<LossPoint>('krl/loss');
-export const SnapshotNotification = new NotificationType<KernelSnapshot>('krl/snapshot');
-export const ProgressNotification = new NotificationType<ProgressParams>('krl/progress');
-
 export interface DatasetStatsParams {
   file: string;
 }
@@ -64,5 +54,19 @@ export interface DatasetStatsResult {
   error?: string;
 }
 
-/** Reads a dataset in the trainer process (never in the extension host) and returns its statistics. */
-export const DatasetStatsRequest = new RequestType<DatasetStatsParams, DatasetStatsResult, void>('krl/datasetStats');
+/** Method names: request → [params, result]; notification → params. */
+export interface TrainerRequests {
+  'krl/startRun': [StartRunParams, StartRunResult];
+  /** Reads a dataset in the trainer process (never in the extension host) and returns its statistics. */
+  'krl/datasetStats': [DatasetStatsParams, DatasetStatsResult];
+}
+
+export interface TrainerNotifications {
+  'krl/log': LogLine;
+  'krl/backend': BackendInfo;
+  'krl/dataset': DatasetInfoParams;
+  'krl/epoch': EpochMetrics;
+  'krl/loss': LossPoint;
+  'krl/artifact': ArtifactFrame;
+  'krl/progress': ProgressParams;
+}

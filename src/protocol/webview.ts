@@ -1,9 +1,11 @@
 /**
  * Messages between the extension host and the results panel webview (postMessage). The host owns all state:
  * it sends a full `snapshot` whenever the panel becomes visible or its run set changes, and throttled `epochs`
- * appends while training. The panel keeps nothing that matters.
+ * appends while training. The panel keeps nothing that matters. Metric columns, curves and pictures are built
+ * from the definitions sent here (task metric definitions, declared artifacts): the panel has no model- or
+ * metric-specific code.
  */
-import type { BackendInfo, EpochMetrics, KernelSnapshot, RunSpec, RunStatus, RunSummary } from '../core/types';
+import type { ArtifactDecl, ArtifactFrame, BackendInfo, EpochMetrics, PaperNumbers, ResultColumnSpec, RunSpec, RunStatus, RunSummary, TaskDef } from './types';
 import type { DatasetStatsResult } from './trainer';
 
 export interface RunView {
@@ -16,7 +18,15 @@ export interface RunView {
   summary?: RunSummary;
   metrics: EpochMetrics[];
   backend?: BackendInfo;
-  paper?: { dataset: string; rmse: number; note?: string };
+  /** The task the run is judged on, with its metric definitions. */
+  task: TaskDef;
+  /** The metric that selects (a)/(c). */
+  selectBy: string;
+  /** What the model calls an epoch ("epoch", "ensemble size", …). */
+  epochAxis: string;
+  /** The pictures the model declares. */
+  artifacts: ArtifactDecl[];
+  paper?: PaperNumbers;
   createdAt: string;
 }
 
@@ -26,9 +36,11 @@ export interface PanelState {
   runs: RunView[];
   /** Runs whose curves are overlaid (table selection). */
   selected: string[];
-  /** Run whose heatmaps are shown. */
+  /** Run whose pictures are shown. */
   heatmapRun?: string;
   datasetStats?: DatasetStatsResult;
+  /** The result table's metric columns, built by the host from the task definitions of the runs shown. */
+  columns: ResultColumnSpec[];
   /** Which view opens first. */
   view: 'runs' | 'dataset';
 }
@@ -37,14 +49,15 @@ export type HostToWebview =
   | { type: 'snapshot'; state: PanelState }
   | { type: 'epochs'; runId: string; metrics: EpochMetrics[]; status: RunStatus }
   | { type: 'runStatus'; runId: string; status: RunStatus; summary?: RunSummary }
-  | { type: 'snapshots'; runId: string; snapshots: KernelSnapshot[] }
+  /** All artifact frames of a run (answer to requestArtifacts), or new frames of a live run (append: true). */
+  | { type: 'artifacts'; runId: string; frames: ArtifactFrame[]; append?: boolean }
   | { type: 'requestPng' };
 
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'select'; runIds: string[] }
   | { type: 'heatmapRun'; runId: string }
-  | { type: 'requestSnapshots'; runId: string }
+  | { type: 'requestArtifacts'; runId: string }
   | { type: 'cancel'; runId: string }
   | { type: 'openLog'; runId: string }
   | { type: 'png'; dataUrl: string }

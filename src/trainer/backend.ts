@@ -4,7 +4,7 @@
  * Every probe failure is recorded in `skipped` with its reason, for the run log.
  */
 import * as fs from 'fs';
-import type { BackendInfo, RunSpec } from '../core/types';
+import type { BackendInfo, RunSpec } from '../protocol/types';
 import type { BackendSetup } from '../core/run';
 import { installBlasKernels, BlasStatus } from '../core/linalg/blasKernels';
 import { installFastElementwise } from '../core/linalg/fastElementwise';

@@ -5,9 +5,9 @@
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 import {
   DatasetStatsRequest,
-  BackendNotification, DatasetNotification, EpochNotification, LogNotification, LossNotification,
-  ProgressNotification, SnapshotNotification, StartRunRequest,
-} from '../protocol/trainer';
+  ArtifactNotification, BackendNotification, DatasetNotification, EpochNotification, LogNotification, LossNotification,
+  ProgressNotification, StartRunRequest,
+} from './rpc';
 import { executeRun, RunSink } from '../core/run';
 import { setupBackend } from './backend';
 import { loadDataset } from '../core/data/dataset';
@@ -27,7 +27,7 @@ connection.onRequest(StartRunRequest, async (params, token) => {
     dataset: (d) => void connection.sendNotification(DatasetNotification, d),
     epoch: (m) => void connection.sendNotification(EpochNotification, m),
     loss: (p) => void connection.sendNotification(LossNotification, p),
-    snapshot: (s) => void connection.sendNotification(SnapshotNotification, s),
+    artifact: (f) => void connection.sendNotification(ArtifactNotification, f),
     progress: (p) => void connection.sendNotification(ProgressNotification, p),
   };
   const result = await executeRun(params.spec, sink, {

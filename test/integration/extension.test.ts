@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { syntheticTsv } from '../../src/core/data/synthetic';
-import type { KernelRecLabApi } from '../../src/host/commands';
+import type { KernelRecLabApi } from '../../src/host/activate';
 import type { StartRunResult } from '../../src/protocol/trainer';
 
 export interface IntegrationTest {

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { cpuTf, maxRelDiff } from './tfHelpers';
 import { installFastElementwise, uninstallFastElementwise } from '../../src/core/linalg/fastElementwise';
 import { installFastConv, conv2dSame } from '../../src/core/linalg/fastConv';
-import { shiftConv, globalConv } from '../../src/core/models/glocalK';
+import { shiftConv, globalConv } from '../../src/core/models/autoencoders/glocalK.train';
 import { Prng } from '../../src/core/data/prng';
 
 const rng = new Prng(9);

@@ -6,12 +6,13 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type * as tfNs from '@tensorflow/tfjs';
 import { setupBackend } from '../../src/trainer/backend';
-import { Autoencoder, LocalKernelLayer, DotKernelLayer, DenseLayer, maskedSse } from '../../src/core/models/kernelLayers';
-import { globalConv } from '../../src/core/models/glocalK';
+import { Autoencoder, LocalKernelLayer, DotKernelLayer, DenseLayer, maskedSse } from '../../src/core/models/autoencoders/kernelLayers';
+import { globalConv } from '../../src/core/models/autoencoders/glocalK.train';
 import { Prng } from '../../src/core/data/prng';
 import { executeRun, RunSink } from '../../src/core/run';
 import { syntheticTsv } from '../../src/core/data/synthetic';
-import type { RunSpec } from '../../src/core/types';
+import { selected } from '../../src/core/tasks/format';
+import type { ArtifactFrame, RunSpec } from '../../src/protocol/types';
 import { tmpDir, writeFile } from './helpers';
 
 type Tf = typeof tfNs;
@@ -199,18 +200,18 @@ test('I-AutoRec dense autoencoder: gradients match float64 finite differences', 
 
 const dir = tmpDir();
 const data = writeFile(dir, 'syn.tsv', syntheticTsv({ users: 80, items: 60, rank: 3, density: 0.3, noise: 0.2, seed: 21 }));
-const quiet: RunSink = { log: () => undefined, backend: () => undefined, dataset: () => undefined, epoch: () => undefined, loss: () => undefined, snapshot: () => undefined, progress: () => undefined };
+const quiet: RunSink = { log: () => undefined, backend: () => undefined, dataset: () => undefined, epoch: () => undefined, loss: () => undefined, artifact: () => undefined, progress: () => undefined };
 
 async function run(model: string, overrides: Record<string, number | string>) {
   const spec: RunSpec = { model, overrides, dataset: { train: data }, split: 'random:0.15:3', valFraction: 0.1, seed: 5, backend: 'cpu' };
   const snaps: unknown[] = [];
-  const r = await executeRun(spec, { ...quiet, snapshot: (s) => snaps.push(s) }, { runId: model, setupBackend, isCancelled: () => false });
+  const r = await executeRun(spec, { ...quiet, artifact: (f) => snaps.push(f) }, { runId: model, setupBackend, isCancelled: () => false });
   assert.equal(r.summary.status, 'completed', r.summary.error);
   return { summary: r.summary, snaps };
 }
 
 test('each kernel model beats the (user+item)/2 baseline on synthetic low-rank data and records snapshots', async () => {
-  const base = (await run('user-item-mean', {})).summary.rmse.valSelected;
+  const base = selected((await run('user-item-mean', {})).summary, 'valSelected');
   const cases: [string, Record<string, number | string>, boolean][] = [
     ['glocal-k', { hidden: 24, preEpochs: 8, preMaxiter: 10, fineEpochs: 4, fineMaxiter: 5, lambda2: 2, lambdaS: 0.006 }, true],
     ['sparse-fc', { hidden: 24, epochs: 6, maxiter: 15, lambda2: 2, lambdaS: 0.013 }, true],
@@ -219,12 +220,17 @@ test('each kernel model beats the (user+item)/2 baseline on synthetic low-rank d
   ];
   for (const [model, hp, kernels] of cases) {
     const { summary, snaps } = await run(model, hp);
-    assert.ok(summary.rmse.valSelected < base * 0.9, `${model}: ${summary.rmse.valSelected} vs baseline ${base}`);
+    assert.ok(selected(summary, 'valSelected') < base * 0.9, `${model}: ${selected(summary, 'valSelected')} vs baseline ${base}`);
     if (kernels) {
-      assert.ok(snaps.length > 0, `${model} records kernel snapshots`);
-      const s = snaps.at(-1) as { layers: { kernel: { rows: number; q8?: string }; sparsity: number }[]; globalKernel?: { rows: number } };
-      assert.ok(s.layers.length >= 2 && s.layers[0].kernel.q8 && s.layers[0].sparsity >= 0 && s.layers[0].sparsity <= 1);
-      if (model === 'glocal-k') assert.equal(s.globalKernel?.rows, 3);
+      const frames = snaps as ArtifactFrame[];
+      assert.ok(frames.length > 0, `${model} records kernel pictures`);
+      const k = frames.filter((f) => f.name === 'kernels').at(-1)?.data;
+      assert.ok(k && k.view === 'heatmap' && k.panels.length >= 4 && k.panels[0].tensor.q8, `${model}: kernel heatmap frame`);
+      const sp = frames.filter((f) => f.name === 'sparsity').at(-1)?.data;
+      assert.ok(sp && sp.view === 'line' && sp.points.length >= 2 && sp.points.every((q) => q.y >= 0 && q.y <= 100), `${model}: sparsity line frame`);
+      const gk = frames.filter((f) => f.name === 'global kernel').at(-1)?.data;
+      if (model === 'glocal-k') assert.ok(gk && gk.view === 'heatmap' && gk.panels[0].tensor.rows === 3, 'glocal-k: 3×3 global kernel frame');
+      else assert.equal(gk, undefined);
     }
   }
 });

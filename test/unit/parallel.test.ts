@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import type * as tfNs from '@tensorflow/tfjs';
 import { cpuTf, maxRelDiff, Tf } from './tfHelpers';
 import { setParallelThreads, rangesFor, parallelRows, sharedF32, stopParallel } from '../../src/core/linalg/parallel';
-import { Autoencoder, LocalKernelLayer, squaredDistances } from '../../src/core/models/kernelLayers';
+import { Autoencoder, LocalKernelLayer, squaredDistances } from '../../src/core/models/autoencoders/kernelLayers';
 import { Prng } from '../../src/core/data/prng';
 
 const ITEMS = 300;

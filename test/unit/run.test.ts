@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { executeRun, RunSink } from '../../src/core/run';
 import { syntheticTsv } from '../../src/core/data/synthetic';
-import { ProtocolSelection } from '../../src/core/selection';
-import { rmse, mae, clip, rankingAtK } from '../../src/core/metrics';
-import type { EpochMetrics, RunSpec } from '../../src/core/types';
+import { ProtocolSelection } from '../../src/core/tasks/selection';
+import { rmse, mae, clip, rankingAtK } from '../../src/core/tasks/metricFunctions';
+import type { EpochMetrics, RunSpec, RunSummary } from '../../src/protocol/types';
+import { selected } from '../../src/core/tasks/format';
 import { tmpDir, writeFile } from './helpers';
 
 const dir = tmpDir();
@@ -15,7 +16,7 @@ function collect() {
   const logs: string[] = [];
   const sink: RunSink = {
     log: (l) => logs.push(`${l.level}: ${l.message}`), backend: () => undefined, dataset: () => undefined,
-    epoch: (m) => epochs.push(m), loss: () => undefined, snapshot: () => undefined, progress: () => undefined,
+    epoch: (m) => epochs.push(m), loss: () => undefined, artifact: () => undefined, progress: () => undefined,
   };
   return { epochs, logs, sink };
 }
@@ -28,15 +29,18 @@ test('biased MF beats the (user+item)/2 baseline on synthetic low-rank data; pro
   const mf = await executeRun(spec('biased-mf', { epochs: 30, lr: 0.01, factors: 10 }), c.sink, { runId: 'm', setupBackend: noBackend, isCancelled: () => false });
   assert.equal(base.summary.status, 'completed');
   assert.equal(mf.summary.status, 'completed');
-  assert.ok(mf.summary.rmse.valSelected < 0.7 * base.summary.rmse.valSelected, `mf ${mf.summary.rmse.valSelected} vs baseline ${base.summary.rmse.valSelected}`);
+  const a = (s: RunSummary, w: 'valSelected' | 'last' | 'testSelected') => selected(s, w);
+  assert.ok(a(mf.summary, 'valSelected') < 0.7 * a(base.summary, 'valSelected'), `mf ${a(mf.summary, 'valSelected')} vs baseline ${a(base.summary, 'valSelected')}`);
   assert.equal(c.epochs.length, 30);
   // (c) is the minimum test RMSE over epochs; (b) the last; (a) the test RMSE where validation was best
-  const minTest = Math.min(...c.epochs.map((e) => e.testRmse));
-  assert.equal(mf.summary.rmse.testSelected, minTest);
-  assert.equal(mf.summary.rmse.last, c.epochs[c.epochs.length - 1].testRmse);
-  const bestVal = c.epochs.reduce((a, b) => (b.valRmse < a.valRmse ? b : a));
-  assert.equal(mf.summary.rmse.valSelected, bestVal.testRmse);
-  assert.ok(mf.summary.rmse.testSelected <= mf.summary.rmse.valSelected);
+  const minTest = Math.min(...c.epochs.map((e) => e.test.rmse));
+  assert.equal(a(mf.summary, 'testSelected'), minTest);
+  assert.equal(a(mf.summary, 'last'), c.epochs[c.epochs.length - 1].test.rmse);
+  const bestVal = c.epochs.reduce((x, y) => (y.val.rmse < x.val.rmse ? y : x));
+  assert.equal(a(mf.summary, 'valSelected'), bestVal.test.rmse);
+  assert.ok(a(mf.summary, 'testSelected') <= a(mf.summary, 'valSelected'));
+  // MAE is taken at the epochs RMSE selected
+  assert.equal(mf.summary.selection.valSelected?.test.mae, bestVal.test.mae);
   assert.equal(mf.summary.valRatings + mf.summary.trainRatings + mf.summary.testRatings > 0, true);
 });
 
@@ -46,7 +50,7 @@ test('a cancelled run stops at the next check and reports cancelled with metrics
   const r = await executeRun(spec('biased-mf', { epochs: 50 }), { ...c.sink, epoch: (m) => { c.epochs.push(m); n++; } }, { runId: 'c', setupBackend: noBackend, isCancelled: () => n >= 3 });
   assert.equal(r.summary.status, 'cancelled');
   assert.equal(c.epochs.length, 3);
-  assert.ok(Number.isFinite(r.summary.rmse.last));
+  assert.ok(Number.isFinite(selected(r.summary, 'last')));
 });
 
 test('divergence (NaN loss) fails the run with a clear message', async () => {
@@ -69,15 +73,25 @@ test('bad input fails as input error naming the file; unknown model and paramete
   assert.match(p.summary.error ?? '', /no parameter "nope"/);
 });
 
-test('ProtocolSelection picks (a), (b), (c) as specified', () => {
-  const e = (globalEpoch: number, valRmse: number, testRmse: number) => ({ globalEpoch, valRmse, testRmse, testMae: testRmse / 2 });
-  const s = new ProtocolSelection();
+test('ProtocolSelection picks (a), (b), (c) as specified, lower-is-better', () => {
+  const e = (globalEpoch: number, valRmse: number, testRmse: number) => ({ globalEpoch, train: {}, val: (Number.isNaN(valRmse) ? {} : { rmse: valRmse }) as Record<string, number>, test: { rmse: testRmse, mae: testRmse / 2 } });
+  const s = new ProtocolSelection({ key: 'rmse', direction: 'lower' });
   [e(1, 1.0, 0.95), e(2, 0.9, 0.93), e(3, 0.92, 0.91), e(4, 0.95, 0.94)].forEach((m) => s.update(m));
-  assert.deepEqual(s.result.rmse, { valSelected: 0.93, last: 0.94, testSelected: 0.91 });
-  assert.deepEqual(s.result.epochs, { valSelected: 2, testSelected: 3, last: 4 });
-  const noVal = new ProtocolSelection();
+  assert.deepEqual([selected({ selection: s.result, selectBy: 'rmse' }, 'valSelected'), selected({ selection: s.result, selectBy: 'rmse' }, 'last'), selected({ selection: s.result, selectBy: 'rmse' }, 'testSelected')], [0.93, 0.94, 0.91]);
+  assert.deepEqual([s.result.valSelected?.globalEpoch, s.result.testSelected?.globalEpoch, s.result.last?.globalEpoch], [2, 3, 4]);
+  assert.equal(s.result.valSelected?.test.mae, 0.93 / 2);
+  const noVal = new ProtocolSelection({ key: 'rmse', direction: 'lower' });
   [e(1, NaN, 0.9), e(2, NaN, 0.95)].forEach((m) => noVal.update(m));
-  assert.equal(noVal.result.rmse.valSelected, 0.95);
+  assert.equal(noVal.result.valSelected?.test.rmse, 0.95);
+});
+
+test('ProtocolSelection with a higher-is-better metric picks the highest validation and test values', () => {
+  const e = (globalEpoch: number, v: number, t: number) => ({ globalEpoch, train: {}, val: { 'hr@10': v }, test: { 'hr@10': t, 'p@10': t / 10 } });
+  const s = new ProtocolSelection({ key: 'hr@10', direction: 'higher' });
+  [e(1, 0.2, 0.25), e(2, 0.5, 0.4), e(3, 0.45, 0.6), e(4, 0.5, 0.3), e(5, 0.1, 0.2)].forEach((m) => s.update(m));
+  // (a) epoch 2 (the tie at epoch 4 keeps the earlier), (c) epoch 3, (b) epoch 5
+  assert.deepEqual([s.result.valSelected?.globalEpoch, s.result.testSelected?.globalEpoch, s.result.last?.globalEpoch], [2, 3, 5]);
+  assert.equal(s.result.valSelected?.test['p@10'], 0.04);
 });
 
 test('metrics: rmse, mae, clip, ranking', () => {

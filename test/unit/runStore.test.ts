@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { RunStore, readJsonl } from '../../src/host/runStore';
-import type { RunSpec } from '../../src/core/types';
+import type { RunSpec } from '../../src/protocol/types';
 import { tmpDir } from './helpers';
 
 const spec: RunSpec = { model: 'biased-mf', overrides: {}, dataset: { train: '/x/u1.base' }, split: 'given', valFraction: 0.05, seed: 1, backend: 'cpu' };
@@ -14,10 +14,11 @@ test('create → running → finish; list and load round-trip', () => {
   assert.match(h.id, /^\d{8}-\d{6}-biased-mf-ml-100k-u1$/);
   assert.equal(store.list()[0].record.status, 'queued' === store.list()[0].record.status ? 'queued' : 'interrupted');
   h.markRunning(process.pid);
-  h.appendMetrics({ phase: 'train', epoch: 1, epochs: 2, globalEpoch: 1, trainLoss: 1, trainRmse: 1, valRmse: 1, testRmse: 1, testMae: 1, seconds: 0.1 });
+  h.appendMetrics({ phase: 'train', epoch: 1, epochs: 2, globalEpoch: 1, trainLoss: 1, train: { rmse: 1 }, val: { rmse: 1 }, test: { rmse: 1, mae: 1 }, seconds: 0.1 });
   h.appendLog({ level: 'info', message: 'hello', time: 't' });
   assert.equal(store.load(h.id).record.status, 'running');
-  h.finish({ runId: h.id, model: 'biased-mf', dataset: 'd', backend: 'cpu', status: 'completed', rmse: { valSelected: 1, last: 1, testSelected: 1 }, mae: { valSelected: 1, last: 1, testSelected: 1 }, epochs: { valSelected: 1, testSelected: 1, last: 1 }, trainRatings: 1, valRatings: 1, testRatings: 1, seconds: 1 });
+  const at = { globalEpoch: 1, train: { rmse: 1 }, val: { rmse: 1 }, test: { rmse: 1, mae: 1 } };
+  h.finish({ runId: h.id, model: 'biased-mf', dataset: 'd', backend: 'cpu', status: 'completed', task: 'rating', selectBy: 'rmse', selection: { valSelected: at, last: at, testSelected: at }, trainRatings: 1, valRatings: 1, testRatings: 1, seconds: 1 });
   const l = store.load(h.id);
   assert.equal(l.record.status, 'completed');
   assert.equal(l.metrics.length, 1);

@@ -7,7 +7,7 @@ import { spawnSync } from 'child_process';
 import { RunQueue } from '../../src/host/runQueue';
 import { RunStore } from '../../src/host/runStore';
 import { syntheticTsv } from '../../src/core/data/synthetic';
-import type { RunSpec } from '../../src/core/types';
+import type { RunSpec } from '../../src/protocol/types';
 import { tmpDir, writeFile, repoRoot } from './helpers';
 
 const trainerPath = path.join(repoRoot, 'dist', 'trainer.js');
@@ -96,7 +96,9 @@ test('CLI: --json summary on the last line; exit codes 0 / 2', { skip: !fs.exist
   const j = JSON.parse(last);
   assert.equal(j.model, 'biased-mf');
   assert.equal(j.status, 'completed');
-  assert.ok(j.rmse.valSelected > 0 && j.rmse.last > 0 && j.rmse.testSelected > 0);
+  assert.equal(j.task, 'rating');
+  assert.equal(j.selectBy, 'rmse');
+  assert.ok(j.metrics.rmse.valSelected > 0 && j.metrics.rmse.last > 0 && j.metrics.rmse.testSelected > 0 && j.metrics.mae.valSelected > 0);
   const list = spawnSync(process.execPath, [cliPath, 'list', '--json', '--runs-dir', runs], { encoding: 'utf8' });
   assert.equal(JSON.parse(list.stdout)[0].id, j.runId);
   const bad = writeFile(dir, 'bad2.csv', 'user,item,rating\n1,2,3\n1,2\n');

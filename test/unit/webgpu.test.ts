@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { setupBackend } from '../../src/trainer/backend';
 import { executeRun, RunSink } from '../../src/core/run';
 import { syntheticTsv } from '../../src/core/data/synthetic';
-import type { EpochMetrics, RunSpec } from '../../src/core/types';
+import type { EpochMetrics, RunSpec } from '../../src/protocol/types';
 import { tmpDir, writeFile } from './helpers';
 
 async function webgpuAvailable(): Promise<string | undefined> {
@@ -32,7 +32,7 @@ test('a tiny GLocal-K run on webgpu matches the cpu run', async (t) => {
   const runOn = async (backend: 'cpu' | 'webgpu') => {
     const epochs: EpochMetrics[] = [];
     let device = '';
-    const sink: RunSink = { log: () => undefined, backend: (b) => (device = `${b.name}: ${b.device}`), dataset: () => undefined, epoch: (m) => epochs.push(m), loss: () => undefined, snapshot: () => undefined, progress: () => undefined };
+    const sink: RunSink = { log: () => undefined, backend: (b) => (device = `${b.name}: ${b.device}`), dataset: () => undefined, epoch: (m) => epochs.push(m), loss: () => undefined, artifact: () => undefined, progress: () => undefined };
     const spec: RunSpec = { model: 'glocal-k', overrides: { hidden: 8, preEpochs: 2, preMaxiter: 3, fineEpochs: 1, fineMaxiter: 2 }, dataset: { train: data }, split: 'random:0.2:1', valFraction: 0.1, seed: 3, backend };
     const r = await executeRun(spec, sink, { runId: backend, setupBackend, isCancelled: () => false });
     assert.equal(r.summary.status, 'completed', r.summary.error);
@@ -46,6 +46,6 @@ test('a tiny GLocal-K run on webgpu matches the cpu run', async (t) => {
   const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
   assert.ok(rel(gpu.epochs[0].trainLoss, cpu.epochs[0].trainLoss) < 1e-3, `loss ${gpu.epochs[0].trainLoss} vs ${cpu.epochs[0].trainLoss}`);
   for (let i = 0; i < cpu.epochs.length; i++) {
-    assert.ok(Math.abs(gpu.epochs[i].testRmse - cpu.epochs[i].testRmse) < 0.01, `epoch ${i + 1}: test RMSE ${gpu.epochs[i].testRmse} vs ${cpu.epochs[i].testRmse}`);
+    assert.ok(Math.abs(gpu.epochs[i].test.rmse - cpu.epochs[i].test.rmse) < 0.01, `epoch ${i + 1}: test RMSE ${gpu.epochs[i].test.rmse} vs ${cpu.epochs[i].test.rmse}`);
   }
 });

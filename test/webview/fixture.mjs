@@ -1,24 +1,54 @@
-// A fixed panel snapshot for the webview tests: two runs with curves (pre-training + fine-tuning), one with
-// kernel snapshots, and dataset statistics. Deterministic (no randomness).
+// Fixed panel snapshots for the webview tests, built with the real task definitions, table columns and artifact
+// frames of the compiled core (out/, from `npm test`'s pretest): two GLocal-K/Sparse FC rating runs with curves
+// and kernel pictures, and a panel mixing a ranking run and an interaction run. Deterministic (no randomness).
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+const { getTask } = require(path.join(root, 'out/src/core/tasks/tasks.js'));
+const { tableColumns } = require(path.join(root, 'out/src/core/tasks/format.js'));
+const { kernelFrames, KERNEL_ARTIFACTS } = require(path.join(root, 'out/src/core/artifacts.js'));
+
+const backend = { name: 'cpu', device: 'tfjs CPU + OpenBLAS (2 threads)', blas: true, gpu: false, versions: {}, skipped: [] };
+const spec = (model, extra = {}) => ({ model, overrides: {}, dataset: { train: '/data/ml-100k/u1.base' }, split: 'given', valFraction: 0.05, seed: 1234, backend: 'cpu', ...extra });
+
+/** The protocol selection over epoch records, as src/core/tasks/selection.ts does it. */
+function summarise(id, model, task, selectBy, metrics, paper) {
+  const dir = task.metrics.find((m) => m.key === selectBy).direction === 'lower' ? 1 : -1;
+  let bv = Infinity, bt = Infinity, a, c;
+  for (const e of metrics) {
+    const v = dir * (e.val[selectBy] ?? NaN);
+    const t = dir * e.test[selectBy];
+    if (Number.isNaN(v) || v < bv) { if (!Number.isNaN(v)) bv = v; a = e; }
+    if (t < bt) { bt = t; c = e; }
+  }
+  const at = (e) => ({ globalEpoch: e.globalEpoch, train: e.train, val: e.val, test: e.test });
+  return { runId: id, model, dataset: 'ml-100k/u1', backend: 'cpu', status: 'completed', task: task.id, selectBy, selection: { valSelected: at(a), last: at(metrics.at(-1)), testSelected: at(c) }, paper, trainRatings: 76000, valRatings: 4000, testRatings: 20000, seconds: 180 };
+}
+
+function runView(id, model, modelName, preset, task, selectBy, metrics, status, extra = {}) {
+  const paper = extra.paper;
+  return {
+    id, model, modelName, preset, spec: spec(model, extra.spec), status, task, selectBy, epochAxis: 'epoch', artifacts: extra.artifacts ?? [],
+    summary: status === 'completed' ? summarise(id, model, task, selectBy, metrics, paper) : undefined, metrics, backend, paper, createdAt: extra.createdAt ?? '2026-11-22T10:15:00.000Z',
+  };
+}
+
 export function fixtureState() {
   const mkMetrics = (n, scale) => Array.from({ length: n }, (_, k) => ({
     phase: k < n / 3 ? 'pretrain' : 'finetune', epoch: k < n / 3 ? k + 1 : k + 1 - Math.floor(n / 3), epochs: k < n / 3 ? Math.ceil(n / 3) : n - Math.ceil(n / 3),
-    globalEpoch: k + 1, trainLoss: 5000 * scale * Math.exp(-k / 10) + 800, trainRmse: 0.9 * Math.exp(-k / 30) + 0.2,
-    valRmse: 0.95 - 0.05 * Math.log1p(k) / Math.log1p(n) + 0.0004 * Math.max(0, k - n * 0.6), testRmse: 0.96 - 0.06 * Math.log1p(k) / Math.log1p(n) + 0.0003 * Math.max(0, k - n * 0.7),
-    testMae: 0.75 - 0.04 * k / n, seconds: 0.5, iterations: 5, evaluations: 7,
+    globalEpoch: k + 1, trainLoss: 5000 * scale * Math.exp(-k / 10) + 800,
+    train: { rmse: 0.9 * Math.exp(-k / 30) + 0.2, mae: 0.7 * Math.exp(-k / 30) + 0.15 },
+    val: { rmse: 0.95 - 0.05 * Math.log1p(k) / Math.log1p(n) + 0.0004 * Math.max(0, k - n * 0.6), mae: 0.74 - 0.03 * k / n },
+    test: { rmse: 0.96 - 0.06 * Math.log1p(k) / Math.log1p(n) + 0.0003 * Math.max(0, k - n * 0.7), mae: 0.75 - 0.04 * k / n },
+    seconds: 0.5, iterations: 5, evaluations: 7,
   }));
-  const summary = (id, model, m) => {
-    let bv = Infinity, a = NaN, c = Infinity;
-    for (const e of m) { if (e.valRmse < bv) { bv = e.valRmse; a = e.testRmse; } c = Math.min(c, e.testRmse); }
-    return { runId: id, model, dataset: 'ml-100k/u1', backend: 'cpu', status: 'completed', rmse: { valSelected: a, last: m.at(-1).testRmse, testSelected: c }, mae: { valSelected: 0.71, last: 0.72, testSelected: 0.7 }, epochs: { valSelected: 40, testSelected: 60, last: m.length }, paper: { dataset: 'ml-100k', rmse: 0.89 }, trainRatings: 76000, valRatings: 4000, testRatings: 20000, seconds: 180 };
-  };
-  const spec = (model) => ({ model, overrides: {}, dataset: { train: '/data/ml-100k/u1.base' }, split: 'given', valFraction: 0.05, seed: 1234, backend: 'cpu' });
-  const m1 = mkMetrics(90, 1);
-  const m2 = mkMetrics(60, 1.3);
-  const backend = { name: 'cpu', device: 'tfjs CPU + OpenBLAS (2 threads)', blas: true, gpu: false, versions: {}, skipped: [] };
+  const rating = getTask('rating');
   const runs = [
-    { id: '20261122-101500-glocal-k-ml-100k-u1', model: 'glocal-k', modelName: 'GLocal-K', preset: 'ml-100k', spec: spec('glocal-k'), status: 'completed', summary: summary('20261122-101500-glocal-k-ml-100k-u1', 'glocal-k', m1), metrics: m1, backend, paper: { dataset: 'ml-100k', rmse: 0.89 }, createdAt: '2026-11-22T10:15:00.000Z' },
-    { id: '20261122-111500-sparse-fc-ml-100k-u1', model: 'sparse-fc', modelName: 'Sparse FC', preset: 'ml-100k', spec: spec('sparse-fc'), status: 'running', summary: undefined, metrics: m2, backend, createdAt: '2026-11-22T11:15:00.000Z' },
+    runView('20261122-101500-glocal-k-ml-100k-u1', 'glocal-k', 'GLocal-K', 'ml-100k', rating, 'rmse', mkMetrics(90, 1), 'completed', { artifacts: KERNEL_ARTIFACTS, paper: { dataset: 'ml-100k', metrics: { rmse: 0.89 } } }),
+    runView('20261122-111500-sparse-fc-ml-100k-u1', 'sparse-fc', 'Sparse FC', 'ml-100k', rating, 'rmse', mkMetrics(60, 1.3), 'running', { artifacts: KERNEL_ARTIFACTS.filter((a) => a.name !== 'global kernel'), createdAt: '2026-11-22T11:15:00.000Z' }),
   ];
   const stats = (users, items, ratings) => ({
     users, items, ratings, density: ratings / (users * items), mean: 3.53,
@@ -28,11 +58,29 @@ export function fixtureState() {
     emptyUsers: 0, emptyItems: 32,
   });
   const datasetStats = { name: 'ml-100k/u1', format: 'movielens', files: [{ role: 'train', path: '/data/ml-100k/u1.base', sha256: 'ce253ec86c448b44fb3ba9a30d12dcfc2e9210cbde71efada3730c22e9ac212a' }, { role: 'test', path: '/data/ml-100k/u1.test', sha256: '18c6014a4b2c7324f250a63f8904a7b16b2b19f911129e346141507b0cbac950' }], all: stats(943, 1682, 100000), train: stats(943, 1682, 80000), test: stats(459, 1410, 20000), scale: { min: 1, max: 5, step: 1 }, warnings: [], hasGraphs: { users: false, items: false } };
-  return { dataset: 'ml-100k/u1', runs, selected: runs.map((r) => r.id), heatmapRun: runs[0].id, datasetStats, view: 'runs' };
+  return { dataset: 'ml-100k/u1', runs, selected: runs.map((r) => r.id), heatmapRun: runs[0].id, datasetStats, view: 'runs', columns: tableColumns(runs) };
 }
 
-export function fixtureSnapshots() {
-  // large heatmaps travel 8-bit quantised (q8, base64) as the trainer sends them (src/core/models/snapshots.ts)
+/** A panel with a ranking run (TopPop, higher-is-better HR@10 selection), an interaction run and a custom rating run. */
+export function fixtureMixedState() {
+  const ranking = getTask('ranking');
+  const interaction = getTask('interaction');
+  const rating = getTask('rating');
+  const rankRec = (k, t) => Object.fromEntries(ranking.metrics.map((m) => [m.key, Math.min(1, t * (1 + Number(m.key.split('@')[1]) / 10) * (m.key.startsWith('hr') ? 2 : 1))]));
+  const rank = Array.from({ length: 12 }, (_, k) => ({ phase: 'train', epoch: k + 1, epochs: 12, globalEpoch: k + 1, trainLoss: 100 / (k + 1), train: {}, val: rankRec(k, 0.1 + 0.02 * k - 0.002 * k * k), test: rankRec(k, 0.09 + 0.021 * k - 0.0021 * k * k), seconds: 0.2 }));
+  const inter = Array.from({ length: 8 }, (_, k) => ({ phase: 'train', epoch: k + 1, epochs: 8, globalEpoch: k + 1, trainLoss: 50 / (k + 1), train: { auc: 0.9, aupr: 0.6, rmse: 0.3 }, val: { auc: 0.8 + 0.01 * k, aupr: 0.5 + 0.02 * k, rmse: 0.3 - 0.01 * k }, test: { auc: 0.79 + 0.012 * k, aupr: 0.48 + 0.02 * k, rmse: 0.31 - 0.01 * k }, seconds: 0.1 }));
+  const rate = [{ phase: 'train', epoch: 1, epochs: 1, globalEpoch: 1, trainLoss: NaN, train: { rmse: 0.9, mae: 0.7 }, val: { rmse: 1.0, mae: 0.8 }, test: { rmse: 1.01, mae: 0.81 }, seconds: 0.1 }];
+  const runs = [
+    runView('20261123-090000-biased-mf-ml-100k-u', 'biased-mf', 'Biased MF (SGD)', undefined, ranking, 'hr@10', rank, 'completed', { spec: { task: 'ranking', split: 'chrono:0.7:0.1:0.2' } }),
+    runView('20261123-091000-user-item-mean-dti', 'user-item-mean', '(User mean + item mean) / 2', undefined, interaction, 'auc', inter, 'completed', { spec: { task: 'interaction' } }),
+    runView('20261123-092000-global-mean-ml-100k-u', 'global-mean', 'Global mean', undefined, rating, 'rmse', rate, 'completed'),
+  ];
+  return { dataset: 'ml-100k/u', runs, selected: runs.map((r) => r.id), heatmapRun: undefined, view: 'runs', columns: tableColumns(runs) };
+}
+
+/** Kernel snapshots of 12 epochs (as the autoencoders capture them), as the artifact frames the run store serves. */
+export function fixtureArtifacts(epochs = 12) {
+  // large heatmaps travel 8-bit quantised (q8, base64) as the trainer sends them (src/core/artifacts.ts)
   const tensor = (name, rows, cols, f) => {
     const vals = Array.from({ length: rows * cols }, (_, k) => f(Math.floor(k / cols), k % cols));
     const min = Math.min(...vals);
@@ -40,7 +88,7 @@ export function fixtureSnapshots() {
     const q = Buffer.from(vals.map((v) => Math.round(((v - min) / (max - min || 1)) * 255)));
     return { name, rows, cols, fullRows: rows * 4, fullCols: cols * 4, data: [], min, max, q8: q.toString('base64') };
   };
-  return Array.from({ length: 12 }, (_, e) => ({
+  return Array.from({ length: epochs }, (_, e) => kernelFrames({
     phase: e < 4 ? 'pretrain' : 'finetune', epoch: e < 4 ? e + 1 : e - 3, globalEpoch: e + 1,
     layers: ['layer 1 (943→500)', 'layer 2 (500→500)', 'layer 3 (500→943)'].map((n, li) => ({
       name: n,
@@ -49,5 +97,5 @@ export function fixtureSnapshots() {
       sparsity: Math.min(0.9, 0.05 * e + 0.1 * li),
     })),
     globalKernel: { name: 'global kernel', rows: 3, cols: 3, fullRows: 3, fullCols: 3, data: [0.1, 0.3, 0.1, 0.2, 1.2 - e * 0.01, 0.25, 0.05, 0.3, 0.12] },
-  }));
+  })).flat();
 }

@@ -5,7 +5,7 @@ import { DatasetError } from './errors';
 import { parseTextRatings, RawRatings, readHead, isHdf5, TextLayout } from './textFormat';
 import { readMatDataset, SparseGraph } from './matFile';
 import { buildRatingMatrix, detectScale, IdMap, RatingMatrix, RatingScale } from './ratingMatrix';
-import { SplitSpec, randomHoldout, kFold, chronological, carveValidation } from './splits';
+import { SplitSpec, randomHoldout, kFold, chronological, chronological3, carveValidation, filterMinInteractions } from './splits';
 
 export type FormatName = 'auto' | 'movielens' | 'movielens-dat' | 'csv' | 'tsv' | 'mat';
 
@@ -220,19 +220,40 @@ export interface PreparedSplit {
   test: RatingMatrix;
   /** Full training part (fit ∪ val). */
   train: RatingMatrix;
+  /** What the filter and split did, for the run log. */
+  notes: string[];
 }
 
-/** Applies a split and the validation carve-out (MODELS.md "Protocol"). */
-export function prepareSplit(ds: LoadedDataset, split: SplitSpec, valFraction: number, valSeed: number): PreparedSplit {
+/**
+ * Applies the minimum-interactions filter (when given), a split and the validation carve-out (MODELS.md
+ * "Protocol"). A three-way chronological split brings its own validation part; the carve-out is then not used.
+ */
+export function prepareSplit(ds: LoadedDataset, split: SplitSpec, valFraction: number, valSeed: number, minInteractions?: { users: number; items: number }): PreparedSplit {
   let train: RatingMatrix;
   let test: RatingMatrix;
-  const all = ds.test ? RatingMatrix.concat([ds.train, ds.test]) : ds.train;
-  if (split.kind === 'auto') split = ds.test ? { kind: 'given' } : { kind: 'random', testFraction: 0.1, seed: 1234 };
+  const notes: string[] = [];
+  let dsTrain = ds.train;
+  let dsTest = ds.test;
+  if (minInteractions && (minInteractions.users > 1 || minInteractions.items > 1)) {
+    const before = RatingMatrix.concat(dsTest ? [dsTrain, dsTest] : [dsTrain]);
+    const f = filterMinInteractions(dsTest ? [dsTrain, dsTest] : [dsTrain], minInteractions.users, minInteractions.items);
+    [dsTrain, dsTest] = [f.parts[0], f.parts[1]];
+    const kept = f.parts.reduce((s, p) => s + p.length, 0);
+    notes.push(`minimum interactions ${minInteractions.users} per user, ${minInteractions.items} per item (${f.rounds} rounds): kept ${f.users} of ${before.nUsers} users, ${f.items} of ${before.nItems} items, ${kept} of ${before.length} ratings`);
+    if (kept === 0) throw Object.assign(new Error(`no ratings are left after the minimum-interactions filter (${minInteractions.users} per user, ${minInteractions.items} per item)`), { input: true });
+  }
+  const all = dsTest ? RatingMatrix.concat([dsTrain, dsTest]) : dsTrain;
+  if (split.kind === 'auto') split = dsTest ? { kind: 'given' } : { kind: 'random', testFraction: 0.1, seed: 1234 };
+  if (split.kind === 'chrono' && split.valFraction !== undefined) {
+    const p = chronological3(all, split.valFraction, split.testFraction);
+    notes.push(`per-user chronological split: ${p.train.length} train, ${p.val.length} validation, ${p.test.length} test (the validation part comes from the split; no random carve-out)`);
+    return { fit: p.train, val: p.val, test: p.test, train: RatingMatrix.concat([p.train, p.val]), notes };
+  }
   switch (split.kind) {
     case 'given':
-      if (!ds.test) throw new Error(`dataset ${ds.name} has no test file; choose a split (random:<frac>:<seed>, kfold:<k>:<i>:<seed>, chrono:<frac>) or give --test`);
-      train = ds.train;
-      test = ds.test;
+      if (!dsTest) throw new Error(`dataset ${ds.name} has no test file; choose a split (random:<frac>:<seed>, kfold:<k>:<i>:<seed>, chrono:<frac>) or give --test`);
+      train = dsTrain;
+      test = dsTest;
       break;
     case 'random':
       ({ train, test } = randomHoldout(all, split.testFraction, split.seed));
@@ -245,5 +266,5 @@ export function prepareSplit(ds: LoadedDataset, split: SplitSpec, valFraction: n
       break;
   }
   const { fit, val } = carveValidation(train, valFraction, valSeed);
-  return { fit, val, test, train };
+  return { fit, val, test, train, notes };
 }

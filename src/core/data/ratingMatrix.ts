@@ -1,4 +1,5 @@
 import { RawRatings } from './textFormat';
+import type { DatasetStats } from '../../protocol/types';
 
 export interface RatingScale {
   min: number;
@@ -201,23 +202,7 @@ export function detectScale(values: Float32Array[]): RatingScale {
   return { min, max, step };
 }
 
-export interface DatasetStats {
-  users: number;
-  items: number;
-  ratings: number;
-  density: number;
-  mean: number;
-  /** Rating value → count (rounded to the scale step when there is one). */
-  histogram: { value: number; count: number }[];
-  /** Distribution of ratings per user: min, quartiles, max, mean. */
-  perUser: { min: number; q1: number; median: number; q3: number; max: number; mean: number };
-  perItem: { min: number; q1: number; median: number; q3: number; max: number; mean: number };
-  /** Ratings-per-user histogram on roughly logarithmic buckets [lo, hi]. */
-  perUserHistogram: { lo: number; hi: number; count: number }[];
-  /** Users/items with no rating in the given matrix. */
-  emptyUsers: number;
-  emptyItems: number;
-}
+export type { DatasetStats };
 
 function quantiles(counts: Int32Array) {
   const s = Int32Array.from(counts).sort();

@@ -1,5 +1,5 @@
 import { Prng } from './prng';
-import { RatingMatrix } from './ratingMatrix';
+import { IdMap, RatingMatrix } from './ratingMatrix';
 
 /** How test ratings are chosen. `given` uses the dataset's own test part (a partner file or a .mat mask). */
 export type SplitSpec =
@@ -7,7 +7,7 @@ export type SplitSpec =
   | { kind: 'given' }
   | { kind: 'random'; testFraction: number; seed: number }
   | { kind: 'kfold'; k: number; fold: number; seed: number }
-  | { kind: 'chrono'; testFraction: number };
+  | { kind: 'chrono'; testFraction: number; valFraction?: number };
 
 export function parseSplit(s: string): SplitSpec {
   const parts = s.trim().split(':');
@@ -34,12 +34,19 @@ export function parseSplit(s: string): SplitSpec {
       return { kind: 'kfold', k, fold, seed: num(parts[3] ?? '1234', 'seed') };
     }
     case 'chrono': {
+      if (parts.length === 4) {
+        // chrono:<train>:<val>:<test>, per user by time (the ranking protocol: chrono:0.7:0.1:0.2)
+        const [tr, va, te] = [num(parts[1], 'train fraction'), num(parts[2], 'validation fraction'), num(parts[3], 'test fraction')];
+        if (!(tr > 0 && va >= 0 && te > 0) || Math.abs(tr + va + te - 1) > 1e-9) throw new Error(`split "${s}": train, validation and test fractions must be positive (validation may be 0) and add up to 1`);
+        return { kind: 'chrono', testFraction: te, valFraction: va };
+      }
+      if (parts.length > 2) throw new Error(`split "${s}": use chrono:<test fraction> or chrono:<train>:<val>:<test>`);
       const testFraction = num(parts[1] ?? '0.2', 'fraction');
       if (!(testFraction > 0 && testFraction < 1)) throw new Error(`split "${s}": fraction must be in (0, 1)`);
       return { kind: 'chrono', testFraction };
     }
     default:
-      throw new Error(`unknown split "${s}" (use auto, given, random:<frac>:<seed>, kfold:<k>:<i>:<seed> or chrono:<frac>)`);
+      throw new Error(`unknown split "${s}" (use auto, given, random:<frac>:<seed>, kfold:<k>:<i>:<seed>, chrono:<frac> or chrono:<train>:<val>:<test>)`);
   }
 }
 
@@ -49,7 +56,7 @@ export function splitToString(s: SplitSpec): string {
     case 'given': return 'given';
     case 'random': return `random:${s.testFraction}:${s.seed}`;
     case 'kfold': return `kfold:${s.k}:${s.fold}:${s.seed}`;
-    case 'chrono': return `chrono:${s.testFraction}`;
+    case 'chrono': return s.valFraction !== undefined ? `chrono:${+(1 - s.testFraction - s.valFraction).toFixed(12)}:${s.valFraction}:${s.testFraction}` : `chrono:${s.testFraction}`;
   }
 }
 
@@ -100,4 +107,71 @@ export function carveValidation(train: RatingMatrix, fraction: number, seed: num
   if (fraction >= 1) throw new Error(`validation fraction must be < 1, got ${fraction}`);
   const { train: fit, test: val } = randomHoldout(train, fraction, seed);
   return { fit, val };
+}
+
+/**
+ * Per-user chronological three-way split (the ranking protocol): each user's ratings sorted by timestamp (ties by
+ * position); the first round(train·n) go to train (at least one), the next up to round((train + val)·n) to
+ * validation, the rest to test.
+ */
+export function chronological3(m: RatingMatrix, valFraction: number, testFraction: number): { train: RatingMatrix; val: RatingMatrix; test: RatingMatrix } {
+  const ts = m.timestamps;
+  if (!ts) throw new Error('a chronological split needs timestamps, and this dataset has none');
+  const byUser: number[][] = Array.from({ length: m.nUsers }, () => []);
+  for (let k = 0; k < m.length; k++) byUser[m.users[k]].push(k);
+  const parts: number[][] = [[], [], []];
+  const trainFraction = 1 - valFraction - testFraction;
+  for (const list of byUser) {
+    if (list.length === 0) continue;
+    list.sort((a, b) => ts[a] - ts[b] || a - b);
+    const n = list.length;
+    const cutTrain = Math.min(n, Math.max(1, Math.round(trainFraction * n)));
+    const cutVal = Math.min(n, Math.max(cutTrain, Math.round((trainFraction + valFraction) * n)));
+    for (let q = 0; q < n; q++) parts[q < cutTrain ? 0 : q < cutVal ? 1 : 2].push(list[q]);
+  }
+  const [train, val, test] = parts.map((p) => m.subset(Int32Array.from(p).sort()));
+  return { train, val, test };
+}
+
+/**
+ * Keeps users with at least minUsers interactions and items with at least minItems, removing both repeatedly
+ * until no more fall below (a removed item lowers its users' counts, and the other way round). The result is in a
+ * compacted index space: kept ids only, still in ascending id order.
+ */
+export function filterMinInteractions(parts: RatingMatrix[], minUsers: number, minItems: number): { parts: RatingMatrix[]; users: number; items: number; rounds: number } {
+  const all = RatingMatrix.concat(parts);
+  const nU = all.nUsers;
+  const nI = all.nItems;
+  const keepU = new Uint8Array(nU).fill(1);
+  const keepI = new Uint8Array(nI).fill(1);
+  let rounds = 0;
+  for (;;) {
+    rounds++;
+    const cu = new Int32Array(nU);
+    const ci = new Int32Array(nI);
+    for (let k = 0; k < all.length; k++) {
+      const u = all.users[k];
+      const i = all.items[k];
+      if (keepU[u] && keepI[i]) { cu[u]++; ci[i]++; }
+    }
+    let changed = false;
+    for (let u = 0; u < nU; u++) if (keepU[u] && cu[u] < minUsers) { keepU[u] = 0; changed = true; }
+    for (let i = 0; i < nI; i++) if (keepI[i] && ci[i] < minItems) { keepI[i] = 0; changed = true; }
+    if (!changed) break;
+  }
+  const userIds = new IdMap(all.userIds.ids.filter((_, u) => keepU[u] === 1));
+  const itemIds = new IdMap(all.itemIds.ids.filter((_, i) => keepI[i] === 1));
+  const uMap = new Int32Array(nU).fill(-1);
+  const iMap = new Int32Array(nI).fill(-1);
+  for (let u = 0, n = 0; u < nU; u++) if (keepU[u]) uMap[u] = n++;
+  for (let i = 0, n = 0; i < nI; i++) if (keepI[i]) iMap[i] = n++;
+  const out = parts.map((m) => {
+    const idx: number[] = [];
+    for (let k = 0; k < m.length; k++) if (keepU[m.users[k]] && keepI[m.items[k]]) idx.push(k);
+    const sub = m.subset(idx);
+    const u = sub.users.map((x) => uMap[x]);
+    const it = sub.items.map((x) => iMap[x]);
+    return new RatingMatrix(u, it, sub.values, userIds, itemIds, sub.timestamps);
+  });
+  return { parts: out, users: userIds.size, items: itemIds.size, rounds };
 }

@@ -1,6 +1,14 @@
-import type { Hyper, HyperValue, KernelSnapshot, Phase } from '../types';
+/**
+ * What a model is (its catalogue entry: plain data the extension host, the CLI's `models` command and the
+ * experiment-file schema read) and what its training code sees (TrainContext), kept apart so the extension bundle
+ * carries descriptions only. Implementations are looked up by id in ./implementations (trainer and CLI only).
+ */
+import type { ArtifactDecl, ArtifactFrame, Hyper, HyperValue, MetricRecord, Phase, TaskId } from '../../protocol/types';
 import type { RatingMatrix, RatingScale } from '../data/ratingMatrix';
 import type { Prng } from '../data/prng';
+import type { Predictor, UserScorer } from '../tasks/evaluators';
+
+export type { Predictor, UserScorer };
 
 /** One hyper-parameter of a model, with its schema (validated before a run starts). */
 export interface ParamSpec {
@@ -13,22 +21,47 @@ export interface ParamSpec {
   options?: string[];
 }
 
+/** A paper's published numbers on a dataset, keyed by metric. */
 export interface PaperResult {
-  /** Dataset key: ml-100k, ml-1m, ml-10m, douban, flixster, synthetic-netflix. */
+  /** Dataset key: ml-100k, ml-1m, ml-10m, douban, flixster, synthetic-netflix, gpcr, … */
   dataset: string;
-  rmse: number;
+  metrics: MetricRecord;
   note?: string;
 }
 
 export interface Preset {
   description: string;
   values: Hyper;
-  /** The dataset this preset reproduces (for the paper comparison). */
+  /** The dataset this preset reproduces (its paper numbers are the model's paperResults for that dataset). */
   dataset?: string;
 }
 
-/** Predicts ratings for (user, item) index pairs. May be async (GPU readbacks are). */
-export type Predictor = (users: Int32Array, items: Int32Array) => Float32Array | Promise<Float32Array>;
+export type ModelFamily = 'autoencoders' | 'factorization' | 'spectral' | 'ranking' | 'baselines';
+
+/** A model's catalogue entry: everything but its training code. */
+export interface ModelInfo {
+  id: string;
+  name: string;
+  family: ModelFamily;
+  /** One line for quick picks. */
+  description: string;
+  /** Tasks the model serves; the first is its default. */
+  tasks: TaskId[];
+  /** The metric that selects (a)/(c) for this model (default: the task's). */
+  selectMetric?: string;
+  /** What one "epoch" of this model is, for axes and tables (default "epoch"; LLORMA: "ensemble size"). */
+  epochAxis?: string;
+  paper: { title: string; authors: string; venue: string; year: number; note?: string };
+  /** Where the port comes from: the authors' code, the paper alone, or a standard baseline. */
+  source: { kind: 'reference-code' | 'paper' | 'baseline'; note?: string };
+  params: ParamSpec[];
+  presets: Record<string, Preset>;
+  paperResults: PaperResult[];
+  /** Named pictures the model's runs produce (rendered by the panel from their view kind). */
+  artifacts?: ArtifactDecl[];
+  /** Whether the model runs on tfjs (and so needs a backend). */
+  usesTf: boolean;
+}
 
 export interface EpochReport {
   phase: Phase;
@@ -38,8 +71,12 @@ export interface EpochReport {
   trainLoss?: number;
   iterations?: number;
   evaluations?: number;
+  /** Predictions for (user, item) pairs (rating and interaction tasks; ranking when no scorer is given). */
   predict: Predictor;
-  snapshot?: () => Promise<Omit<KernelSnapshot, 'phase' | 'epoch' | 'globalEpoch'>> | Omit<KernelSnapshot, 'phase' | 'epoch' | 'globalEpoch'>;
+  /** Scores of every item for given users (ranking); default: `predict` over all items. */
+  scoreUsers?: UserScorer;
+  /** Frames of the model's declared artifacts at this epoch (the harness gives the run-wide epoch number). */
+  artifacts?: (at: { globalEpoch: number }) => Promise<ArtifactFrame[]> | ArtifactFrame[];
 }
 
 export interface TrainData {
@@ -58,7 +95,7 @@ export interface TrainContext {
   rng: Prng;
   /** tfjs namespace with the chosen backend set; undefined for pure-JS models. */
   tf?: typeof import('@tensorflow/tfjs');
-  /** Reports the end of an epoch; the harness computes train/val/test metrics from `predict`. */
+  /** Reports the end of an epoch; the harness computes the task's metrics from `predict` / `scoreUsers`. */
   epochEnd(report: EpochReport): Promise<void>;
   /** A loss value inside an epoch (an optimiser iteration), for fine-grained curves. */
   lossPoint(phase: Phase, step: number, loss: number): void;
@@ -71,19 +108,8 @@ export interface TrainContext {
   saveArtifacts?(files: { name: string; data: Uint8Array }[]): void;
 }
 
-export interface ModelDefinition {
-  id: string;
-  name: string;
-  /** One line for quick picks. */
-  description: string;
-  paper: { title: string; authors: string; venue: string; year: number; note?: string };
-  params: ParamSpec[];
-  presets: Record<string, Preset>;
-  paperResults: PaperResult[];
-  /** Whether the model runs on tfjs (and so needs a backend). */
-  usesTf: boolean;
-  train(ctx: TrainContext): Promise<void>;
-}
+/** A model's training code. */
+export type TrainFn = (ctx: TrainContext) => Promise<void>;
 
 export class CancelledError extends Error {
   constructor() {
@@ -93,7 +119,7 @@ export class CancelledError extends Error {
 }
 
 /** Resolves defaults ← preset ← overrides and validates against the schema. */
-export function resolveHyper(def: ModelDefinition, preset: string | undefined, overrides: Hyper): Hyper {
+export function resolveHyper(def: Pick<ModelInfo, 'id' | 'params' | 'presets'>, preset: string | undefined, overrides: Hyper): Hyper {
   const hp: Hyper = {};
   for (const p of def.params) hp[p.key] = p.default;
   if (preset) {

@@ -4,13 +4,14 @@
  * evaluation, per-iteration loss points, kernel snapshots and full-resolution kernels of the last epoch.
  */
 import type * as tfNs from '@tensorflow/tfjs';
-import type { TrainContext, EpochReport, Predictor } from './model';
-import type { Phase } from '../types';
-import type { RatingMatrix } from '../data/ratingMatrix';
-import { Lbfgs } from '../optim/lbfgs';
-import { TfObjective } from '../optim/tfObjective';
-import { yieldToEventLoop } from '../async';
+import type { TrainContext, Predictor } from '../model';
+import type { Phase } from '../../../protocol/types';
+import type { RatingMatrix } from '../../data/ratingMatrix';
+import { Lbfgs } from '../../optim/lbfgs';
+import { TfObjective } from '../../optim/tfObjective';
+import { yieldToEventLoop } from '../../async';
 import { Autoencoder } from './kernelLayers';
+import { kernelFrames, type KernelSnapshot } from '../../artifacts';
 
 type Tf = typeof tfNs;
 
@@ -64,7 +65,8 @@ export interface PhaseOptions {
   loss: () => tfNs.Scalar;
   predict: () => tfNs.Tensor2D;
   nUsers: number;
-  snapshot?: EpochReport['snapshot'];
+  /** The layers' kernels (and the global kernel) at the end of an epoch, for the panel's pictures. */
+  snapshot?: () => Promise<Omit<KernelSnapshot, 'phase' | 'epoch' | 'globalEpoch'>>;
   /** Global iteration counter shared across phases (for the loss curve). */
   step: { n: number };
 }
@@ -101,7 +103,7 @@ export async function lbfgsPhase(ctx: TrainContext, tf: Tf, o: PhaseOptions): Pr
     await ctx.epochEnd({
       phase: o.phase, epoch, epochs: o.epochs, trainLoss: r.f, iterations: r.iterations, evaluations: objective.evaluations - evalsBefore,
       predict: matrixPredictor(tf, o.nUsers, o.predict),
-      snapshot: o.snapshot,
+      artifacts: o.snapshot ? async ({ globalEpoch }) => kernelFrames({ ...(await (o.snapshot as NonNullable<PhaseOptions['snapshot']>)()), phase: o.phase, epoch, globalEpoch }) : undefined,
     });
     ctx.log(`${o.phase} epoch ${epoch}: optimiser ${((t1 - t0) / 1000).toFixed(2)} s (${objective.evaluations - evalsBefore} evaluations), evaluation and snapshot ${((Date.now() - t1) / 1000).toFixed(2)} s`, 'debug');
   }
@@ -152,19 +154,9 @@ export async function trainItemAutoencoder(ctx: TrainContext, build: (tf: Tf) =>
   }
 }
 
-/** The L-BFGS schedule parameters the single-phase autoencoders share. */
-export function lbfgsScheduleParams(epochs: number, maxiter: number): import('./model').ParamSpec[] {
-  return [
-    { key: 'epochs', type: 'integer', default: epochs, min: 1, max: 10000, description: 'Outer loops (each a fresh L-BFGS run)' },
-    { key: 'maxiter', type: 'integer', default: maxiter, min: 1, max: 10000, description: 'L-BFGS iterations per outer loop' },
-    { key: 'trainFraction', type: 'number', default: 1, min: 0.01, max: 1, description: 'Fraction of the training ratings used' },
-    { key: 'history', type: 'integer', default: 10, min: 1, max: 100, description: 'L-BFGS history size' },
-  ];
-}
-
 /**
  * Trains n_users → hidden × layers → n_users (sigmoid hidden, identity output) with the layer type `make`
- * builds, using the shared schedule parameters of `lbfgsScheduleParams`.
+ * builds, using the shared schedule parameters of `lbfgsScheduleParams` (./params).
  */
 export function trainStackedAutoencoder(ctx: TrainContext, label: string, snapshots: boolean, make: (tf: Tf, name: string, nIn: number, nOut: number, act: 'sigmoid' | 'identity') => ConstructorParameters<typeof Autoencoder>[1][number]): Promise<void> {
   const hp = ctx.hp;

@@ -8,8 +8,8 @@
  * tfjs ops.
  */
 import type * as tfNs from '@tensorflow/tfjs';
-import { observedEntries, parallelRows, rangesFor, sharedF32, sharedF64, toShared, transposedF64 } from '../linalg/parallel';
-import { type CpuBackend, type TensorInfo, f32Values } from '../linalg/cpuBackend';
+import { observedEntries, parallelRows, rangesFor, sharedF32, sharedF64, toShared, transposedF64 } from '../../linalg/parallel';
+import { type CpuBackend, type TensorInfo, f32Values } from '../../linalg/cpuBackend';
 
 type Tf = typeof tfNs;
 type T2 = tfNs.Tensor2D;

@@ -1,4 +1,4 @@
-import type { RatingMatrix } from '../data/ratingMatrix';
+import type { RatingMatrix } from '../../data/ratingMatrix';
 
 /** Mean rating per user and per item over the fitted ratings; unseen users/items fall back to the global mean. */
 export function meanTables(m: RatingMatrix) {

@@ -5,11 +5,11 @@
  * masked sum-of-squares loss. Only ops every tfjs backend supports (with gradients) are used.
  */
 import type * as tfNs from '@tensorflow/tfjs';
-import type { Prng } from '../data/prng';
-import { heatmapTensor } from './snapshots';
+import type { Prng } from '../../data/prng';
+import { heatmapTensor } from '../../artifacts';
 import { biasSigmoid, maskedSseBias, localKernel } from './fusedOps';
-import { distanceRow, transposedF64 } from '../linalg/parallel';
-import type { HeatmapTensor } from '../types';
+import { distanceRow, transposedF64 } from '../../linalg/parallel';
+import type { HeatmapTensor } from '../../../protocol/types';
 
 type Tf = typeof tfNs;
 type T2 = tfNs.Tensor2D;

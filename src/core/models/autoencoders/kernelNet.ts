@@ -1,15 +1,15 @@
-/**
- * kernelNet with a dot-product kernel (Muller, Martel & Indiveri, ICML 2018) — implemented from the paper;
- * there is no released reference code for this variant. Weights V_ij = α_i · tanh(u_i · v_j) with u, v ∈ R^d
- * (d = 50), an item autoencoder n_users → 500 (→ 500) → n_users, L2 λ2·½ΣV² on the effective weights, L-BFGS.
- */
-import { ModelDefinition, num } from './model';
-import { DotKernelLayer } from './kernelLayers';
-import { lbfgsScheduleParams, trainStackedAutoencoder } from './aeTraining';
+/** kernelNet's catalogue entry (training code: ./kernelNet.train.ts). */
+import type { ModelInfo } from '../model';
+import { KERNEL_ARTIFACTS } from '../../artifacts';
+import { lbfgsScheduleParams } from './params';
 
-export const kernelNet: ModelDefinition = {
+export const kernelNet: ModelInfo = {
   id: 'kernelnet',
   name: 'kernelNet (tanh dot-product kernel)',
+  family: 'autoencoders',
+  tasks: ['rating'],
+  source: { kind: 'paper', note: 'implemented from the paper, no reference code' },
+  artifacts: KERNEL_ARTIFACTS.filter((a) => a.name !== 'global kernel'),
   description: 'Autoencoder with weights α_i·tanh(u_i·v_j) — from the paper, no reference code',
   paper: { title: 'Kernelized Synaptic Weight Matrices', authors: 'Muller, Martel, Indiveri', venue: 'ICML', year: 2018, note: 'implemented from the paper, no reference code' },
   params: [
@@ -24,12 +24,8 @@ export const kernelNet: ModelDefinition = {
     'ml-100k-2': { description: 'MovieLens-100K, 2 hidden layers', dataset: 'ml-100k', values: { layers: 2, lambda2: 100, epochs: 20, maxiter: 50 } },
   },
   paperResults: [
-    { dataset: 'ml-100k', rmse: 0.901, note: 'paper, 1 layer (0.890 with 2)' },
-    { dataset: 'ml-1m', rmse: 0.838, note: 'paper, 1 layer (0.836 with 2)' },
+    { dataset: 'ml-100k', metrics: { rmse: 0.901 }, note: 'paper, 1 layer (0.890 with 2)' },
+    { dataset: 'ml-1m', metrics: { rmse: 0.838 }, note: 'paper, 1 layer (0.836 with 2)' },
   ],
   usesTf: true,
-  async train(ctx) {
-    const hp = ctx.hp;
-    await trainStackedAutoencoder(ctx, 'kernelNet', true, (tf, name, nIn, nOut, act) => new DotKernelLayer(tf, ctx.rng, name, nIn, nOut, act, num(hp, 'lambda2'), num(hp, 'kernelDim')));
-  },
 };

@@ -1,16 +1,15 @@
-/**
- * Sparse FC (Muller, Martel & Indiveri, "Kernelized synaptic weight matrices", ICML 2018; reference code
- * lorenzMuller/kernelNet_MovieLens): the local-kernel autoencoder of GLocal-K without the global kernel —
- * W_eff = W ⊙ max(0, 1 − ‖u_i − v_j‖²), n_users → 500 → 500 → n_users, λ2 = 60, λs = 0.013, 20 outer loops
- * of L-BFGS with at most 50 iterations. The reference reports the last epoch.
- */
-import { ModelDefinition, num } from './model';
-import { LocalKernelLayer } from './kernelLayers';
-import { lbfgsScheduleParams, trainStackedAutoencoder } from './aeTraining';
+/** Sparse FC's catalogue entry (training code: ./sparseFc.train.ts). */
+import type { ModelInfo } from '../model';
+import { KERNEL_ARTIFACTS } from '../../artifacts';
+import { lbfgsScheduleParams } from './params';
 
-export const sparseFc: ModelDefinition = {
+export const sparseFc: ModelInfo = {
   id: 'sparse-fc',
   name: 'Sparse FC',
+  family: 'autoencoders',
+  tasks: ['rating'],
+  source: { kind: 'reference-code', note: 'lorenzMuller/kernelNet_MovieLens' },
+  artifacts: KERNEL_ARTIFACTS.filter((a) => a.name !== 'global kernel'),
   description: 'Local-kernel autoencoder (finite-support kernel weights), L-BFGS — the kernelNet code’s model',
   paper: { title: 'Kernelized Synaptic Weight Matrices', authors: 'Muller, Martel, Indiveri', venue: 'ICML', year: 2018 },
   params: [
@@ -29,13 +28,9 @@ export const sparseFc: ModelDefinition = {
     'ml-1m': { description: 'MovieLens-1M (reference hyper-parameters)', dataset: 'ml-1m', values: { lambda2: 60, lambdaS: 0.013, epochs: 20, maxiter: 50 } },
   },
   paperResults: [
-    { dataset: 'ml-100k', rmse: 0.894, note: 'paper, 80/20 random splits, last epoch' },
-    { dataset: 'ml-1m', rmse: 0.824, note: 'paper, 90/10 random splits, last epoch' },
-    { dataset: 'ml-10m', rmse: 0.769, note: 'paper' },
+    { dataset: 'ml-100k', metrics: { rmse: 0.894 }, note: 'paper, 80/20 random splits, last epoch' },
+    { dataset: 'ml-1m', metrics: { rmse: 0.824 }, note: 'paper, 90/10 random splits, last epoch' },
+    { dataset: 'ml-10m', metrics: { rmse: 0.769 }, note: 'paper' },
   ],
   usesTf: true,
-  async train(ctx) {
-    const hp = ctx.hp;
-    await trainStackedAutoencoder(ctx, 'Sparse FC', true, (tf, name, nIn, nOut, act) => new LocalKernelLayer(tf, ctx.rng, name, nIn, nOut, act, num(hp, 'lambda2'), num(hp, 'lambdaS'), num(hp, 'kernelDim')));
-  },
 };

@@ -1,0 +1,34 @@
+/**
+ * Training code by model id — the trainer process and the CLI only (the extension host reads ./catalogue). Every
+ * catalogue entry must have one (a unit test checks both lists agree).
+ */
+import type { TrainFn } from './model';
+import { train as glocalK } from './autoencoders/glocalK.train';
+import { train as sparseFc } from './autoencoders/sparseFc.train';
+import { train as kernelNet } from './autoencoders/kernelNet.train';
+import { train as iAutoRec } from './autoencoders/iAutoRec.train';
+import { train as biasedMf } from './factorization/biasedMf.train';
+import { train as topPop } from './ranking/topPop.train';
+import { train as userItemMean } from './baselines/userItemMean.train';
+import { train as globalMean } from './baselines/globalMean.train';
+
+const TRAIN: Record<string, TrainFn> = {
+  'glocal-k': glocalK,
+  'sparse-fc': sparseFc,
+  kernelnet: kernelNet,
+  'i-autorec': iAutoRec,
+  'biased-mf': biasedMf,
+  'top-pop': topPop,
+  'user-item-mean': userItemMean,
+  'global-mean': globalMean,
+};
+
+export function trainerFor(id: string): TrainFn {
+  const t = TRAIN[id];
+  if (!t) throw new Error(`model "${id}" has no training code`);
+  return t;
+}
+
+export function implementedModels(): string[] {
+  return Object.keys(TRAIN);
+}

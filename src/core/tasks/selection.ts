@@ -1,0 +1,45 @@
+import type { EpochMetrics, MetricDef, RunSummary, SelectedEpoch } from '../../protocol/types';
+
+/**
+ * The reporting protocol of MODELS.md, driven by one metric of the task (its direction decides "best"):
+ * (a) the test metrics at the epoch with the best validation value, (b) the test metrics at the last epoch,
+ * (c) the test metrics at the epoch with the best test value ("test-selected, paper protocol").
+ * Without a validation split (a) follows the last epoch. Ties keep the earlier epoch.
+ */
+export class ProtocolSelection {
+  private bestVal: number;
+  private bestTest: number;
+  readonly result: RunSummary['selection'] = {};
+
+  constructor(readonly metric: Pick<MetricDef, 'key' | 'direction'>) {
+    this.bestVal = metric.direction === 'lower' ? Infinity : -Infinity;
+    this.bestTest = this.bestVal;
+  }
+
+  /** a strictly better than b in the metric's direction (false when a is NaN) */
+  private better(a: number, b: number): boolean {
+    return this.metric.direction === 'lower' ? a < b : a > b;
+  }
+
+  update(m: Pick<EpochMetrics, 'globalEpoch' | 'train' | 'val' | 'test'>): void {
+    const at: SelectedEpoch = { globalEpoch: m.globalEpoch, train: m.train, val: m.val, test: m.test };
+    const v = m.val[this.metric.key] ?? NaN;
+    const t = m.test[this.metric.key] ?? NaN;
+    // a NaN validation value (no validation split) moves (a) along with the last epoch
+    if (Number.isNaN(v) || this.better(v, this.bestVal)) {
+      if (Number.isFinite(v)) this.bestVal = v;
+      this.result.valSelected = at;
+    }
+    if (this.better(t, this.bestTest)) {
+      this.bestTest = t;
+      this.result.testSelected = at;
+    }
+    this.result.last = at;
+  }
+
+  static of(metric: Pick<MetricDef, 'key' | 'direction'>, metrics: EpochMetrics[]): RunSummary['selection'] {
+    const s = new ProtocolSelection(metric);
+    for (const m of metrics) s.update(m);
+    return s.result;
+  }
+}

@@ -1,0 +1,50 @@
+/** Commands on run folders: Delete Run, Reveal Run Folder, Show Log, Refresh Runs. */
+import * as vscode from 'vscode';
+import * as path from 'path';
+import type { Host } from '../activate';
+import { pickRun, runIdOf } from './pick';
+
+export function registerRunFileCommands(host: Host): void {
+  const { store, queue, panels, tree } = host;
+  host.context.subscriptions.push(
+    host.guard('kernelRecLab.deleteRun', async (arg?: unknown, opts?: { confirm?: boolean }) => {
+      const id = runIdOf(arg) ?? (await pickRun(host, 'Delete which run?', (s) => s !== 'running' && s !== 'queued'));
+      if (!id) return false;
+      if (queue.isActive(id)) {
+        void host.show('warning', `Kernel Rec Lab: cancel run ${id} before deleting it.`);
+        return false;
+      }
+      const confirm = (opts?.confirm ?? (arg as { confirm?: boolean })?.confirm) !== false;
+      if (confirm) {
+        const ans = await vscode.window.showWarningMessage(`Delete run ${id} and its folder?`, { modal: true }, 'Delete');
+        if (ans !== 'Delete') return false;
+      }
+      store.delete(id);
+      panels.notifyRunDeleted(id);
+      tree.refresh();
+      return true;
+    }),
+    host.guard('kernelRecLab.revealRunFolder', async (arg?: unknown) => {
+      const id = runIdOf(arg) ?? (await pickRun(host, 'Reveal which run?'));
+      if (!id) return undefined;
+      const target = vscode.Uri.file(path.join(store.dirOf(id), 'run.json'));
+      // revealFileInOS needs a local desktop; in a remote or web window reveal it in the Explorer instead
+      await vscode.commands.executeCommand(vscode.env.remoteName || vscode.env.uiKind === vscode.UIKind.Web ? 'revealInExplorer' : 'revealFileInOS', target);
+      return store.dirOf(id);
+    }),
+    host.guard('kernelRecLab.showLog', async (arg?: unknown) => {
+      const id = runIdOf(arg);
+      if (id) {
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(store.dirOf(id), 'log.txt')));
+        await vscode.window.showTextDocument(doc, { preview: true });
+        return id;
+      }
+      host.log.show(true);
+      return undefined;
+    }),
+    host.guard('kernelRecLab.refreshRuns', async () => {
+      tree.refresh();
+      return true;
+    }),
+  );
+}
