@@ -11,7 +11,7 @@ import { fixtureState } from '../test/webview/fixture.mjs';
 export async function run() {
   const base = fixtureState();
   const template = base.runs[0];
-  const mk = (k, n) => Array.from({ length: n }, (_, e) => ({ ...template.metrics[e % template.metrics.length], phase: e < 300 ? 'pretrain' : 'finetune', globalEpoch: e + 1, epoch: e + 1, epochs: n, testRmse: 0.9 + 0.05 * Math.exp(-e / 200) + 0.001 * k, valRmse: 0.9 + 0.05 * Math.exp(-e / 180) + 0.001 * k, trainLoss: 1000 * Math.exp(-e / 300) + 100 * k }));
+  const mk = (k, n) => Array.from({ length: n }, (_, e) => ({ ...template.metrics[e % template.metrics.length], phase: e < 300 ? 'pretrain' : 'finetune', globalEpoch: e + 1, epoch: e + 1, epochs: n, test: { rmse: 0.9 + 0.05 * Math.exp(-e / 200) + 0.001 * k, mae: 0.7 }, val: { rmse: 0.9 + 0.05 * Math.exp(-e / 180) + 0.001 * k, mae: 0.71 }, trainLoss: 1000 * Math.exp(-e / 300) + 100 * k }));
   const runs = Array.from({ length: 10 }, (_, k) => ({ ...template, id: `run-${k}`, status: 'running', metrics: mk(k, 1000) }));
   const state = { ...base, runs, selected: runs.map((r) => r.id), heatmapRun: runs[0].id };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'krl-bench-panel-'));
@@ -33,7 +33,7 @@ export async function run() {
     for (let t = 0; t < 30; t++) {
       const ms = await p.evaluate(async ({ t, ids }) => {
         const t0 = performance.now();
-        for (const id of ids) window.postMessage({ type: 'epochs', runId: id, status: 'running', metrics: [{ phase: 'finetune', epoch: 1000 + t, epochs: 2000, globalEpoch: 1001 + t, trainLoss: 100, trainRmse: 0.8, valRmse: 0.9, testRmse: 0.91, testMae: 0.7, seconds: 1 }] }, '*');
+        for (const id of ids) window.postMessage({ type: 'epochs', runId: id, status: 'running', metrics: [{ phase: 'finetune', epoch: 1000 + t, epochs: 2000, globalEpoch: 1001 + t, trainLoss: 100, train: { rmse: 0.8, mae: 0.6 }, val: { rmse: 0.9, mae: 0.7 }, test: { rmse: 0.91, mae: 0.7 }, seconds: 1 }] }, '*');
         await new Promise((r) => setTimeout(r, 0));
         await new Promise((r) => requestAnimationFrame(() => r()));
         return performance.now() - t0;

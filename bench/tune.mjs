@@ -23,8 +23,8 @@ async function validationScore(model, preset, overrides, train) {
   const spec = u1Spec(model, preset, train, overrides);
   const val = [];
   const sink = {
-    log: () => undefined, backend: () => undefined, dataset: () => undefined, loss: () => undefined, snapshot: () => undefined, progress: () => undefined,
-    epoch: (m) => { val.push(m.valRmse); process.stderr.write(`\r${model} ${JSON.stringify(overrides)} ${m.phase} ${m.epoch}/${m.epochs} val ${m.valRmse.toFixed(4)}   `); },
+    log: () => undefined, backend: () => undefined, dataset: () => undefined, loss: () => undefined, artifact: () => undefined, progress: () => undefined,
+    epoch: (m) => { val.push(m.val.rmse); process.stderr.write(`\r${model} ${JSON.stringify(overrides)} ${m.phase} ${m.epoch}/${m.epochs} val ${m.val.rmse.toFixed(4)}   `); },
   };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'krl-tune-'));
   try {

@@ -1,7 +1,8 @@
 // Builds the three bundles with esbuild: extension host, trainer child process (+ the CLI), webview panel.
 //   node scripts/build.mjs [--production] [--watch] [--quiet]
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, existsSync, writeFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -22,6 +23,15 @@ if (args.has('--watch')) {
   for (const c of configs) (await esbuild.context(c)).watch();
 } else {
   await Promise.all(configs.map((c) => esbuild.build(c)));
+}
+// the experiment-file JSON schema, generated from the model catalogue (src/core/models/schema.ts)
+{
+  const tmp = 'dist/.schema-gen.cjs';
+  await esbuild.build({ entryPoints: ['src/core/models/schema.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: tmp, logLevel: 'error', external: nodeExternal });
+  const require = createRequire(import.meta.url);
+  const { experimentSchema } = require(`../${tmp}`);
+  writeFileSync('dist/experiment.schema.json', JSON.stringify(experimentSchema(), null, 2) + '\n');
+  rmSync(tmp, { force: true });
 }
 // toolkit/codicon assets the webview loads from the extension folder
 if (existsSync('node_modules/@vscode/codicons/dist')) cpSync('node_modules/@vscode/codicons/dist', 'dist/codicons', { recursive: true });

@@ -15,7 +15,7 @@ import * as path from 'path';
 import { executeRun, RunSink } from './core/run';
 import { DEFAULT_MODEL, getModel, listModels } from './core/models/catalogue';
 import { syntheticTsv } from './core/data/synthetic';
-import { datasetName } from './core/data/dataset';
+import { datasetName } from './core/data/names';
 import { columnText, columnValue, headline, resultColumnSpecs, SELECTIONS, taskOfSummary } from './core/tasks/format';
 import { RunStore, recordingSink } from './host/runStore';
 import { runTask } from './host/runInfo';

@@ -223,24 +223,31 @@ function series(r: RunView, get: (m: EpochMetrics) => number | undefined): { x: 
   });
 }
 
-/** The metric families of the selected runs' tasks, in definition order, with their metric definitions. */
-function families(runs: RunView[]): { family: string; metrics: MetricDef[] }[] {
-  const out = new Map<string, MetricDef[]>();
+/**
+ * One chart per (task, metric family) of the selected runs, in definition order, the selection metric's family
+ * first: runs of different tasks never share an axis (a 0/1 interaction RMSE is not a 1–5 rating RMSE).
+ */
+interface Family { id: string; task: string; taskName: string; family: string; metrics: MetricDef[] }
+function families(runs: RunView[]): Family[] {
+  const out = new Map<string, Family>();
   for (const r of runs) {
     for (const m of r.task.metrics) {
-      const list = out.get(m.family) ?? [];
-      if (!list.some((x) => x.key === m.key)) list.push(m);
-      out.set(m.family, list);
+      const id = `${r.task.id}-${m.family}`;
+      const f = out.get(id) ?? { id, task: r.task.id, taskName: r.task.name, family: m.family, metrics: [] };
+      if (!f.metrics.some((x) => x.key === m.key)) f.metrics.push(m);
+      out.set(id, f);
     }
   }
-  // the family of a run's selection metric first
-  const first = runs[0]?.task.metrics.find((m) => m.key === runs[0].selectBy)?.family;
-  return [...out.entries()].sort((a, b) => (a[0] === first ? -1 : b[0] === first ? 1 : 0)).map(([family, metrics]) => ({ family, metrics }));
+  const first = runs[0] ? `${runs[0].task.id}-${runs[0].task.metrics.find((m) => m.key === runs[0].selectBy)?.family}` : '';
+  return [...out.values()].sort((a, b) => (a.id === first ? -1 : b.id === first ? 1 : 0));
 }
 
-function familyMetric(f: { family: string; metrics: MetricDef[] }, runs: RunView[]): MetricDef {
-  const chosen = view.familyMetric.get(f.family);
-  return f.metrics.find((m) => m.key === chosen) ?? f.metrics.find((m) => runs.some((r) => r.selectBy === m.key)) ?? f.metrics[0];
+/** The metric a family chart shows: the user's choice, else the selection metric, else the one at the selection metric's cut-off. */
+function familyMetric(f: Family, runs: RunView[]): MetricDef {
+  const chosen = view.familyMetric.get(f.id);
+  const sel = runs.find((r) => r.task.id === f.task)?.selectBy ?? '';
+  const at = /@\d+$/.exec(sel)?.[0];
+  return f.metrics.find((m) => m.key === chosen) ?? f.metrics.find((m) => m.key === sel) ?? (at ? f.metrics.find((m) => m.key.endsWith(at)) : undefined) ?? f.metrics[0];
 }
 
 const runLabel = (r: RunView) => `${r.model}${r.preset ? `·${r.preset}` : ''} ${r.id.slice(9, 15)}`;
@@ -252,9 +259,10 @@ function lossData(): ChartDataset<'line'>[] {
   });
 }
 
-function metricData(def: MetricDef): ChartDataset<'line'>[] {
+function metricData(def: MetricDef, task: string): ChartDataset<'line'>[] {
   const out: ChartDataset<'line'>[] = [];
   selectedRuns().forEach((r, i) => {
+    if (r.task.id !== task) return;
     const c = PALETTE[i % PALETTE.length];
     const style: Record<Split, Partial<ChartDataset<'line'>>> = { train: { borderDash: [1, 3], borderWidth: 1 }, val: { borderDash: [5, 3], borderWidth: 1.5 }, test: { borderWidth: 2 } };
     for (const split of ['val', 'test'] as Split[]) {
@@ -288,7 +296,7 @@ function chartOptions(title: string, yTitle: string, xTitle = 'epoch') {
   };
 }
 
-const metricTitle = (d: MetricDef) => `${d.label} — ${d.direction} is better (dashed: validation, solid: test)`;
+const metricTitle = (d: MetricDef, f: Family, mixed: boolean) => `${mixed ? `${f.taskName}: ` : ''}${d.label} — ${d.direction} is better`;
 
 function makeCharts(): void {
   const grid = document.getElementById('curve-grid');
@@ -299,16 +307,19 @@ function makeCharts(): void {
   const lossCanvas = el('canvas', { id: 'curve-loss', 'aria-label': 'training loss per epoch' }) as HTMLCanvasElement;
   grid.append(el('div', { class: 'chart' }, lossCanvas));
   view.charts = [new Chart(lossCanvas, { type: 'line', data: { datasets: lossData() }, options: chartOptions('Training loss', 'loss', xTitle) as never, plugins: [phaseLines] })];
-  for (const f of families(runs)) {
+  const fams = families(runs);
+  const mixed = new Set(fams.map((f) => f.task)).size > 1;
+  for (const f of fams) {
     const def = familyMetric(f, runs);
-    const canvas = el('canvas', { id: `curve-${f.family}`, 'aria-label': `validation and test ${def.label} per ${xTitle}` }) as HTMLCanvasElement;
-    const box = el('div', { class: 'chart metric-chart', 'data-family': f.family }, canvas);
+    const canvas = el('canvas', { id: `curve-${f.family}${mixed ? `-${f.task}` : ''}`, 'aria-label': `validation (dashed) and test (solid) ${def.label} per ${xTitle}` }) as HTMLCanvasElement;
+    const box = el('div', { class: 'chart metric-chart', 'data-family': f.id });
     if (f.metrics.length > 1) {
-      box.append(el('div', { class: 'chart-pick' }, dropdown(f.metrics.map((m) => ({ value: m.key, label: m.label })), def.key, (v) => { view.familyMetric.set(f.family, v); makeCharts(); }, `metric-${f.family}`)));
+      box.append(el('div', { class: 'chart-pick' }, dropdown(f.metrics.map((m) => ({ value: m.key, label: m.label })), def.key, (v) => { view.familyMetric.set(f.id, v); makeCharts(); }, `metric-${f.id}`)));
     }
+    box.append(el('div', { class: 'chart-canvas' }, canvas));
     grid.append(box);
-    const chart = new Chart(canvas, { type: 'line', data: { datasets: metricData(def) }, options: chartOptions(metricTitle(def), def.label, xTitle) as never, plugins: [phaseLines] });
-    (chart as unknown as { krlMetric: MetricDef }).krlMetric = def;
+    const chart = new Chart(canvas, { type: 'line', data: { datasets: metricData(def, f.task) }, options: chartOptions(metricTitle(def, f, mixed), def.label, xTitle) as never, plugins: [phaseLines] });
+    (chart as unknown as { krl: { def: MetricDef; task: string } }).krl = { def, task: f.task };
     view.charts.push(chart);
   }
 }
@@ -316,7 +327,8 @@ function makeCharts(): void {
 function updateCurves(rebuild = false): void {
   const runs = selectedRuns();
   const fams = families(runs);
-  const expected = ['curve-loss', ...fams.map((f) => `curve-${f.family}`)];
+  const mixed = new Set(fams.map((f) => f.task)).size > 1;
+  const expected = ['curve-loss', ...fams.map((f) => `curve-${f.family}${mixed ? `-${f.task}` : ''}`)];
   if (rebuild || view.charts.length !== expected.length || view.charts.some((c, i) => c.canvas.id !== expected[i])) {
     for (const c of view.charts) c.destroy();
     view.charts = [];
@@ -324,7 +336,10 @@ function updateCurves(rebuild = false): void {
     return;
   }
   view.charts[0].data.datasets = lossData();
-  for (const c of view.charts.slice(1)) c.data.datasets = metricData((c as unknown as { krlMetric: MetricDef }).krlMetric);
+  for (const c of view.charts.slice(1)) {
+    const k = (c as unknown as { krl: { def: MetricDef; task: string } }).krl;
+    c.data.datasets = metricData(k.def, k.task);
+  }
   for (const c of view.charts) {
     (c.options.plugins as { phaseLines: { at: unknown } }).phaseLines.at = phaseBoundaries(runs);
     c.update('none');
@@ -394,6 +409,7 @@ function renderTable(): HTMLElement {
   for (const r of rows) body.append(tableRow(r, cols));
   table.append(body);
   card.append(el('div', { class: 'table-scroll' }, table));
+  card.append(el('p', { class: 'legend' }, '(a) the epoch with the best validation value (claims of quality) · (b) the last epoch · (c) the best test value over epochs — selected on the test set, as the papers report (paper protocol). Hover a column head for its metric.'));
   return card;
 }
 

@@ -11,7 +11,7 @@ import { RunsTree } from './runsTree';
 import { StatusBar } from './statusBar';
 import { ResultsPanels } from './resultsPanel';
 import { config, runsRoot } from './settings';
-import { datasetName } from '../core/data/dataset';
+import { datasetName } from '../core/data/names';
 import { headline } from '../core/tasks/format';
 import type { RunSpec } from '../protocol/types';
 import type { StartRunResult } from '../protocol/trainer';

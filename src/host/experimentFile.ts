@@ -1,7 +1,7 @@
 /**
  * *.krl.json experiment files: one or more runs (model, preset, overrides, task, split, seeds), each turned into
  * run specs by the one run-spec builder. The JSON schema that completes and validates these files is generated
- * from the model catalogue at build time (scripts/schema.mjs → dist/experiment.schema.json). No vscode import.
+ * from the model catalogue at build time (scripts/build.mjs → dist/experiment.schema.json). No vscode import.
  */
 import * as fs from 'fs';
 import * as path from 'path';

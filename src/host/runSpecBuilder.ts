@@ -12,23 +12,16 @@ import { coerceParam, resolveHyper, type ModelInfo } from '../core/models/model'
 import { parseSplit } from '../core/data/splits';
 import { resolveTask } from '../core/tasks/resolve';
 import { isTaskId, parseKs } from '../core/tasks/tasks';
+import { BACKENDS, LIMITS } from '../core/limits';
 
 export class SpecError extends Error {
   readonly input = true;
 }
 
-/** The compute backends, in the order `auto` tries them (after itself). package.json's enum must match (a test checks). */
-export const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow', 'webgpu', 'cpu'];
+export { BACKENDS, LIMITS };
 
 export const FORMATS = ['auto', 'movielens', 'movielens-dat', 'csv', 'tsv', 'mat'] as const;
 
-/** Limits shared by every way of starting a run (the settings schema in package.json says the same; a test checks). */
-export const LIMITS = {
-  /** Validation fraction carved from training: at most half of it. */
-  valFraction: { min: 0, max: 0.5 },
-  threads: { min: 1, max: 256 },
-  minInteractions: { min: 0, max: 1_000_000 },
-} as const;
 
 /** Defaults from the settings (extension) or the CLI's own. */
 export interface SpecDefaults {

@@ -88,7 +88,9 @@ test('Train runs end to end through the trainer process; its folder, metrics and
   const loaded = api.store.load(r.runId);
   assert.equal(loaded.metrics.length, 8);
   assert.ok(fs.existsSync(path.join(ws(), '.kernelrec', 'runs', r.runId, 'summary.json')));
-  assert.ok(loaded.summary && loaded.summary.rmse.valSelected > 0 && loaded.summary.rmse.valSelected < 1.5);
+  const a = loaded.summary?.selection.valSelected?.test.rmse ?? NaN;
+  assert.ok(a > 0 && a < 1.5, `val-selected test RMSE ${a}`);
+  assert.equal(loaded.summary?.task, 'rating');
   assert.equal(loaded.record.dataset?.files.length, 2, 'u1.test was found as the partner');
   const groups = api.tree.getChildren() as { kind: string; name: string }[];
   const group = groups.find((g) => g.name === 'toy/u1');
@@ -135,7 +137,7 @@ test('Open Results shows the dataset panel with the run; the webview renders wit
   // a small GLocal-K run first, so the panel has kernel heatmaps to show
   const g = (await vscode.commands.executeCommand('kernelRecLab.train', { train: data.base, model: 'glocal-k', overrides: { hidden: 32, preEpochs: 4, preMaxiter: 5, fineEpochs: 3, fineMaxiter: 3 } })) as { runId: string };
   assert.equal((await waitFinished(g.runId)).summary.status, 'completed');
-  assert.ok(api.store.snapshots(g.runId).length === 7, 'one kernel snapshot per epoch');
+  assert.equal(api.store.artifacts(g.runId).filter((f) => f.name === 'kernels').length, 7, 'one kernel picture per epoch');
   await vscode.commands.executeCommand('kernelRecLab.compareRuns', [g.runId, firstRun]);
   const ds = await vscode.commands.executeCommand('kernelRecLab.openResults', g.runId);
   assert.equal(ds, 'toy/u1');
@@ -143,7 +145,7 @@ test('Open Results shows the dataset panel with the run; the webview renders wit
   assert.ok(info.state.runs.some((r) => r.id === firstRun));
   assert.ok(info.state.runs.find((r) => r.id === firstRun)?.metrics.length === 8);
   assert.equal(info.state.heatmapRun, g.runId);
-  await until('snapshots sent to the panel', () => api.panels.inspect().find((p) => p.dataset === 'toy/u1' && p.posted.includes('snapshots')), 30000);
+  await until('pictures sent to the panel', () => api.panels.inspect().find((p) => p.dataset === 'toy/u1' && p.posted.includes('artifacts')), 30000);
   await sleep(1500);
   await vscode.workspace.getConfiguration('workbench').update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
   await sleep(800);
@@ -177,7 +179,7 @@ test('Compare Runs, Export Run (CSV and JSON), Show Log, Reveal, Rerun', async (
   assert.equal(await vscode.commands.executeCommand('kernelRecLab.exportRun', firstRun, { format: 'csv', file: csv }), csv);
   const lines = fs.readFileSync(csv, 'utf8').trim().split('\n');
   assert.equal(lines.length, 9);
-  assert.match(lines[0], /^globalEpoch,phase,epoch/);
+  assert.match(lines[0], /^globalEpoch,phase,epoch,epochs,trainLoss,train_rmse,train_mae,val_rmse,val_mae,test_rmse,test_mae,seconds/);
   const json = path.join(ws(), 'export.json');
   await vscode.commands.executeCommand('kernelRecLab.exportRun', firstRun, { format: 'json', file: json });
   assert.equal(JSON.parse(fs.readFileSync(json, 'utf8')).metrics.length, 8);
@@ -188,7 +190,7 @@ test('Compare Runs, Export Run (CSV and JSON), Show Log, Reveal, Rerun', async (
   assert.notEqual(re.runId, firstRun);
   const res = await waitFinished(re.runId);
   assert.equal(res.summary.status, 'completed');
-  assert.equal(res.summary.rmse.valSelected, api.store.load(firstRun).summary?.rmse.valSelected, 'same spec and seed ⇒ same result');
+  assert.equal(res.summary.selection.valSelected?.test.rmse, api.store.load(firstRun).summary?.selection.valSelected?.test.rmse, 'same spec and seed ⇒ same result');
 });
 
 test('Run Experiment File queues every run of a *.krl.json', async () => {
@@ -197,6 +199,34 @@ test('Run Experiment File queues every run of a *.krl.json', async () => {
   const results = await Promise.all(r.runIds.map(waitFinished));
   assert.deepEqual(results.map((x) => x.summary.status), ['completed', 'completed']);
   assert.deepEqual(r.runIds.map((id) => api.store.load(id).record.spec.model), ['user-item-mean', 'biased-mf']);
+});
+
+test('A run folder written before metric records (rmse/mae fields, kernel snapshots) opens in the sidebar and the panel', async () => {
+  const id = '20261101-090000-glocal-k-legacy-u1';
+  const d = path.join(api.store.root, id);
+  fs.mkdirSync(path.join(d, 'artifacts'), { recursive: true });
+  const spec = { model: 'glocal-k', preset: 'ml-100k', overrides: {}, dataset: { train: path.join(ws(), 'data', 'legacy', 'u1.base') }, split: 'given', valFraction: 0.05, seed: 1234, backend: 'cpu' };
+  fs.writeFileSync(path.join(d, 'run.json'), JSON.stringify({ id, status: 'completed', createdAt: '2026-11-01T09:00:00.000Z', spec, datasetName: 'legacy/u1', versions: {}, hostname: 'old' }));
+  fs.writeFileSync(path.join(d, 'metrics.jsonl'), [1, 2, 3].map((e) => JSON.stringify({ phase: 'pretrain', epoch: e, epochs: 3, globalEpoch: e, trainLoss: 100 / e, trainRmse: 1 / e, valRmse: 0.95 - 0.01 * e, testRmse: 0.96 - 0.01 * e, testMae: 0.75, seconds: 1 })).join('\n') + '\n');
+  fs.writeFileSync(path.join(d, 'summary.json'), JSON.stringify({ runId: id, model: 'glocal-k', dataset: 'legacy/u1', backend: 'cpu', status: 'completed', rmse: { valSelected: 0.93, last: 0.93, testSelected: 0.93 }, mae: { valSelected: 0.75, last: 0.75, testSelected: 0.75 }, epochs: { valSelected: 3, testSelected: 3, last: 3 }, paper: { dataset: 'ml-100k', rmse: 0.89 }, trainRatings: 1, valRatings: 1, testRatings: 1, seconds: 3 }));
+  const t = { name: 'layer 1', rows: 2, cols: 2, fullRows: 2, fullCols: 2, data: [1, 0.5, 0, 1] };
+  fs.writeFileSync(path.join(d, 'artifacts', 'snapshots.jsonl'), [1, 2, 3].map((e) => JSON.stringify({ phase: 'pretrain', epoch: e, globalEpoch: e, layers: [{ name: 'layer 1', kernel: t, weight: t, sparsity: 0.25 }] })).join('\n') + '\n');
+  await vscode.commands.executeCommand('kernelRecLab.refreshRuns');
+  const group = (api.tree.getChildren() as { kind: string; name: string }[]).find((g) => g.name === 'legacy/u1');
+  assert.ok(group, 'the old run’s dataset is in the sidebar');
+  const [node] = api.tree.getChildren(group as never) as { run: { record: { id: string } } }[];
+  const item = api.tree.getTreeItem(node as never);
+  assert.equal(String(item.description), 'RMSE 0.9300');
+  assert.equal(await vscode.commands.executeCommand('kernelRecLab.openResults', id), 'legacy/u1');
+  const p = await until('legacy panel', () => api.panels.inspect().find((x) => x.dataset === 'legacy/u1' && x.posted.includes('snapshot')));
+  const rv = p.state.runs.find((r) => r.id === id);
+  assert.equal(rv?.task.id, 'rating');
+  assert.equal(rv?.summary?.selection.valSelected?.test.rmse, 0.93);
+  assert.equal(rv?.metrics.length, 3);
+  assert.ok(p.state.columns.some((c) => c.key === 'rating:rmse:valSelected') && p.state.columns.some((c) => c.kind === 'paper'), 'the table has RMSE and paper columns');
+  await until('legacy pictures sent', () => api.panels.inspect().find((x) => x.dataset === 'legacy/u1' && x.posted.includes('artifacts')), 30000);
+  const after = api.panels.inspect().find((x) => x.dataset === 'legacy/u1');
+  assert.deepEqual(after?.consoleErrors, []);
 });
 
 test('Delete Run (from a tree item) removes the folder and the tree entry', async () => {

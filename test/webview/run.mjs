@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { fixtureState, fixtureSnapshots } from './fixture.mjs';
+import { fixtureState, fixtureMixedState, fixtureArtifacts } from './fixture.mjs';
 import { page, launchChromium } from './page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -35,11 +35,11 @@ try {
     await p.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
     const state = fixtureState();
     await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), state);
-    await p.waitForSelector('#rmse-table tbody tr');
-    await p.waitForFunction(() => window.__posted.some((m) => m.type === 'requestSnapshots'));
-    const req = await p.evaluate(() => window.__posted.find((m) => m.type === 'requestSnapshots'));
-    await p.evaluate((m) => window.postMessage(m, '*'), { type: 'snapshots', runId: req.runId, snapshots: fixtureSnapshots() });
-    await p.waitForSelector('#heat-canvas');
+    await p.waitForSelector('#results-table tbody tr');
+    await p.waitForFunction(() => window.__posted.some((m) => m.type === 'requestArtifacts'));
+    const req = await p.evaluate(() => window.__posted.find((m) => m.type === 'requestArtifacts'));
+    await p.evaluate((m) => window.postMessage(m, '*'), { type: 'artifacts', runId: req.runId, frames: fixtureArtifacts(12) });
+    await p.waitForSelector('#art-kernels .heat-canvas');
     await p.waitForTimeout(300);
     const inkOf = (sel) => p.evaluate((sel) => {
       const c = document.querySelector(sel);
@@ -51,21 +51,21 @@ try {
       for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0) ink++;
       return ink / (width * height);
     }, sel);
-    await t(`[${theme}] the loss and RMSE curves are drawn`, async () => {
-      for (const id of ['#curve-loss', '#curve-rmse']) {
+    await t(`[${theme}] the loss and metric-family curves are drawn`, async () => {
+      for (const id of ['#curve-loss', '#curve-error']) {
         const ink = await inkOf(id);
         assert(ink > 0.01, `${id} has ${(ink * 100).toFixed(2)}% drawn pixels`);
       }
     });
     await t(`[${theme}] the chart axes carry text (titles and tick labels render)`, async () => {
       const labels = await p.evaluate(() => {
-        const ch = window.Chart?.getChart?.('curve-rmse');
+        const ch = window.Chart?.getChart?.('curve-error');
         return null;
       });
       void labels;
       // compare the axis-label strip with a blank canvas: text leaves ink left of the plot area
       const strip = await p.evaluate(() => {
-        const c = document.querySelector('#curve-rmse');
+        const c = document.querySelector('#curve-error');
         const ctx = c.getContext('2d');
         const d = ctx.getImageData(0, 0, Math.floor(c.width * 0.08), c.height).data;
         let ink = 0;
@@ -74,28 +74,37 @@ try {
       });
       assert(strip > 50, `only ${strip} drawn pixels in the y-axis label strip`);
     });
-    await t(`[${theme}] the RMSE table has one row per run, with the paper column and Δ`, async () => {
-      const rows = await p.$$eval('#rmse-table tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-run')));
+    await t(`[${theme}] the results table has one row per run, RMSE (a)/(b)/(c), MAE, the paper column and Δ`, async () => {
+      const rows = await p.$$eval('#results-table tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-run')));
       assert(rows.length === state.runs.length, `rows ${rows.length}`);
-      const delta = await p.$eval(`tr[data-run="${state.runs[0].id}"] td[data-key="delta"]`, (td) => td.textContent);
+      const heads = await p.$$eval('#results-table thead th', (ths) => ths.map((th) => th.textContent));
+      for (const h of ['RMSE (a)', 'RMSE (b)', 'RMSE (c)', 'MAE (a)', 'paper', 'Δ (c) vs paper']) assert(heads.some((x) => x.startsWith(h)), `no column "${h}" in ${heads.join(' | ')}`);
+      const delta = await p.$eval(`tr[data-run="${state.runs[0].id}"] td[data-key="rating:delta"]`, (td) => td.textContent);
       assert(/^[+-]0\.\d{4}$/.test(delta), `delta "${delta}"`);
+      const a = await p.$eval(`tr[data-run="${state.runs[0].id}"] td[data-key="rating:rmse:valSelected"]`, (td) => td.textContent);
+      assert(a === state.runs[0].summary.selection.valSelected.test.rmse.toFixed(4), `(a) cell "${a}"`);
+      // the running run has no summary yet: its latest test value shows in (b)
+      const b = await p.$eval(`tr[data-run="${state.runs[1].id}"] td[data-key="rating:rmse:last"]`, (td) => td.textContent);
+      assert(b === state.runs[1].metrics.at(-1).test.rmse.toFixed(4), `running (b) cell "${b}"`);
     });
     await t(`[${theme}] the heatmap, colour bar and global kernel are drawn`, async () => {
-      assert((await inkOf('#heat-canvas')) > 0.99, 'heatmap canvas not filled');
+      assert((await inkOf('#art-kernels .heat-canvas')) > 0.99, 'heatmap canvas not filled');
       const distinct = await p.evaluate(() => {
-        const c = document.querySelector('#heat-canvas');
+        const c = document.querySelector('#art-kernels .heat-canvas');
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         const s = new Set();
         for (let i = 0; i < d.length; i += 4) s.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
         return s.size;
       });
       assert(distinct > 20, `heatmap has ${distinct} distinct colours`);
-      assert((await p.$$('#global-kernel td')).length === 9, 'global kernel is 3×3');
+      assert((await p.$$('#art-global-kernel table.gk td')).length === 9, 'global kernel is 3×3');
+      const note = await p.$eval('#art-kernels .range-note', (e) => e.textContent);
+      assert(/fixed scale \[0, 1\]/.test(note), `K colour scale note "${note}"`);
     });
     await t(`[${theme}] hovering the heatmap reads out (i, j, value)`, async () => {
-      const box = await (await p.$('#heat-canvas')).boundingBox();
+      const box = await (await p.$('#art-kernels .heat-canvas')).boundingBox();
       await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      const text = await p.$eval('#heat-readout', (e) => e.textContent);
+      const text = await p.$eval('#art-kernels .heat-readout', (e) => e.textContent);
       assert(/i = \d+ .*j = \d+ .*value = /.test(text), `readout "${text}"`);
     });
     await t(`[${theme}] unticking a run posts the new selection; the epoch slider replays snapshots`, async () => {
@@ -103,11 +112,29 @@ try {
       await p.click(`tr[data-run="${state.runs[1].id}"] input[type=checkbox]`);
       const msg = await p.evaluate((n) => window.__posted.slice(n).find((m) => m.type === 'select'), before);
       assert(msg && msg.runIds.length === 1 && msg.runIds[0] === state.runs[0].id, `select message ${JSON.stringify(msg)}`);
-      await p.$eval('#heat-epoch', (s) => { s.value = '0'; s.dispatchEvent(new Event('input')); });
-      const label = await p.$eval('.slider', (e) => e.textContent);
+      await p.$eval('#art-kernels .art-epoch', (s) => { s.value = '0'; s.dispatchEvent(new Event('input')); });
+      const label = await p.$eval('#art-kernels .slider', (e) => e.textContent);
       assert(/pretrain epoch 1/.test(label), `slider label "${label}"`);
       await p.click(`tr[data-run="${state.runs[1].id}"] input[type=checkbox]`);
-      await p.$eval('#heat-epoch', (s) => { s.value = s.max; s.dispatchEvent(new Event('input')); });
+      await p.$eval('#art-kernels .art-epoch', (s) => { s.value = s.max; s.dispatchEvent(new Event('input')); });
+    });
+    await t(`[${theme}] live pictures: new frames of a running run extend the epoch slider`, async () => {
+      const before = await p.$eval('#art-kernels .art-epoch', (s) => Number(s.max));
+      const more = fixtureArtifacts(15).slice(12 * 3); // epochs 13–15 (3 frames per epoch: kernels, sparsity, global kernel)
+      await p.evaluate((m) => window.postMessage(m, '*'), { type: 'artifacts', runId: req.runId, frames: more, append: true });
+      await p.waitForFunction((n) => Number(document.querySelector('#art-kernels .art-epoch')?.max) > n, before);
+      const after = await p.$eval('#art-kernels .art-epoch', (s) => Number(s.max));
+      assert(after === before + 3, `slider max ${before} → ${after}`);
+      const label = await p.$eval('#art-kernels .slider', (e) => e.textContent);
+      assert(/#15, latest/.test(label), `the slider follows the latest frame: "${label}"`);
+    });
+    await t(`[${theme}] the sparsity chart survives toggling log scale`, async () => {
+      await p.click('#log-scale');
+      await p.waitForTimeout(200);
+      assert((await inkOf('#art-sparsity canvas')) > 0.01, 'sparsity chart empty after log scale on');
+      await p.click('#log-scale');
+      await p.waitForTimeout(200);
+      assert((await inkOf('#art-sparsity canvas')) > 0.01, 'sparsity chart empty after log scale off');
     });
     await t(`[${theme}] Cancel on a running run posts a cancel message`, async () => {
       await p.click(`tr[data-run="${state.runs[1].id}"] td.actions vscode-button:first-child`);
@@ -132,6 +159,30 @@ try {
       await p.waitForFunction(() => window.__posted.some((m) => m.type === 'png'));
       const png = await p.evaluate(() => window.__posted.find((m) => m.type === 'png').dataUrl);
       assert(png.startsWith('data:image/png;base64,') && png.length > 2000, 'no PNG');
+    });
+    await t(`[${theme}] ranking and interaction runs get their own columns and curves (higher is better)`, async () => {
+      const mixed = fixtureMixedState();
+      await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), mixed);
+      await p.waitForFunction(() => document.querySelectorAll('#results-table tbody tr').length === 3);
+      const heads = await p.$$eval('#results-table thead th', (ths) => ths.map((th) => th.textContent));
+      for (const h of ['ranking: HR@10 (a)', 'ranking: HR@10 (c)', 'ranking: NDCG@5 (a)', 'interaction: AUC (a)', 'interaction: AUPR (a)', 'rating: RMSE (a)']) assert(heads.some((x) => x.startsWith(h)), `no column "${h}" in ${heads.join(' | ')}`);
+      assert(!heads.some((x) => x.startsWith('paper') || x.includes(': paper')), 'no paper column without paper numbers');
+      const rankRun = mixed.runs[0];
+      const cell = await p.$eval(`tr[data-run="${rankRun.id}"] td[data-key="ranking:hr@10:valSelected"]`, (td) => td.textContent);
+      assert(cell === rankRun.summary.selection.valSelected.test['hr@10'].toFixed(4), `HR@10 (a) "${cell}"`);
+      // (a) is the epoch with the HIGHEST validation HR@10
+      const best = rankRun.metrics.reduce((x, y) => (y.val['hr@10'] > x.val['hr@10'] ? y : x));
+      assert(rankRun.summary.selection.valSelected.globalEpoch === best.globalEpoch, 'fixture selection');
+      const otherTask = await p.$eval(`tr[data-run="${rankRun.id}"] td[data-key="interaction:auc:valSelected"]`, (td) => td.textContent);
+      assert(otherTask === '—', `a ranking run has no AUC: "${otherTask}"`);
+      for (const id of ['#curve-hr-ranking', '#curve-auc-interaction', '#curve-error-interaction', '#curve-error-rating']) assert((await inkOf(id)) > 0.01, `${id} not drawn`);
+      const label = await p.$eval('#curve-hr-ranking', (c) => c.getAttribute('aria-label'));
+      assert(/HR@10/.test(label), `the HR chart shows the selection metric: "${label}"`);
+      const pLabel = await p.$eval('#curve-p-ranking', (c) => c.getAttribute('aria-label'));
+      assert(/P@10/.test(pLabel), `the P chart follows the selection metric's cut-off: "${pLabel}"`);
+      if (shots) await p.screenshot({ path: path.join(shots, `tasks-${theme}.png`), fullPage: true });
+      await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), state);
+      await p.waitForSelector('#curve-error');
     });
     await t(`[${theme}] no console errors or CSP violations`, async () => {
       const reported = await p.evaluate(() => window.__posted.filter((m) => m.type === 'consoleError').map((m) => m.message));

@@ -5,7 +5,10 @@ import { DatasetError } from './errors';
 import { parseTextRatings, RawRatings, readHead, isHdf5, TextLayout } from './textFormat';
 import { readMatDataset, SparseGraph } from './matFile';
 import { buildRatingMatrix, detectScale, IdMap, RatingMatrix, RatingScale } from './ratingMatrix';
+import { datasetName } from './names';
 import { SplitSpec, randomHoldout, kFold, chronological, chronological3, carveValidation, filterMinInteractions } from './splits';
+
+export { datasetName };
 
 export type FormatName = 'auto' | 'movielens' | 'movielens-dat' | 'csv' | 'tsv' | 'mat';
 
@@ -164,15 +167,6 @@ function countOverlap(a: RatingMatrix, b: RatingMatrix): number {
   let n = 0;
   for (let k = 0; k < b.length; k++) if (seen.has(b.users[k] * b.nItems + b.items[k])) n++;
   return n;
-}
-
-/** A short dataset name for titles and run folders: the folder name plus the split file stem (ml-100k/u1). */
-export function datasetName(trainFile: string, testFile?: string): string {
-  const dir = path.basename(path.dirname(trainFile));
-  const stem = path.basename(trainFile).replace(/\.(base|test|train|csv|tsv|dat|data|txt|mat)$/i, '');
-  if (testFile || /^u\d|^u[ab]$/.test(stem)) return `${dir}/${stem}`;
-  if (stem === 'u' || stem === 'ratings') return dir;
-  return stem;
 }
 
 async function loadMat(file: string, warnings: string[]): Promise<LoadedDataset> {

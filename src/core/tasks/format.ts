@@ -58,7 +58,7 @@ export function resultColumnSpecs(task: TaskDef, selectBy: string): ResultColumn
   const arrow = (d: MetricDef) => (d.direction === 'lower' ? '↓' : '↑');
   const base = (m: MetricDef) => ({ task: task.id, metric: m.key, digits: m.digits, direction: m.direction });
   const cols: ResultColumnSpec[] = SELECTIONS.map((w) => ({
-    ...base(sel), key: `${task.id}:${sel.key}:${w.key}`, head: `${sel.label} ${w.short} ${w.label}`, title: `test ${sel.label} (${arrow(sel)} ${sel.direction} is better), ${w.label}: ${sel.description}`, kind: 'metric' as const, which: w.key,
+    ...base(sel), key: `${task.id}:${sel.key}:${w.key}`, head: `${sel.label} ${w.short}`, title: `test ${sel.label} (${arrow(sel)} ${sel.direction} is better), ${w.label}: ${sel.description}`, kind: 'metric' as const, which: w.key,
   }));
   for (const m of task.metrics) {
     if (m.key === sel.key) continue;
