@@ -27,9 +27,9 @@ function previousRows() {
 
 const require = createRequire(import.meta.url);
 const f4 = (x) => (Number.isFinite(x) ? x.toFixed(4) : '—');
-/** The test RMSE at selection w ((a) valSelected, (b) last, (c) testSelected) of a run summary. */
-const rmseOf = (s, w) => s?.selection?.[w]?.test.rmse ?? NaN;
-const paperRmse = (s) => s?.paper?.metrics.rmse;
+/** The test value of the run's selection metric (RMSE for these rating models) at selection w ((a) valSelected, (b) last, (c) testSelected). */
+const rmseOf = (s, w) => (s ? require(out('src/core/tasks/format.js')).selected(s, w) : NaN);
+const paperRmse = (s) => s?.paper?.metrics[s.selectBy];
 const MODELS = [
   ['glocal-k', 'ml-100k'], ['sparse-fc', 'ml-100k'], ['kernelnet', 'ml-100k'], ['i-autorec', 'ml-100k'], ['biased-mf', undefined], ['user-item-mean', undefined], ['global-mean', undefined],
 ];

@@ -1,7 +1,7 @@
 // Hyper-parameter selection on the validation split only:
 //   npm run bench -- tune --model sparse-fc --preset ml-100k --grid lambda2=20,60 --grid lambdaS=0.006,0.013 [--set maxiter=5] [--epochs 8] [--data <ml-100k dir>]
 // Every combination is trained on u1.base minus the same 5% validation split (seed 1234) that `accuracy` uses for
-// (a); the score is the best validation RMSE over epochs. Rows of earlier runs with the same grid keys are kept. The run still evaluates u1.test each epoch (the same code
+// (a); the score is the best validation value of the run's selection metric over epochs (RMSE for the rating models). Rows of earlier runs with the same grid keys are kept. The run still evaluates u1.test each epoch (the same code
 // path as every run), but this script never reads or prints those numbers, so the choice cannot peek at the test set. The table goes to BENCHMARKS.md, one section per model, grid keys and fixed settings (--set, --epochs).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,11 +20,16 @@ function combos(grid) {
 async function validationScore(model, preset, overrides, train) {
   const { executeRun } = require(out('src/core/run.js'));
   const { setupBackend } = require(out('src/trainer/backend.js'));
+  const { getModel } = require(out('src/core/models/catalogue.js'));
+  const { resolveTask } = require(out('src/core/tasks/resolve.js'));
   const spec = u1Spec(model, preset, train, overrides);
+  // the score: the run's selection metric on the validation part (its task's default, e.g. RMSE for ratings)
+  const { select } = resolveTask(getModel(model), spec);
+  const sign = select.direction === 'lower' ? 1 : -1;
   const val = [];
   const sink = {
     log: () => undefined, backend: () => undefined, dataset: () => undefined, loss: () => undefined, artifact: () => undefined, progress: () => undefined,
-    epoch: (m) => { val.push(m.val.rmse); process.stderr.write(`\r${model} ${JSON.stringify(overrides)} ${m.phase} ${m.epoch}/${m.epochs} val ${m.val.rmse.toFixed(4)}   `); },
+    epoch: (m) => { val.push(m.val[select.key]); process.stderr.write(`\r${model} ${JSON.stringify(overrides)} ${m.phase} ${m.epoch}/${m.epochs} val ${select.label} ${m.val[select.key]?.toFixed(4)}   `); },
   };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'krl-tune-'));
   try {
@@ -32,9 +37,10 @@ async function validationScore(model, preset, overrides, train) {
     if (r.summary.status !== 'completed') throw new Error(`${model} ${JSON.stringify(overrides)}: ${r.summary.error}`);
     let best = Infinity;
     let at = -1;
-    val.forEach((v, i) => { if (v < best) { best = v; at = i + 1; } });
-    process.stderr.write(`\n${model} ${JSON.stringify(overrides)}: best validation RMSE ${best.toFixed(4)} at epoch ${at}/${val.length}, ${r.summary.seconds.toFixed(0)} s\n`);
-    return { best, at, epochs: val.length, seconds: r.summary.seconds };
+    val.forEach((v, i) => { if (sign * v < best) { best = sign * v; at = i + 1; } });
+    best *= sign;
+    process.stderr.write(`\n${model} ${JSON.stringify(overrides)}: best validation ${select.label} ${best.toFixed(4)} at epoch ${at}/${val.length}, ${r.summary.seconds.toFixed(0)} s\n`);
+    return { best, at, epochs: val.length, seconds: r.summary.seconds, label: select.label, sign };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -61,7 +67,11 @@ export async function run(args) {
   for (const [k, v] of Object.entries(extra)) if (!Number.isFinite(v)) throw new Error(`--set ${k}: not a number`);
   const fixed = Object.entries(extra).map(([k, v]) => `${k} ${v}`).join(', ');
   const section = `tune-${model}-${[...grid.map(([k]) => k), ...Object.entries(extra).map(([k, v]) => `${k}${v}`)].join('-')}`;
-  const head = [...grid.map(([k]) => k), 'best validation RMSE', 'at epoch', 'seconds'];
+  const { getModel } = require(out('src/core/models/catalogue.js'));
+  const { resolveTask } = require(out('src/core/tasks/resolve.js'));
+  const { select } = resolveTask(getModel(model), u1Spec(model, preset, ''));
+  const sign = select.direction === 'lower' ? 1 : -1;
+  const head = [...grid.map(([k]) => k), `best validation ${select.label}`, 'at epoch', 'seconds'];
   const nk = grid.length;
   const rows = new Map(previousRows(section, head).map((r) => [r.slice(0, nk).join('|'), r]));
   for (const c of combos(grid)) {
@@ -70,10 +80,10 @@ export async function run(args) {
     rows.set(row.slice(0, nk).join('|'), row);
   }
   const all = [...rows.values()].sort((a, b) => a.slice(0, nk).map(Number).reduce((d, x, i) => d || x - Number(b[i]), 0));
-  const best = all.reduce((w, r) => (Number(r[nk]) < Number(w[nk]) ? r : w));
+  const best = all.reduce((w, r) => (sign * Number(r[nk]) < sign * Number(w[nk]) ? r : w));
   const winner = { c: Object.fromEntries(grid.map(([k], i) => [k, best[i]])), s: { best: Number(best[nk]) } };
   const chosen = grid.map(([k]) => `${k} = ${winner.c[k]}`).join(', ');
   const command = `npm run bench -- tune --model ${model} --preset ${preset}${grid.map(([k, v]) => ` --grid ${k}=${v.join(',')}`).join('')}${Object.entries(extra).map(([k, v]) => ` --set ${k}=${v}`).join('')}`;
-  writeSection(section, `Hyper-parameter selection: ${model} (${preset} preset${fixed ? `, ${fixed}` : ''}) on the validation split`, `${table(head, all)}\n\nEach row: cpu backend (OpenBLAS), trained on u1.base minus a 5% validation split (seed 1234, the split \`accuracy\` uses for (a)), other hyper-parameters from the preset${fixed ? ` except ${fixed}` : ''}; the score is the lowest validation RMSE over epochs; test numbers are not used or shown. Rows from earlier runs of the same grid keys are kept (the command shows the latest grid). Chosen: **${chosen}**.`, command);
-  process.stdout.write(`tune model=${model} ${grid.map(([k]) => `${k}=${winner.c[k]}`).join(' ')} val_rmse=${winner.s.best.toFixed(4)}\n`);
+  writeSection(section, `Hyper-parameter selection: ${model} (${preset} preset${fixed ? `, ${fixed}` : ''}) on the validation split`, `${table(head, all)}\n\nEach row: cpu backend (OpenBLAS), trained on u1.base minus a 5% validation split (seed 1234, the split \`accuracy\` uses for (a)), other hyper-parameters from the preset${fixed ? ` except ${fixed}` : ''}; the score is the ${sign > 0 ? 'lowest' : 'highest'} validation ${select.label} over epochs; test numbers are not used or shown. Rows from earlier runs of the same grid keys are kept (the command shows the latest grid). Chosen: **${chosen}**.`, command);
+  process.stdout.write(`tune model=${model} ${grid.map(([k]) => `${k}=${winner.c[k]}`).join(' ')} val_${select.key}=${winner.s.best.toFixed(4)}\n`);
 }

@@ -12,6 +12,7 @@ import { CancelledError, resolveHyper, TrainContext } from './models/model';
 import { makeEvaluator } from './tasks/evaluators';
 import { ProtocolSelection } from './tasks/selection';
 import { resolveTask } from './tasks/resolve';
+import { getTask } from './tasks/tasks';
 import { formatValue, selected } from './tasks/format';
 import { yieldToEventLoop } from './async';
 
@@ -51,7 +52,7 @@ export interface RunResult {
 const nowIso = () => new Date().toISOString();
 
 /** A summary with no epochs yet (a run that failed or was cancelled before training). */
-export function emptySummary(runId: string, spec: Pick<RunSpec, 'model'>, status: RunSummary['status'], task: TaskDef['id'] = 'rating', selectBy = 'rmse', error?: string): RunSummary {
+export function emptySummary(runId: string, spec: Pick<RunSpec, 'model'>, status: RunSummary['status'], task: TaskDef['id'] = 'rating', selectBy = getTask(task).defaultSelect, error?: string): RunSummary {
   return { runId, model: spec.model, dataset: '', backend: 'none', status, task, selectBy, selection: {}, trainRatings: 0, valRatings: 0, testRatings: 0, seconds: 0, error };
 }
 

@@ -10,6 +10,7 @@ import type { RunSink } from '../core/run';
 import { RunStore, RunHandle, recordingSink } from './runStore';
 import { ProtocolSelection } from '../core/tasks/selection';
 import { resolveTask } from '../core/tasks/resolve';
+import { getTask } from '../core/tasks/tasks';
 import { getModel } from '../core/models/catalogue';
 import { startTrainer, TrainerOptions, TrainerRun } from './trainerClient';
 import type { StartRunResult, DatasetInfoParams, ProgressParams } from '../protocol/trainer';
@@ -160,7 +161,7 @@ export class RunQueue extends EventEmitter<QueueEvents> {
 /** A summary with no epochs, judged by the run's task and selection metric when the model is known. */
 export function emptySummary(runId: string, spec: RunSpec, status: RunSummary['status'], error?: string): RunSummary {
   let task: RunSummary['task'] = spec.task ?? 'rating';
-  let selectBy = spec.select ?? 'rmse';
+  let selectBy = spec.select ?? getTask(task).defaultSelect;
   try {
     const r = resolveTask(getModel(spec.model), spec);
     task = r.task.id;

@@ -6,9 +6,7 @@
 import * as fs from 'fs';
 import type { BackendInfo, RunSpec } from '../protocol/types';
 import type { BackendSetup } from '../core/run';
-import { installBlasKernels, BlasStatus } from '../core/linalg/blasKernels';
-import { installFastElementwise } from '../core/linalg/fastElementwise';
-import { installFastConv } from '../core/linalg/fastConv';
+import { registerCpuKernels } from '../core/linalg/kernels/register';
 import { setParallelThreads } from '../core/linalg/parallel';
 
 type Tf = typeof import('@tensorflow/tfjs');
@@ -123,9 +121,8 @@ async function useCpu(tf: Tf, spec: Pick<RunSpec, 'blasLibrary' | 'threads'>, sk
   } finally {
     console.warn = warn;
   }
-  installFastElementwise(tf);
-  installFastConv(tf);
-  const blas: BlasStatus = installBlasKernels(tf, { library: spec.blasLibrary, threads: spec.threads });
+  // our CPU kernels, from one list (src/core/linalg/kernels/register.ts): element-wise, conv, BLAS matmuls, fused
+  const blas = registerCpuKernels(tf, { blasLibrary: spec.blasLibrary, threads: spec.threads });
   if (!blas.active) skipped.push(`cpu BLAS: ${blas.reason}`);
   // the fused element-wise kernels split their rows over this many threads (the main one + workers)
   const threads = setParallelThreads(spec.threads);

@@ -2,7 +2,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { cpuTf, maxRelDiff } from './tfHelpers';
-import { installBlasKernels, uninstallBlasKernels } from '../../src/core/linalg/blasKernels';
+import { registerCpuKernels, unregisterCpuKernels } from '../../src/core/linalg/kernels/register';
+
+const installBlasKernels = (tf: Parameters<typeof registerCpuKernels>[0], o: { library?: string } = {}) => registerCpuKernels(tf, { groups: ['blas'], blasLibrary: o.library });
+const uninstallBlasKernels = (tf: Parameters<typeof unregisterCpuKernels>[0]) => unregisterCpuKernels(tf, ['blas']);
 import { loadBlas } from '../../src/core/linalg/blas';
 import { Prng } from '../../src/core/data/prng';
 

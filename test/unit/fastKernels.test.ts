@@ -1,9 +1,14 @@
-/** Our fast CPU element-wise, reduction and convolution kernels against the stock tfjs kernels. */
+/** Our CPU element-wise, reduction and convolution kernels (src/core/linalg/kernels/, by group) against the stock tfjs kernels. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { cpuTf, maxRelDiff } from './tfHelpers';
-import { installFastElementwise, uninstallFastElementwise } from '../../src/core/linalg/fastElementwise';
-import { installFastConv, conv2dSame } from '../../src/core/linalg/fastConv';
+import { registerCpuKernels, unregisterCpuKernels } from '../../src/core/linalg/kernels/register';
+import { conv2dSame } from '../../src/core/linalg/conv';
+
+type TfNs = Parameters<typeof registerCpuKernels>[0];
+const installFastElementwise = (tf: TfNs) => registerCpuKernels(tf, { groups: ['elementwise'] });
+const uninstallFastElementwise = (tf: TfNs) => unregisterCpuKernels(tf, ['elementwise']);
+const installFastConv = (tf: TfNs) => registerCpuKernels(tf, { groups: ['conv'] });
 import { shiftConv, globalConv } from '../../src/core/models/autoencoders/glocalK.train';
 import { Prng } from '../../src/core/data/prng';
 

@@ -9,6 +9,7 @@ import { cpuTf, maxRelDiff, Tf } from './tfHelpers';
 import { setParallelThreads, rangesFor, parallelRows, sharedF32, stopParallel } from '../../src/core/linalg/parallel';
 import { Autoencoder, LocalKernelLayer, squaredDistances } from '../../src/core/models/autoencoders/kernelLayers';
 import { Prng } from '../../src/core/data/prng';
+import { registerCpuKernels } from '../../src/core/linalg/kernels/register';
 
 const ITEMS = 300;
 const USERS = 200;
@@ -43,6 +44,8 @@ async function lossAndGrads(tf: Tf, f: () => tfNs.Scalar, vars: tfNs.Variable[])
 
 test('fused autoencoder loss and gradients: 2 threads = 1 thread = plain tfjs ops', async () => {
   const tf = await cpuTf();
+  // the fused kernels only (the stock matmul and element-wise kernels stay): the ops take the fused path
+  registerCpuKernels(tf, { groups: ['fused'] });
   const { R, M, layers, ae } = setup(tf);
   const fused = () => tf.tidy(() => {
     const w = ae.weights();

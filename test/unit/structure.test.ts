@@ -11,6 +11,7 @@ import { listModels } from '../../src/core/models/catalogue';
 import { implementedModels } from '../../src/core/models/implementations';
 import { experimentSchema } from '../../src/core/models/schema';
 import { BACKENDS, LIMITS } from '../../src/core/limits';
+import { CPU_KERNELS } from '../../src/core/linalg/kernels/register';
 import { RunStore } from '../../src/host/runStore';
 import { runTask } from '../../src/host/runInfo';
 import { metricsCsv } from '../../src/host/exporter';
@@ -72,6 +73,16 @@ test('the experiment-file schema is generated from the catalogue: every model, i
   if (fs.existsSync(built)) check(JSON.parse(fs.readFileSync(built, 'utf8')), 'dist/experiment.schema.json');
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   assert.equal(pkg.contributes.jsonValidation[0].url, './dist/experiment.schema.json');
+});
+
+test('models call ops only: no backend checks in model code; every CPU kernel file is in the one registration list', () => {
+  const models = tsFiles(path.join(repoRoot, 'src', 'core', 'models'));
+  for (const f of models) assert.doesNotMatch(fs.readFileSync(f, 'utf8'), /getBackend\(\)|registerKernel|unregisterKernel/, `${path.relative(repoRoot, f)} asks for the backend or registers kernels`);
+  const dir = path.join(repoRoot, 'src', 'core', 'linalg', 'kernels');
+  const helpers = new Set(['kernel.ts', 'register.ts', 'elementwise.ts', 'cpuBackend.ts']);
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !helpers.has(f)).map((f) => f.replace(/\.ts$/, '')).sort();
+  const registered = CPU_KERNELS.map((k) => k.kernelName).sort();
+  assert.deepEqual(files, registered, 'one kernel per file, named after its kernel, each registered from the list');
 });
 
 test('every catalogue model has training code and the other way round; one backend list and one limit set', () => {

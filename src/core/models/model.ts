@@ -4,9 +4,8 @@
  * carries descriptions only. Implementations are looked up by id in ./implementations (trainer and CLI only).
  */
 import type { ArtifactDecl, ArtifactFrame, Hyper, HyperValue, MetricRecord, Phase, TaskId } from '../../protocol/types';
-import type { RatingMatrix, RatingScale } from '../data/ratingMatrix';
 import type { Prng } from '../data/prng';
-import type { Predictor, UserScorer } from '../tasks/evaluators';
+import type { EvalData, Predictor, UserScorer } from '../tasks/evaluators';
 
 export type { Predictor, UserScorer };
 
@@ -79,14 +78,8 @@ export interface EpochReport {
   artifacts?: (at: { globalEpoch: number }) => Promise<ArtifactFrame[]> | ArtifactFrame[];
 }
 
-export interface TrainData {
-  fit: RatingMatrix;
-  val: RatingMatrix;
-  test: RatingMatrix;
-  nUsers: number;
-  nItems: number;
-  scale: RatingScale;
-}
+/** The parts a model trains on (fit) and is judged on (validation, test): the evaluators' data. */
+export type TrainData = EvalData;
 
 /** What a model sees while it trains. The run harness behind it evaluates, selects and streams. */
 export interface TrainContext {

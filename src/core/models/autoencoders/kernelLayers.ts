@@ -7,9 +7,10 @@
 import type * as tfNs from '@tensorflow/tfjs';
 import type { Prng } from '../../data/prng';
 import { heatmapTensor } from '../../artifacts';
-import { biasSigmoid, maskedSseBias, localKernel } from './fusedOps';
-import { distanceRow, transposedF64 } from '../../linalg/parallel';
+import { biasSigmoid, maskedSseBias, localKernel, squaredDistances } from '../../linalg/ops';
 import type { HeatmapTensor } from '../../../protocol/types';
+
+export { squaredDistances };
 
 type Tf = typeof tfNs;
 type T2 = tfNs.Tensor2D;
@@ -25,55 +26,6 @@ export function glorotUniform(rng: Prng, fanIn: number, fanOut: number, n: numbe
 
 export function truncatedNormal(rng: Prng, n: number, std: number): Float32Array {
   return Float32Array.from({ length: n }, () => rng.truncatedNormal(std));
-}
-
-/**
- * Squared Euclidean distances D_ij = Σ_d (u_id − v_jd)², computed directly (not as |u|² + |v|² − 2uvᵀ, which
- * cancels when u ≈ v — at initialisation all distances are ~1e-6). Gradient in closed form through matMuls:
- * ∂L/∂u = 2(u ⊙ rowsum(G) − G·v), ∂L/∂v = 2(v ⊙ colsum(G) − Gᵀ·u).
- */
-export function squaredDistances(tf: Tf, u: T2, v: T2): T2 {
-  const op = tf.customGrad((a, b, save) => {
-    const ua = a as T2;
-    const vb = b as T2;
-    (save as unknown as tfNs.GradSaveFunc)([ua, vb]);
-    const value = tf.getBackend() === 'cpu' ? directCpu(tf, ua, vb) : tf.tidy(() => {
-      const d = ua.shape[1];
-      // Σ_d (u_:d − v_:dᵀ)²: a sum of d outer differences, each n_in × n_out (no n_in × n_out × d tensor)
-      let acc = tf.zeros([ua.shape[0], vb.shape[0]]) as T2;
-      for (let k = 0; k < d; k++) {
-        const diff = tf.sub(tf.slice(ua, [0, k], [-1, 1]), tf.reshape(tf.slice(vb, [0, k], [-1, 1]), [1, -1]));
-        acc = tf.add(acc, tf.square(diff)) as T2;
-      }
-      return acc;
-    });
-    return {
-      value,
-      gradFunc: (dy: tfNs.Tensor, saved: tfNs.Tensor[]) => {
-        const [su, sv] = saved as T2[];
-        const g = dy as T2;
-        const du = tf.mul(2, tf.sub(tf.mul(su, tf.sum(g, 1, true)), tf.matMul(g, sv)));
-        const dv = tf.mul(2, tf.sub(tf.mul(sv, tf.reshape(tf.sum(g, 0), [-1, 1])), tf.matMul(g, su, true, false)));
-        return [du, dv];
-      },
-    };
-  });
-  return op(u, v) as T2;
-}
-
-/** The same sum as a plain loop on the CPU backend (dataSync is fine there; never used on WebGPU). */
-function directCpu(tf: Tf, u: T2, v: T2): T2 {
-  const [m, d] = u.shape;
-  const n = v.shape[0];
-  const uv = u.dataSync();
-  const vt = transposedF64(v.dataSync(), n, d);
-  const out = new Float32Array(m * n);
-  const acc = new Float64Array(n);
-  for (let i = 0; i < m; i++) {
-    distanceRow(uv, i, d, vt, n, acc);
-    out.set(acc, i * n);
-  }
-  return tf.tensor2d(out, [m, n]);
 }
 
 export type Activation = 'sigmoid' | 'identity' | 'relu' | 'tanh';
@@ -138,7 +90,7 @@ export class LocalKernelLayer implements Layer {
   /** W ⊙ K and λs·½ΣK² + λ2·½ΣW² (one fused two-output kernel on the cpu backend). */
   weightsAndReg(): { W: T2; reg: tfNs.Scalar } {
     const tf = this.tf;
-    return localKernel(tf, this.W as unknown as T2, this.u as unknown as T2, this.v as unknown as T2, this.lambdaS, this.lambda2, (u, v) => squaredDistances(tf, u, v));
+    return localKernel(tf, this.W as unknown as T2, this.u as unknown as T2, this.v as unknown as T2, this.lambdaS, this.lambda2);
   }
 }
 

@@ -1,24 +1,10 @@
 /**
- * Re-registers the tfjs CPU backend's matmul kernels (BatchMatMul, _FusedMatMul) to run on CBLAS sgemm.
- * Everything else in the CPU backend stays as shipped; gradients of matMul are themselves matMuls, so they use
- * BLAS too. Unusual fused cases (prelu weights, biases that are not per-column or scalar) go to the stock kernel.
+ * Matrix products on CBLAS sgemm for the BatchMatMul and _FusedMatMul kernels (./kernels/): broadcast batch
+ * dimensions, transposes, tiny thin products as loops, and the fused activations. Gradients of matMul are
+ * matMuls, so they use BLAS too.
  */
-import * as os from 'os';
-import { loadBlas, Blas } from './blas';
+import type { Blas } from './blas';
 import { sharedF32 } from './parallel';
-import { type CpuBackend, type TensorInfo, f32Values } from './cpuBackend';
-
-type Tf = typeof import('@tensorflow/tfjs');
-
-export interface BlasStatus {
-  active: boolean;
-  library?: string;
-  threads?: number;
-  reason?: string;
-}
-
-let installed: BlasStatus | undefined;
-let originals: { batch?: unknown; fused?: unknown } = {};
 
 /** Broadcast batch matmul on BLAS. Shapes as tfjs: a [..., M, K] (or [..., K, M] when transposed). */
 export function blasBatchMatMul(blas: Blas, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], ta: boolean, tb: boolean): { values: Float32Array; shape: number[] } {
@@ -106,7 +92,7 @@ function stridesFor(outer: number[], rank: number): number[] {
   return s;
 }
 
-function applyActivation(v: Float32Array, act: string, alpha: number): boolean {
+export function applyActivation(v: Float32Array, act: string, alpha: number): boolean {
   switch (act) {
     case 'linear':
     case undefined:
@@ -131,68 +117,3 @@ function applyActivation(v: Float32Array, act: string, alpha: number): boolean {
   }
 }
 
-/**
- * Installs the BLAS kernels into the tfjs CPU backend (idempotent). Returns why not when no BLAS is usable;
- * the stock kernels then stay in place. `uninstallBlasKernels` restores them (for tests).
- */
-export function installBlasKernels(tf: Tf, opts: { library?: string; threads?: number } = {}): BlasStatus {
-  const { blas, reason } = loadBlas(opts.library);
-  if (!blas) return { active: false, reason };
-  const threads = opts.threads && opts.threads > 0 ? opts.threads : os.cpus().length;
-  blas.setThreads(threads);
-  if (installed?.active) return { ...installed, threads: blas.threads };
-  const batch = tf.getKernel('BatchMatMul', 'cpu');
-  const fused = tf.getKernel('_FusedMatMul', 'cpu');
-  if (!batch) return { active: false, reason: 'tfjs CPU backend has no BatchMatMul kernel to replace' };
-  originals = { batch, fused };
-  tf.unregisterKernel('BatchMatMul', 'cpu');
-  tf.registerKernel({
-    kernelName: 'BatchMatMul',
-    backendName: 'cpu',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const cpu = backend as unknown as CpuBackend;
-      const { a, b } = inputs as unknown as { a: TensorInfo; b: TensorInfo };
-      const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
-      const r = blasBatchMatMul(blas, f32Values(cpu, a), a.shape, f32Values(cpu, b), b.shape, !!transposeA, !!transposeB);
-      return cpu.makeTensorInfo(r.shape, 'float32', r.values) as never;
-    },
-  });
-  if (fused) {
-    tf.unregisterKernel('_FusedMatMul', 'cpu');
-    tf.registerKernel({
-      kernelName: '_FusedMatMul',
-      backendName: 'cpu',
-      kernelFunc: (args) => {
-        const { inputs, backend, attrs } = args;
-        const cpu = backend as unknown as CpuBackend;
-        const { a, b, bias, preluActivationWeights } = inputs as unknown as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
-        const { transposeA, transposeB, activation, leakyreluAlpha } = attrs as unknown as { transposeA: boolean; transposeB: boolean; activation: string; leakyreluAlpha: number };
-        const n = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
-        const biasSize = bias ? bias.shape.reduce((p, q) => p * q, 1) : 0;
-        const simple = !preluActivationWeights && (!bias || biasSize === 1 || (biasSize === n && bias.shape[bias.shape.length - 1] === n)) && ['linear', 'relu', 'relu6', 'sigmoid', 'elu', 'leakyrelu', undefined].includes(activation);
-        if (!simple) return (fused.kernelFunc as (x: unknown) => TensorInfo)(args) as never;
-        const r = blasBatchMatMul(blas, f32Values(cpu, a), a.shape, f32Values(cpu, b), b.shape, !!transposeA, !!transposeB);
-        if (bias) {
-          const bv = f32Values(cpu, bias);
-          if (biasSize === 1) for (let i = 0; i < r.values.length; i++) r.values[i] += bv[0];
-          else for (let i = 0; i < r.values.length; i++) r.values[i] += bv[i % n];
-        }
-        applyActivation(r.values, activation, leakyreluAlpha ?? 0.2);
-        return cpu.makeTensorInfo(r.shape, 'float32', r.values) as never;
-      },
-    });
-  }
-  installed = { active: true, library: blas.library, threads: blas.threads };
-  return installed;
-}
-
-export function uninstallBlasKernels(tf: Tf): void {
-  if (!installed?.active) return;
-  tf.unregisterKernel('BatchMatMul', 'cpu');
-  tf.registerKernel(originals.batch as never);
-  if (originals.fused) {
-    tf.unregisterKernel('_FusedMatMul', 'cpu');
-    tf.registerKernel(originals.fused as never);
-  }
-  installed = undefined;
-}

@@ -1,24 +1,17 @@
 /**
- * Faster tfjs CPU kernels for the element-wise binary ops the models use (Add, Sub, Multiply, RealDiv,
- * Maximum, Minimum). The stock CPU kernels take a slow generic path (index arithmetic per element) as soon as one
- * operand is broadcast — a bias row, a scalar, an outer difference. These kernels handle float32 operands of
- * the same shape, a scalar, a trailing row vector, a column vector and an outer (column × row) broadcast with
- * tight loops, and hand every other case to the stock kernel. Results are bit-identical to the stock kernels
- * (same float32 arithmetic, element by element).
+ * Shared machinery of the element-wise kernels (./Add.ts … ./Sqrt.ts): each op is one JavaScript expression in x
+ * (and y), compiled into tight loops for the broadcast patterns the models use — same shape, a scalar, a trailing
+ * row vector, a column vector and an outer (column × row) broadcast. The stock CPU kernels take a slow generic
+ * path (index arithmetic per element) as soon as one operand is broadcast; every other case goes to them.
+ * Results are bit-identical to the stock kernels (same float32 arithmetic, element by element).
  */
 import type { CpuBackend, TensorInfo } from './cpuBackend';
+import type { CpuKernel, KernelFunc } from './kernel';
 
-type Tf = typeof import('@tensorflow/tfjs');
+type NumArray = Float32Array | Int32Array | Uint8Array;
+const isNumeric = (v: unknown): v is NumArray => v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array;
 
-/** Each op as a JavaScript expression in x and y (NaN propagates through Maximum/Minimum as in the stock kernels). */
-const BINARY: Record<string, string> = {
-  Add: 'x + y',
-  Sub: 'x - y',
-  Multiply: 'x * y',
-  RealDiv: 'x / y',
-  Maximum: '(x > y || x !== x) ? x : y',
-  Minimum: '(x < y || x !== x) ? x : y',
-};
+const size = (s: number[]) => s.reduce((p, q) => p * q, 1);
 
 /** Tight loops per op (a generic `op(x, y)` call per element would cost a closure call each). */
 function loops(e: string) {
@@ -37,11 +30,6 @@ function loops(e: string) {
   const outerT = new Function('a', 'b', 'o', 'm', 'n', `for (let r = 0, k = 0; r < m; r++) { const y = b[r]; for (let c = 0; c < n; c++, k++) { const x = a[c]; o[k] = ${e}; } }`) as (a: NumArray, b: NumArray, o: Float32Array, m: number, n: number) => void;
   return { same, scalarA, scalarB, rowA, rowB, colA, colB, outer, outerT };
 }
-
-type NumArray = Float32Array | Int32Array | Uint8Array;
-const isNumeric = (v: unknown): v is NumArray => v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array;
-
-const size = (s: number[]) => s.reduce((p, q) => p * q, 1);
 
 /** Broadcast output shape, or undefined when the shapes do not broadcast. */
 function broadcastShape(a: number[], b: number[]): number[] | undefined {
@@ -67,24 +55,17 @@ function isCol(small: number[], out: number[]): boolean {
   return out.length === 2 && small.length === 2 && small[0] === out[0] && small[1] === 1;
 }
 
-let installed = false;
-const originals = new Map<string, unknown>();
-
-export function installFastElementwise(tf: Tf): boolean {
-  if (installed) return true;
-  for (const [name, e] of Object.entries(BINARY)) {
-    const orig = tf.getKernel(name, 'cpu');
-    if (!orig) continue;
-    originals.set(name, orig);
-    const L = loops(e);
-    tf.unregisterKernel(name, 'cpu');
-    tf.registerKernel({
-      kernelName: name,
-      backendName: 'cpu',
-      kernelFunc: (args) => {
+/** A binary element-wise kernel replacing the stock one of that name (NaN propagates as in the stock kernels). */
+export function binaryKernel(kernelName: string, expression: string): CpuKernel {
+  return {
+    kernelName,
+    group: 'elementwise',
+    make(stock) {
+      const L = loops(expression);
+      const fn: KernelFunc = (args) => {
         const { inputs, backend } = args;
         const { a, b } = inputs as unknown as { a: TensorInfo; b: TensorInfo };
-        const fallback = () => (orig.kernelFunc as (x: unknown) => TensorInfo)(args) as never;
+        const fallback = () => (stock as (x: unknown) => TensorInfo)(args) as never;
         if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback();
         const cpu = backend as unknown as CpuBackend;
         const av = cpu.data.get(a.dataId).values;
@@ -110,102 +91,32 @@ export function installFastElementwise(tf: Tf): boolean {
         else if (outShape.length === 2 && a.shape.length === 2 && b.shape.length === 2 && b.shape[1] === 1 && a.shape[0] === 1) L.outerT(av, bv, o, outShape[0], last);
         else return fallback();
         return cpu.makeTensorInfo(outShape, 'float32', o) as never;
-      },
-    });
-  }
-  installReductions(tf);
-  installed = true;
-  return true;
+      };
+      return fn;
+    },
+  };
 }
 
-/**
- * Sum over axis 0, axis 1 or all axes of a float32 matrix, and Neg: the stock CPU Sum transposes before reducing
- * any axis but the last, which dominates gradients of broadcast ops (bias rows, column sums). Accumulates in
- * float64 per output element (the stock kernel accumulates in float32, so sums can differ in the last bits).
- */
-function installReductions(tf: Tf): void {
-  const origSum = tf.getKernel('Sum', 'cpu');
-  if (origSum) {
-    originals.set('Sum', origSum);
-    tf.unregisterKernel('Sum', 'cpu');
-    tf.registerKernel({
-      kernelName: 'Sum',
-      backendName: 'cpu',
-      kernelFunc: (args) => {
-        const { inputs, backend, attrs } = args;
-        const { x } = inputs as unknown as { x: TensorInfo };
-        const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
-        const fallback = () => (origSum.kernelFunc as (a: unknown) => TensorInfo)(args) as never;
-        const cpu = backend as unknown as CpuBackend;
-        const xv = cpu.data.get(x.dataId).values;
-        if (x.dtype !== 'float32' || !(xv instanceof Float32Array) || x.shape.length !== 2) return fallback();
-        const [m, n] = x.shape;
-        const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + 2 : a)).sort();
-        if (axes.length === 1 && axes[0] === 0) {
-          const acc = new Float64Array(n);
-          for (let r = 0, k = 0; r < m; r++) for (let c = 0; c < n; c++, k++) acc[c] += xv[k];
-          return cpu.makeTensorInfo(keepDims ? [1, n] : [n], 'float32', Float32Array.from(acc)) as never;
-        }
-        if (axes.length === 1 && axes[0] === 1) {
-          const o = new Float32Array(m);
-          for (let r = 0, k = 0; r < m; r++) {
-            let s = 0;
-            for (let c = 0; c < n; c++, k++) s += xv[k];
-            o[r] = s;
-          }
-          return cpu.makeTensorInfo(keepDims ? [m, 1] : [m], 'float32', o) as never;
-        }
-        if (axes.length === 2) {
-          let s = 0;
-          for (let k = 0; k < xv.length; k++) s += xv[k];
-          return cpu.makeTensorInfo(keepDims ? [1, 1] : [], 'float32', Float32Array.of(s)) as never;
-        }
-        return fallback();
-      },
-    });
-  }
-  const UNARY: Record<string, string> = {
-    Neg: '-x',
-    Square: 'x * x',
-    Relu: 'x < 0 ? 0 : x',
-    Step: 'x > 0 ? 1 : (x !== x ? x : 0)',
-    Sigmoid: '1 / (1 + Math.exp(-x))',
-    Tanh: 'Math.tanh(x)',
-    Exp: 'Math.exp(x)',
-    Sqrt: 'Math.sqrt(x)',
-  };
-  for (const [kname, e] of Object.entries(UNARY)) {
-    const orig = tf.getKernel(kname, 'cpu');
-    if (!orig) continue;
-    originals.set(kname, orig);
-    const loop = new Function('a', 'o', 'n', `for (let i = 0; i < n; i++) { const x = a[i]; o[i] = ${e}; }`) as (a: NumArray, o: Float32Array, n: number) => void;
-    tf.unregisterKernel(kname, 'cpu');
-    tf.registerKernel({
-      kernelName: kname,
-      backendName: 'cpu',
-      kernelFunc: (args) => {
+/** A unary element-wise kernel replacing the stock one of that name, for float32 inputs. */
+export function unaryKernel(kernelName: string, expression: string): CpuKernel {
+  return {
+    kernelName,
+    group: 'elementwise',
+    make(stock) {
+      const loop = new Function('a', 'o', 'n', `for (let i = 0; i < n; i++) { const x = a[i]; o[i] = ${expression}; }`) as (a: NumArray, o: Float32Array, n: number) => void;
+      const fn: KernelFunc = (args) => {
         const { inputs, backend, attrs } = args;
         const { x } = inputs as unknown as { x: TensorInfo };
         const cpu = backend as unknown as CpuBackend;
         const xv = cpu.data.get(x.dataId).values;
         // Step has an alpha attribute (value for x ≤ 0); only the default 0 is handled here
         const stepAlpha = (attrs as { alpha?: number } | undefined)?.alpha ?? 0;
-        if (x.dtype !== 'float32' || !isNumeric(xv) || (kname === 'Step' && stepAlpha !== 0)) return (orig.kernelFunc as (a: unknown) => TensorInfo)(args) as never;
+        if (x.dtype !== 'float32' || !isNumeric(xv) || (kernelName === 'Step' && stepAlpha !== 0)) return (stock as (a: unknown) => TensorInfo)(args) as never;
         const o = new Float32Array(xv.length);
         loop(xv, o, xv.length);
         return cpu.makeTensorInfo(x.shape, 'float32', o) as never;
-      },
-    });
-  }
-}
-
-/** Restores the stock kernels (tests compare against them). */
-export function uninstallFastElementwise(tf: Tf): void {
-  if (!installed) return;
-  for (const [name, k] of originals) {
-    tf.unregisterKernel(name, 'cpu');
-    tf.registerKernel(k as never);
-  }
-  originals.clear();
-  installed = false;
+      };
+      return fn;
+    },
+  };
 }

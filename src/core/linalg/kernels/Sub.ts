@@ -1,0 +1,4 @@
+import { binaryKernel } from './elementwise';
+
+/** Sub: `x - y` with tight loops for the broadcast patterns of ./elementwise.ts. */
+export const subKernel = binaryKernel('Sub', 'x - y');

@@ -1,0 +1,149 @@
+/**
+ * The ops the models call for the chains that dominate an autoencoder evaluation on large matrices — the models
+ * never ask which backend runs them:
+ *   biasSigmoid(z, b)            = σ(z + b)                      backward: dz = dy·y·(1 − y), db = Σ_rows dz
+ *   maskedSseBias(z, b, R, M)    = ½ Σ (M ⊙ (R − (z + b)))²      backward: dz = −dy·M²·(R − z − b), db = Σ_rows dz
+ *   localKernel(W, u, v)         = W ⊙ K and λs·½ΣK² + λ2·½ΣW², K = max(0, 1 − ‖u_i − v_j‖²)
+ *   squaredDistances(u, v)       = D_ij = Σ_d (u_id − v_jd)², computed directly
+ * Where the active backend has our fused kernels (./kernels, registered on the cpu backend from one list) one
+ * pass each way runs instead of five to ten tensor ops, split by rows over the worker pool of ./parallel; on every
+ * other backend the same formulas run as ordinary tfjs ops.
+ */
+import type * as tfNs from '@tensorflow/tfjs';
+import { distanceRow, observedEntries, parallelRows, rangesFor, sharedF32, sharedF64, toShared, transposedF64 } from './parallel';
+import { LOCAL_KERNEL } from './kernels/KrlLocalKernel';
+
+type Tf = typeof tfNs;
+type T2 = tfNs.Tensor2D;
+
+/** Whether the active backend runs our fused kernels (the cpu backend with ./kernels registered). */
+function fused(tf: Tf): boolean {
+  return tf.getKernel(LOCAL_KERNEL, tf.getBackend()) !== undefined;
+}
+
+/** Adds up `parts` per-range column-sum slots of length cols that start every `stride` entries. */
+function colSums(tf: Tf, partials: Float64Array, parts: number, cols: number, stride = cols): tfNs.Tensor1D {
+  const out = new Float32Array(cols);
+  for (let c = 0; c < cols; c++) {
+    let s = 0;
+    for (let p = 0; p < parts; p++) s += partials[p * stride + c];
+    out[c] = s;
+  }
+  return tf.tensor1d(out);
+}
+
+const f32 = (t: tfNs.Tensor) => toShared(t.dataSync() as Float32Array);
+
+export function biasSigmoid(tf: Tf, z: T2, b: tfNs.Tensor): T2 {
+  if (!fused(tf)) return tf.sigmoid(tf.add(z, b));
+  const op = tf.customGrad((zz, bb, save) => {
+    const [rows, cols] = (zz as T2).shape;
+    const y = sharedF32(rows * cols);
+    parallelRows('biasSigmoidFwd', { z: f32(zz as T2), b: f32(bb as tfNs.Tensor), y, cols }, rows, cols * 4);
+    const yt = tf.tensor2d(y, [rows, cols]);
+    (save as unknown as tfNs.GradSaveFunc)([yt]);
+    return {
+      value: yt,
+      gradFunc: (dy: tfNs.Tensor, saved: tfNs.Tensor[]) => {
+        const g = sharedF32(rows * cols);
+        const partials = sharedF64(rangesFor(rows, cols) * cols);
+        const parts = parallelRows('biasSigmoidBwd', { dy: f32(dy), y: f32(saved[0]), g, cols, partials }, rows, cols);
+        return [tf.tensor2d(g, [rows, cols]), colSums(tf, partials, parts, cols)];
+      },
+    };
+  });
+  return op(z, b) as T2;
+}
+
+export function maskedSseBias(tf: Tf, z: T2, b: tfNs.Tensor, R: T2, M: T2): tfNs.Scalar {
+  if (!fused(tf)) return tf.mul(0.5, tf.sum(tf.square(tf.mul(M, tf.sub(R, tf.add(z, b)))))) as tfNs.Scalar;
+  const [rows, cols] = R.shape;
+  const rv = f32(R);
+  const mv = f32(M);
+  // only the observed entries (M ≠ 0) contribute to the loss and have a non-zero gradient
+  const { idx, rowStart } = observedEntries(mv, rows, cols);
+  const op = tf.customGrad((zz, bb, save) => {
+    // g = ∂L/∂z for dy = 1: −M²(R − z − b) at observed entries, 0 elsewhere; L = ½Σ(M(R − z − b))²
+    const g = sharedF32(rows * cols);
+    const slot = cols + 1;
+    const partials = sharedF64(rangesFor(rows, cols) * slot);
+    const parts = parallelRows('maskedSseFwd', { z: f32(zz as T2), b: f32(bb as tfNs.Tensor), R: rv, M: mv, g, idx, rowStart, cols, partials }, rows, cols);
+    let s = 0;
+    for (let p = 0; p < parts; p++) s += partials[p * slot + cols];
+    const gt = tf.tensor2d(g, [rows, cols]);
+    const gbt = colSums(tf, partials, parts, cols, slot);
+    (save as unknown as tfNs.GradSaveFunc)([gt, gbt]);
+    return {
+      value: tf.scalar(0.5 * s),
+      // dy is the scalar upstream gradient; when this is the loss it is 1 and the saved gradients are used as they
+      // are (clone shares the data: no pass over the full matrix)
+      gradFunc: (dy: tfNs.Tensor, saved: tfNs.Tensor[]) => (dy.dataSync()[0] === 1 ? [tf.clone(saved[0]), tf.clone(saved[1])] : [tf.mul(saved[0], dy), tf.mul(saved[1], dy)]),
+    };
+  });
+  return op(z, b) as tfNs.Scalar;
+}
+
+/**
+ * A local-kernel layer's effective weights W ⊙ K and its regulariser λs·½ΣK² + λ2·½ΣW², where
+ * K_ij = max(0, 1 − ‖u_i − v_j‖²). With the fused kernels one registered kernel computes both in a single pass over
+ * (i, j) (the distances are never stored), and one backward pass yields ∂W, ∂u and ∂v; elsewhere the same formulas
+ * run as ordinary tfjs ops.
+ */
+export function localKernel(tf: Tf, W: T2, u: T2, v: T2, lambdaS: number, lambda2: number): { W: T2; reg: tfNs.Scalar } {
+  if (!fused(tf)) {
+    const K = tf.relu(tf.sub(1, squaredDistances(tf, u, v)));
+    const reg = tf.add(tf.mul(lambdaS / 2, tf.sum(tf.square(K))), tf.mul(lambda2 / 2, tf.sum(tf.square(W)))) as tfNs.Scalar;
+    return { W: tf.mul(W, K), reg };
+  }
+  const [weff, reg] = tf.engine().runKernel(LOCAL_KERNEL, { W, u, v } as never, { lambdaS, lambda2 } as never) as unknown as [T2, tfNs.Scalar];
+  return { W: weff, reg };
+}
+
+/**
+ * Squared Euclidean distances D_ij = Σ_d (u_id − v_jd)², computed directly (not as |u|² + |v|² − 2uvᵀ, which
+ * cancels when u ≈ v — at initialisation all distances are ~1e-6). Gradient in closed form through matMuls:
+ * ∂L/∂u = 2(u ⊙ rowsum(G) − G·v), ∂L/∂v = 2(v ⊙ colsum(G) − Gᵀ·u).
+ */
+export function squaredDistances(tf: Tf, u: T2, v: T2): T2 {
+  const op = tf.customGrad((a, b, save) => {
+    const ua = a as T2;
+    const vb = b as T2;
+    (save as unknown as tfNs.GradSaveFunc)([ua, vb]);
+    const value = fused(tf) ? directCpu(tf, ua, vb) : tf.tidy(() => {
+      const d = ua.shape[1];
+      // Σ_d (u_:d − v_:dᵀ)²: a sum of d outer differences, each n_in × n_out (no n_in × n_out × d tensor)
+      let acc = tf.zeros([ua.shape[0], vb.shape[0]]) as T2;
+      for (let k = 0; k < d; k++) {
+        const diff = tf.sub(tf.slice(ua, [0, k], [-1, 1]), tf.reshape(tf.slice(vb, [0, k], [-1, 1]), [1, -1]));
+        acc = tf.add(acc, tf.square(diff)) as T2;
+      }
+      return acc;
+    });
+    return {
+      value,
+      gradFunc: (dy: tfNs.Tensor, saved: tfNs.Tensor[]) => {
+        const [su, sv] = saved as T2[];
+        const g = dy as T2;
+        const du = tf.mul(2, tf.sub(tf.mul(su, tf.sum(g, 1, true)), tf.matMul(g, sv)));
+        const dv = tf.mul(2, tf.sub(tf.mul(sv, tf.reshape(tf.sum(g, 0), [-1, 1])), tf.matMul(g, su, true, false)));
+        return [du, dv];
+      },
+    };
+  });
+  return op(u, v) as T2;
+}
+
+/** The same sum as a plain loop in float64 where our CPU kernels run (dataSync is fine there; never on WebGPU). */
+function directCpu(tf: Tf, u: T2, v: T2): T2 {
+  const [m, d] = u.shape;
+  const n = v.shape[0];
+  const uv = u.dataSync();
+  const vt = transposedF64(v.dataSync(), n, d);
+  const out = new Float32Array(m * n);
+  const acc = new Float64Array(n);
+  for (let i = 0; i < m; i++) {
+    distanceRow(uv, i, d, vt, n, acc);
+    out.set(acc, i * n);
+  }
+  return tf.tensor2d(out, [m, n]);
+}
