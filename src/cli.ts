@@ -12,15 +12,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { executeRun, RunSink } from './core/run';
+import type { RunSink } from './core/run';
 import { DEFAULT_MODEL, getModel, listModels } from './core/models/catalogue';
 import { syntheticTsv } from './core/data/synthetic';
 import { datasetName } from './core/data/names';
 import { columnText, columnValue, headline, resultColumnSpecs, SELECTIONS, taskOfSummary } from './core/tasks/format';
-import { RunStore, recordingSink } from './host/runStore';
+import { RunStore, RunWriteError, recordingSink, writeError } from './host/runStore';
+import { settleRun } from './host/runQueue';
+import { startTrainer, type TrainerRun } from './host/trainerClient';
 import { runTask } from './host/runInfo';
 import { buildRunSpec, BACKENDS, SpecError } from './host/runSpecBuilder';
-import { setupBackend } from './trainer/backend';
 import type { BackendName, RunSpec, RunSummary } from './protocol/types';
 
 const EXIT = { ok: 0, failure: 1, input: 2, cancelled: 130 } as const;
@@ -87,9 +88,19 @@ train options:
   --threads <n>         cpu backend threads, BLAS and element-wise (default: cores)
   --blas <path>         BLAS library to load (default: OpenBLAS / Accelerate search)
   --runs-dir <dir>      where run folders go (default ./.kernelrec/runs)
+  --max-memory <GiB>    refuse a run whose model would need more memory for the dataset (default: 3/4 of this machine's)
   --json                print the run summary as one JSON object on the last stdout line
 
 Exit codes: 0 done, 1 failure, 2 bad input, 130 cancelled.`;
+
+/** --max-memory in GiB, as bytes (undefined: the default, 3/4 of the machine's memory). */
+function maxMemory(p: Parsed): number | undefined {
+  const v = one(p, 'max-memory');
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--max-memory ${v}: give a number of GiB above 0`);
+  return n * 2 ** 30;
+}
 
 function runsDir(p: Parsed): string {
   return path.resolve(one(p, 'runs-dir') ?? process.env.KRL_RUNS_DIR ?? path.join(process.cwd(), '.kernelrec', 'runs'));
@@ -166,18 +177,22 @@ function progressSink(json: boolean, quiet: boolean, selectBy: () => string, axi
   };
 }
 
-async function train(spec: RunSpec, opts: { runsDir: string; json: boolean; quiet?: boolean }): Promise<{ code: number; summary: RunSummary }> {
+/** The trainer bundle next to this CLI (dist/trainer.js): runs train in it, as in the extension. */
+function trainerPath(): string {
+  const p = path.join(__dirname, 'trainer.js');
+  if (!fs.existsSync(p)) throw new Error(`the trainer bundle ${p} is missing (run npm run build)`);
+  return p;
+}
+
+/**
+ * Trains one run in a trainer child process, as the extension does: an out-of-memory or native crash fails the
+ * run, not the CLI. Ctrl-C / SIGTERM: a JSON-RPC cancel, and a kill if the trainer has not stopped within 1.5 s
+ * (so the CLI ends within 2 s at every stage, loading included); a second Ctrl-C kills it at once. Either way the
+ * run folder stays readable and `cancelled`. A run that fails on bad input before training leaves no folder.
+ */
+async function train(spec: RunSpec, opts: { runsDir: string; json: boolean; quiet?: boolean; maxMemoryBytes?: number }): Promise<{ code: number; summary: RunSummary }> {
   const store = new RunStore(opts.runsDir);
   const handle = store.create(spec, datasetName(spec.dataset.train, spec.dataset.test), { cli: cliVersion() });
-  handle.markRunning(process.pid);
-  let cancelled = false;
-  const onSigint = () => {
-    if (cancelled) process.exit(EXIT.cancelled);
-    cancelled = true;
-    process.stderr.write('\ncancelling… (Ctrl-C again to quit at once)\n');
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
   const { selectBy } = runTask({ record: { spec } });
   let axis = 'epoch';
   try {
@@ -185,17 +200,42 @@ async function train(spec: RunSpec, opts: { runsDir: string; json: boolean; quie
   } catch {
     /* reported by the run */
   }
-  const sink = recordingSink(handle, progressSink(opts.json, !!opts.quiet, () => selectBy, () => axis));
+  let writeErr: RunWriteError | undefined;
+  let run: TrainerRun | undefined;
+  const sink = recordingSink(handle, progressSink(opts.json, !!opts.quiet, () => selectBy, () => axis), (e) => {
+    writeErr = e;
+    process.stderr.write(`\nerror: ${e.message}; stopping the run\n`);
+    run?.cancel();
+  });
+  let signals = 0;
+  const onSignal = () => {
+    signals++;
+    if (signals === 1) {
+      process.stderr.write('\ncancelling… (Ctrl-C again to stop at once)\n');
+      run?.cancel();
+    } else run?.kill();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
-    const result = await executeRun(spec, sink, { runId: handle.id, setupBackend, isCancelled: () => cancelled, artifactsDir: path.join(handle.dir, 'artifacts') });
-    handle.finish(result.summary);
+    run = startTrainer(handle.id, spec, sink, { trainerPath: trainerPath(), killAfterMs: 1500, maxMemoryBytes: opts.maxMemoryBytes }, path.join(handle.dir, 'artifacts'));
+    try {
+      handle.markRunning(run.pid);
+    } catch (e) {
+      writeErr = writeError(handle.dir, e);
+      run.cancel();
+    }
+    const raw = await run.result;
+    const { result, removed, writeProblem } = settleRun(store, handle, spec, raw, writeErr);
     if (process.stderr.isTTY && !opts.json) process.stderr.write('\n');
-    const code = result.summary.status === 'completed' ? EXIT.ok : result.summary.status === 'cancelled' ? EXIT.cancelled : result.errorKind === 'input' ? EXIT.input : EXIT.failure;
-    process.stderr.write(`run folder: ${handle.dir}\n`);
-    return { code, summary: result.summary };
+    if (writeProblem) process.stderr.write(`error: ${writeProblem}\n`);
+    const s = result.summary;
+    const code = s.status === 'completed' ? EXIT.ok : s.status === 'cancelled' ? EXIT.cancelled : result.errorKind === 'input' ? EXIT.input : EXIT.failure;
+    if (!removed) process.stderr.write(`run folder: ${handle.dir}\n`);
+    return { code, summary: s };
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
@@ -237,7 +277,7 @@ async function main(argv: string[]): Promise<number> {
     switch (p.cmd) {
       case 'train': {
         const spec = specFromArgs(p);
-        const { code, summary } = await train(spec, { runsDir: runsDir(p), json, quiet: one(p, 'quiet') === 'true' });
+        const { code, summary } = await train(spec, { runsDir: runsDir(p), json, quiet: one(p, 'quiet') === 'true', maxMemoryBytes: maxMemory(p) });
         if (summary.status !== 'failed' || summary.selection.last) process.stdout.write(resultsTable([summary]) + '\n');
         if (json) process.stdout.write(summaryJson(summary) + '\n');
         return code;

@@ -8,6 +8,7 @@ import { DatasetError } from './data/errors';
 import { Prng } from './data/prng';
 import { getModel, recogniseDataset } from './models/catalogue';
 import { trainerFor } from './models/implementations';
+import { defaultMemoryLimit, estimateMemory, formatBytes } from './models/memory';
 import { CancelledError, resolveHyper, TrainContext } from './models/model';
 import { makeEvaluator } from './tasks/evaluators';
 import { ProtocolSelection } from './tasks/selection';
@@ -40,6 +41,8 @@ export interface RunOptions {
   isCancelled: () => boolean;
   /** The run's artifacts folder (full-resolution tensors are written there directly, not sent over IPC). */
   artifactsDir?: string;
+  /** Memory limit in bytes (default: 3/4 of the machine's memory); a dataset the model would need more for is refused. */
+  maxMemoryBytes?: number;
 }
 
 export interface RunResult {
@@ -83,6 +86,7 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
   let hp;
   let model;
   let task: TaskDef;
+  const limit = opts.maxMemoryBytes && opts.maxMemoryBytes > 0 ? opts.maxMemoryBytes : defaultMemoryLimit();
   let selectDef: MetricDef;
   try {
     model = getModel(spec.model);
@@ -94,10 +98,19 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
     log(`model ${model.id}${spec.preset ? ` (preset ${spec.preset})` : ''}: ${JSON.stringify(hp)}`);
     log(`task ${task.id}: ${task.metrics.map((m) => m.label).join(', ')}; (a)/(c) selected by ${selectDef.label} (${selectDef.direction} is better)`);
     sink.progress({ fraction: 0, message: 'loading dataset' });
-    ds = await loadDataset({ train: spec.dataset.train, test: spec.dataset.test, format: spec.dataset.format, scale: spec.dataset.scale });
+    ds = await loadDataset({ train: spec.dataset.train, test: spec.dataset.test, format: spec.dataset.format, scale: spec.dataset.scale, maxBytes: limit });
     for (const w of ds.warnings) log(w, 'warn');
     data = prepareSplit(ds, split, spec.valFraction, spec.seed + 1, spec.minInteractions);
     for (const w of data.notes) log(w);
+    const where = spec.dataset.test ? `${spec.dataset.train} (+ ${spec.dataset.test})` : spec.dataset.train;
+    if (data.test.length === 0) throw Object.assign(new Error(`${where}: the split "${spec.split}" leaves no test ratings (the dataset has ${data.train.length} ratings)`), { input: true });
+    if (data.fit.length === 0) throw Object.assign(new Error(`${where}: the split "${spec.split}" leaves no ratings to train on`), { input: true });
+    // the model's memory for this shape, before anything dense is allocated
+    const need = estimateMemory(model, hp, { users: data.train.nUsers, items: data.train.nItems, ratings: data.train.length + data.test.length });
+    log(`memory: about ${formatBytes(need.bytes)} needed (${need.what}); limit ${formatBytes(limit)}`, 'debug');
+    if (need.bytes > limit) {
+      throw Object.assign(new Error(`${where}: ${model.id} needs about ${formatBytes(need.bytes)} for this dataset (${need.what}), above the memory limit of ${formatBytes(limit)} — raise kernelRecLab.maxMemoryGiB / --max-memory if the machine has it, keep fewer users and items (--min-interactions), or choose a model without dense matrices (biased-mf)`), { input: true });
+    }
   } catch (e) {
     const err = e instanceof DatasetError ? e : Object.assign(e instanceof Error ? e : new Error(String(e)), { input: true });
     return finish('failed', err);

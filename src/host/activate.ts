@@ -4,6 +4,7 @@
  * driven programmatically (tests, keybindings) as well as from the UI.
  */
 import * as vscode from 'vscode';
+import * as fs from 'fs';
 import * as path from 'path';
 import { RunStore } from './runStore';
 import { RunQueue } from './runQueue';
@@ -50,6 +51,8 @@ export interface Host {
   submit(spec: RunSpec, opts?: { progress?: boolean }): { runId: string; done: Promise<StartRunResult> };
   /** Registers a command whose errors are shown (with Show Log) instead of thrown. */
   guard<A extends unknown[], R>(name: string, fn: (...a: A) => Promise<R>): vscode.Disposable;
+  /** False (with a message) in Restricted Mode: browsing runs works there, training and native code do not. */
+  trusted(what: string): boolean;
 }
 
 export function activateHost(context: vscode.ExtensionContext): KernelRecLabApi {
@@ -61,7 +64,7 @@ export function activateHost(context: vscode.ExtensionContext): KernelRecLabApi 
     store,
     () => {
       const c = config();
-      return { trainerPath, nodePath: c.nodePath, execArgv: c.trainerMemoryMB > 0 ? [`--max-old-space-size=${c.trainerMemoryMB}`] : [] };
+      return { trainerPath, nodePath: c.nodePath, execArgv: c.trainerMemoryMB > 0 ? [`--max-old-space-size=${c.trainerMemoryMB}`] : [], maxMemoryBytes: c.maxMemoryGiB > 0 ? c.maxMemoryGiB * 2 ** 30 : undefined };
     },
     () => config().maxConcurrentRuns,
     { extension: version, vscode: vscode.version },
@@ -121,6 +124,11 @@ export function activateHost(context: vscode.ExtensionContext): KernelRecLabApi 
         if (s.status === 'completed') {
           const pick = await show('info', `${spec.model} on ${label}: test ${headline(s)} (validation-selected) in ${s.seconds.toFixed(1)} s`, 'Open Results');
           if (pick === 'Open Results') await vscode.commands.executeCommand('kernelRecLab.openResults', runId);
+        } else if (s.status === 'failed' && r.errorKind === 'input' && !fs.existsSync(store.dirOf(runId))) {
+          // bad input: no run folder was kept; the message says what to fix, the output channel has the log
+          const pick = await show('error', `${spec.model} on ${label}: ${s.error ?? 'bad input'}`, 'Show Output', 'Retry');
+          if (pick === 'Show Output') log.show(true);
+          if (pick === 'Retry') host.submit(spec, opts);
         } else if (s.status === 'failed') {
           const pick = await show('error', `${spec.model} on ${label} failed: ${s.error ?? 'unknown error'}`, 'Show Log', 'Retry');
           if (pick === 'Show Log') await vscode.commands.executeCommand('kernelRecLab.showLog', runId);
@@ -130,6 +138,11 @@ export function activateHost(context: vscode.ExtensionContext): KernelRecLabApi 
         }
       });
       return { runId, done };
+    },
+    trusted: (what) => {
+      if (vscode.workspace.isTrusted) return true;
+      void show('warning', `Kernel Rec Lab: this workspace is in Restricted Mode, so ${what} is off (it would run a trainer process and native code). Trust the workspace to use it; browsing runs and results works as it is.`);
+      return false;
     },
     guard: (name, fn) =>
       vscode.commands.registerCommand(name, async (...a: Parameters<typeof fn>) => {

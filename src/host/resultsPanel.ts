@@ -206,7 +206,11 @@ export class ResultsPanels implements vscode.Disposable {
     queue.on('epoch', (id, m) => this.panelFor(id)?.queueEpoch(id, m));
     queue.on('artifact', (id, f) => this.panelFor(id)?.queueArtifact(id, f));
     queue.on('changed', (id) => this.panelFor(id)?.sendSnapshot());
-    queue.on('finished', (id) => this.panelFor(id)?.sendSnapshot());
+    queue.on('finished', (id) => {
+      const p = this.panelFor(id);
+      if (p) p.sendSnapshot();
+      else for (const q of this.panels.values()) q.sendSnapshot(); // a run removed (bad input): refresh every panel
+    });
   }
 
   private panelFor(runId: string): ResultsPanel | undefined {

@@ -7,7 +7,7 @@ import { EventEmitter } from 'events';
 import * as path from 'path';
 import type { ArtifactFrame, RunSpec, RunSummary, EpochMetrics, LogLine, BackendInfo, LossPoint } from '../protocol/types';
 import type { RunSink } from '../core/run';
-import { RunStore, RunHandle, recordingSink } from './runStore';
+import { RunStore, RunHandle, RunWriteError, recordingSink } from './runStore';
 import { ProtocolSelection } from '../core/tasks/selection';
 import { resolveTask } from '../core/tasks/resolve';
 import { getTask } from '../core/tasks/tasks';
@@ -34,6 +34,54 @@ interface Job {
   run?: TrainerRun;
   progress?: ProgressParams;
   lastEpoch?: EpochMetrics;
+  /** A write to the run folder failed (full disk, …): the run is stopped and fails with this cause. */
+  writeError?: RunWriteError;
+}
+
+/**
+ * The end of a run, for the queue and the CLI alike: a trainer that died keeps the metrics it wrote (the selection
+ * is rebuilt from metrics.jsonl); a write failure makes the run fail with its cause; the summary and final status
+ * are written (a write failure there is returned in `writeProblem`); a run that failed on bad input before any
+ * epoch leaves no folder behind (`removed`).
+ */
+export function settleRun(store: RunStore, handle: RunHandle, spec: RunSpec, r: StartRunResult, writeErr?: RunWriteError): { result: StartRunResult; removed: boolean; writeProblem?: string } {
+  const id = handle.id;
+  if (writeErr) {
+    r.summary.error = r.summary.error && r.summary.status === 'failed' ? `${writeErr.message} (then: ${r.summary.error})` : writeErr.message;
+    r.summary.status = 'failed';
+    r.errorKind = 'runtime';
+  }
+  let metrics: EpochMetrics[] = [];
+  try {
+    metrics = store.load(id).metrics;
+  } catch {
+    /* the folder is unreadable: nothing to rebuild from */
+  }
+  if (r.summary.status !== 'completed' && r.summary.dataset === '') {
+    let sel: { task: RunSummary['task']; selectBy: string; selection: RunSummary['selection'] } = { task: r.summary.task, selectBy: r.summary.selectBy, selection: {} };
+    try {
+      const { task, select } = resolveTask(getModel(spec.model), spec);
+      sel = { task: task.id, selectBy: select.key, selection: ProtocolSelection.of(select, metrics) };
+    } catch {
+      /* an unknown model or task: nothing to select */
+    }
+    Object.assign(r.summary, sel, { dataset: handle.record.datasetName, backend: handle.record.backend?.name ?? 'none' });
+  }
+  if (r.errorKind === 'input' && metrics.length === 0) {
+    // bad input: no run folder (the sidebar does not fill with typos); the message says what to fix
+    try {
+      handle.remove();
+      return { result: r, removed: true };
+    } catch {
+      /* keep it then */
+    }
+  }
+  try {
+    handle.finish(r.summary);
+    return { result: r, removed: false };
+  } catch (e) {
+    return { result: r, removed: false, writeProblem: (e as Error).message };
+  }
 }
 
 export class RunQueue extends EventEmitter<QueueEvents> {
@@ -66,8 +114,12 @@ export class RunQueue extends EventEmitter<QueueEvents> {
     if (qi >= 0) {
       const [job] = this.waiting.splice(qi, 1);
       const summary = emptySummary(runId, job.spec, 'cancelled', 'cancelled before it started');
-      job.handle.appendLog({ level: 'warn', message: 'cancelled while queued', time: new Date().toISOString() });
-      job.handle.finish(summary);
+      try {
+        job.handle.appendLog({ level: 'warn', message: 'cancelled while queued', time: new Date().toISOString() });
+        job.handle.finish(summary);
+      } catch (e) {
+        this.emit('log', runId, { level: 'error', message: (e as Error).message, time: new Date().toISOString() });
+      }
       this.emit('changed', runId);
       job.resolve({ summary });
       this.emit('finished', runId, { summary });
@@ -75,7 +127,11 @@ export class RunQueue extends EventEmitter<QueueEvents> {
     }
     const job = this.running.get(runId);
     if (!job?.run) return false;
-    job.handle.appendLog({ level: 'warn', message: 'cancel requested', time: new Date().toISOString() });
+    try {
+      job.handle.appendLog({ level: 'warn', message: 'cancel requested', time: new Date().toISOString() });
+    } catch {
+      /* the log cannot be written: cancel all the same */
+    }
     job.run.cancel();
     return true;
   }
@@ -106,6 +162,11 @@ export class RunQueue extends EventEmitter<QueueEvents> {
   private start(job: Job): void {
     const id = job.handle.id;
     this.running.set(id, job);
+    const onWriteError = (e: RunWriteError) => {
+      job.writeError = e;
+      this.emit('log', id, { level: 'error', message: `${e.message}; stopping the run`, time: new Date().toISOString() });
+      job.run?.cancel();
+    };
     const sink: RunSink = recordingSink(job.handle, {
       log: (l) => this.emit('log', id, l),
       backend: (b) => this.emit('backend', id, b),
@@ -114,7 +175,7 @@ export class RunQueue extends EventEmitter<QueueEvents> {
       loss: (p) => this.emit('loss', id, p),
       artifact: (f) => this.emit('artifact', id, f),
       progress: (p) => { job.progress = p; this.emit('progress', id, p); },
-    });
+    }, onWriteError);
     let run: TrainerRun;
     try {
       run = startTrainer(id, job.spec, sink, this.trainer(), path.join(job.handle.dir, 'artifacts'));
@@ -123,7 +184,11 @@ export class RunQueue extends EventEmitter<QueueEvents> {
       return;
     }
     job.run = run;
-    job.handle.markRunning(run.pid);
+    try {
+      job.handle.markRunning(run.pid);
+    } catch (e) {
+      onWriteError(e as RunWriteError);
+    }
     this.emit('changed', id);
     run.result.then(
       (r) => this.end(job, r),
@@ -133,23 +198,8 @@ export class RunQueue extends EventEmitter<QueueEvents> {
 
   private end(job: Job, r: StartRunResult): void {
     const id = job.handle.id;
-    // keep the partial metrics when the trainer died: rebuild the selection from metrics.jsonl
-    if (r.summary.status !== 'completed' && r.summary.dataset === '') {
-      const loaded = this.store.load(id);
-      let sel: { task: RunSummary['task']; selectBy: string; selection: RunSummary['selection'] } = { task: r.summary.task, selectBy: r.summary.selectBy, selection: {} };
-      try {
-        const { task, select } = resolveTask(getModel(job.spec.model), job.spec);
-        sel = { task: task.id, selectBy: select.key, selection: ProtocolSelection.of(select, loaded.metrics) };
-      } catch {
-        /* an unknown model or task: nothing to select */
-      }
-      Object.assign(r.summary, sel, { dataset: loaded.record.datasetName, backend: loaded.record.backend?.name ?? 'none' });
-    }
-    try {
-      job.handle.finish(r.summary);
-    } catch (e) {
-      this.emit('log', id, { level: 'error', message: `could not write the run's summary: ${(e as Error).message}`, time: new Date().toISOString() });
-    }
+    const { writeProblem } = settleRun(this.store, job.handle, job.spec, r, job.writeError);
+    if (writeProblem) this.emit('log', id, { level: 'error', message: `could not write the run's summary: ${writeProblem}`, time: new Date().toISOString() });
     this.running.delete(id);
     this.emit('changed', id);
     job.resolve(r);

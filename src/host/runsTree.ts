@@ -14,6 +14,7 @@ const STATUS_ICON: Record<string, [string, string?]> = {
   failed: ['error', 'testing.iconFailed'],
   cancelled: ['circle-slash', 'disabledForeground'],
   interrupted: ['debug-disconnect', 'list.warningForeground'],
+  corrupt: ['warning', 'list.errorForeground'],
 };
 
 /** Markdown-escapes text that comes from a run folder (ids, names, errors). */
@@ -81,7 +82,8 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     const { task, selectBy } = runTask(node.run);
     const def = task.metrics.find((m) => m.key === selectBy);
     const label = def?.label ?? selectBy;
-    if (status === 'running' && live?.lastEpoch) item.description = `${live.lastEpoch.phase} ${live.lastEpoch.epoch}/${live.lastEpoch.epochs} · val ${label} ${formatValue(def, live.lastEpoch.val[selectBy])}`;
+    if (status === 'corrupt') item.description = 'corrupt';
+    else if (status === 'running' && live?.lastEpoch) item.description = `${live.lastEpoch.phase} ${live.lastEpoch.epoch}/${live.lastEpoch.epochs} · val ${label} ${formatValue(def, live.lastEpoch.val[selectBy])}`;
     else item.description = summary && summary.selection.valSelected ? `${label} ${formatValue(def, selected(summary, 'valSelected'))}` : status;
     const hp = Object.entries(record.spec.overrides).map(([k, v]) => `${k}=${v}`).join(', ');
     const tip = new vscode.MarkdownString(undefined, true);

@@ -14,6 +14,7 @@ export function config() {
     seed: c.get<number>('seed', 1234),
     runsFolder: c.get<string>('runsFolder', ''),
     trainerMemoryMB: c.get<number>('trainerMemoryMB', 0),
+    maxMemoryGiB: c.get<number>('maxMemoryGiB', 0),
   };
 }
 

@@ -17,12 +17,17 @@ import { forkTrainerProcess, TrainerProcessOptions } from './processes';
 export interface TrainerOptions extends TrainerProcessOptions {
   /** Milliseconds between a cancel and a hard kill. */
   killAfterMs?: number;
+  /** Memory limit for the run in bytes (0 or absent: 3/4 of the machine's memory). */
+  maxMemoryBytes?: number;
 }
 
 export interface TrainerRun {
   pid: number;
   result: Promise<StartRunResult>;
+  /** JSON-RPC cancellation; the process is killed if it has not stopped killAfterMs later. */
   cancel(): void;
+  /** Stops the process now (a second Ctrl-C): the run ends `cancelled`. */
+  kill(): void;
 }
 
 /** A summary for a run the trainer could not finish; the queue fills in task and metrics from the run folder. */
@@ -88,7 +93,7 @@ export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: 
     });
   });
 
-  const requested = connection.sendRequest(StartRunRequest, { runId, spec, artifactsDir }, cts.token).then(
+  const requested = connection.sendRequest(StartRunRequest, { runId, spec, artifactsDir, maxMemoryBytes: opts.maxMemoryBytes }, cts.token).then(
     (r) => r,
     () => undefined, // connection closed or request cancelled: the exit handler decides
   );
@@ -111,6 +116,11 @@ export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: 
   return {
     pid: child.pid ?? 0,
     result,
+    kill() {
+      cancelled = true;
+      cts.cancel();
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
     cancel() {
       if (cancelled) return;
       cancelled = true;

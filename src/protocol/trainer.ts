@@ -13,6 +13,8 @@ export interface StartRunParams {
   spec: RunSpec;
   /** The run's artifacts folder: the trainer writes full-resolution tensors there itself. */
   artifactsDir?: string;
+  /** Memory limit in bytes for the run (setting kernelRecLab.maxMemoryGiB, CLI --max-memory); default 3/4 of the machine's. */
+  maxMemoryBytes?: number;
 }
 
 export interface StartRunResult {

@@ -267,7 +267,8 @@ export interface RunSummary {
   error?: string;
 }
 
-export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+/** `corrupt`: a run folder whose files could not be read (listed with the reason, never hidden). */
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted' | 'corrupt';
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error' | 'debug';

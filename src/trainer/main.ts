@@ -33,6 +33,7 @@ connection.onRequest(StartRunRequest, async (params, token) => {
   const result = await executeRun(params.spec, sink, {
     runId: params.runId,
     artifactsDir: params.artifactsDir,
+    maxMemoryBytes: params.maxMemoryBytes,
     setupBackend,
     isCancelled: () => token.isCancellationRequested,
   });
@@ -50,6 +51,9 @@ connection.onRequest(DatasetStatsRequest, async ({ file }) => {
 });
 
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C in a terminal reaches the whole process group: the CLI (our parent) decides — a JSON-RPC cancel, then a
+// kill if the run does not stop in time — so the trainer does not die half-way through writing on its own.
+process.on('SIGINT', () => undefined);
 process.on('uncaughtException', (e) => {
   void connection.sendNotification(LogNotification, { level: 'error', message: `trainer crashed: ${e.stack ?? e.message}`, time: new Date().toISOString() });
   setTimeout(() => process.exit(1), 100);

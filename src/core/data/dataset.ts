@@ -4,6 +4,7 @@ import * as crypto from 'crypto';
 import { DatasetError } from './errors';
 import { parseTextRatings, RawRatings, readHead, isHdf5, TextLayout } from './textFormat';
 import { readMatDataset, SparseGraph } from './matFile';
+import { checkInputFile } from './inputFile';
 import { buildRatingMatrix, detectScale, IdMap, RatingMatrix, RatingScale } from './ratingMatrix';
 import { datasetName } from './names';
 import { SplitSpec, randomHoldout, kFold, chronological, chronological3, carveValidation, filterMinInteractions } from './splits';
@@ -22,6 +23,8 @@ export interface LoadOptions {
   scale?: { min: number; max: number };
   /** Look for a partner test file (default true). */
   findPartner?: boolean;
+  /** Memory limit in bytes: a dataset that needs more (dense .mat matrices) is refused before it is read. */
+  maxBytes?: number;
 }
 
 export interface LoadedDataset {
@@ -105,9 +108,10 @@ function layoutName(r: RawRatings): string {
 export async function loadDataset(opts: LoadOptions): Promise<LoadedDataset> {
   const warnings: string[] = [];
   const trainPath = path.resolve(opts.train);
-  if (!fs.existsSync(trainPath)) throw DatasetError.single(trainPath, 'file not found');
+  // a regular file, before anything opens it (a FIFO or a link to /dev/zero would block or never end)
+  checkInputFile(trainPath);
   if (opts.format === 'mat' || (opts.format !== undefined && opts.format !== 'auto' ? false : isMatFile(trainPath))) {
-    return loadMat(trainPath, warnings);
+    return loadMat(trainPath, warnings, opts.maxBytes);
   }
   let trainFile = trainPath;
   let testFile = opts.test ? path.resolve(opts.test) : undefined;
@@ -118,7 +122,7 @@ export async function loadDataset(opts: LoadOptions): Promise<LoadedDataset> {
       testFile = p.test;
     }
   }
-  if (testFile && !fs.existsSync(testFile)) throw DatasetError.single(testFile, 'test file not found');
+  if (testFile) checkInputFile(testFile);
   const layout = layoutFor(opts.format);
   const rawTrain = parseTextRatings(trainFile, { layout, scale: opts.scale });
   if (opts.format === 'csv' && rawTrain.layout.kind !== 'csv') throw DatasetError.single(trainFile, `format csv was asked for, but the file is ${rawTrain.layout.kind}`);
@@ -169,8 +173,8 @@ function countOverlap(a: RatingMatrix, b: RatingMatrix): number {
   return n;
 }
 
-async function loadMat(file: string, warnings: string[]): Promise<LoadedDataset> {
-  const mat = await readMatDataset(file);
+async function loadMat(file: string, warnings: string[], maxBytes?: number): Promise<LoadedDataset> {
+  const mat = await readMatDataset(file, { maxBytes });
   const { rows, cols } = mat;
   const userIds = new IdMap(Array.from({ length: rows }, (_, i) => i + 1));
   const itemIds = new IdMap(Array.from({ length: cols }, (_, j) => j + 1));
@@ -193,6 +197,7 @@ async function loadMat(file: string, warnings: string[]): Promise<LoadedDataset>
   const train = collect(mat.Otraining);
   const test = collect(mat.Otest);
   if (train.length === 0) throw DatasetError.single(file, 'Otraining selects no ratings');
+  if (test.length === 0) throw DatasetError.single(file, 'Otest selects no ratings: the test part is empty');
   return {
     name: path.basename(file).replace(/\.mat$/i, ''),
     format: 'mat',

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DatasetError, IssueCollector } from './errors';
+import { checkInputFile } from './inputFile';
 
 /** A delimited-text ratings layout. */
 export interface TextLayout {
@@ -45,6 +46,16 @@ export function readHead(file: string, n = SNIFF_BYTES): Buffer {
     fs.closeSync(fd);
   }
 }
+
+/** Lines longer than this are refused (a ratings line is a few dozen bytes; this stops a file without line breaks). */
+const MAX_LINE_BYTES = 1 << 20;
+
+/** MATLAB v5 (and v4-compatible v6/v7) files start with a 116-byte text header "MATLAB 5.0 MAT-file". */
+export function isMatV5(head: Buffer): boolean {
+  return head.length >= 19 && head.subarray(0, 19).toString('latin1') === 'MATLAB 5.0 MAT-file' && !isHdf5(head);
+}
+
+export const MAT_V5_MESSAGE = 'is a MATLAB v5 .mat file (what scipy.io.savemat writes by default), which is not read here: save it as MATLAB v7.3 (HDF5) — MATLAB: save(file, ..., \'-v7.3\'); Python: hdf5storage.savemat(file, data, format=\'7.3\') or h5py';
 
 export function isHdf5(head: Buffer): boolean {
   const sig = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -195,16 +206,11 @@ export interface ParseOptions {
  * rating outside the scale, non-positive rating) are collected with their line numbers; after 20 the parse stops.
  */
 export function parseTextRatings(file: string, opts: ParseOptions = {}): RawRatings {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch (e) {
-    throw DatasetError.single(file, `cannot open: ${(e as Error).message}`);
-  }
-  if (stat.isDirectory()) throw DatasetError.single(file, 'is a folder, not a ratings file');
-  if (stat.size === 0) throw DatasetError.single(file, 'the file is empty (no ratings)');
+  const size = checkInputFile(file);
+  if (size === 0) throw DatasetError.single(file, 'the file is empty (no ratings)');
   const head = readHead(file);
   if (isHdf5(head)) throw DatasetError.single(file, 'is an HDF5/MATLAB file; open it as a .mat dataset');
+  if (isMatV5(head)) throw DatasetError.single(file, MAT_V5_MESSAGE);
   if (looksBinary(head)) throw DatasetError.single(file, 'looks like a binary file, not delimited text (user, item, rating[, timestamp])');
   const layout = opts.layout ?? detectTextLayout(file, head);
   const issues = new IssueCollector(file);
@@ -285,8 +291,12 @@ export function parseTextRatings(file: string, opts: ParseOptions = {}): RawRati
               const field = (c: number) => buf.toString('utf8', starts[c], ends[c]).trim().slice(0, 40);
               let ok = true;
               if (!Number.isInteger(u)) { issues.add(`user id "${field(cu)}" is not an integer`, lineNo); ok = false; }
+              else if (!Number.isSafeInteger(u)) { issues.add(`user id "${field(cu)}" is beyond 2^53 − 1 (ids larger than that cannot be told apart)`, lineNo); ok = false; }
               if (!Number.isInteger(it)) { issues.add(`item id "${field(ci)}" is not an integer`, lineNo); ok = false; }
+              else if (!Number.isSafeInteger(it)) { issues.add(`item id "${field(ci)}" is beyond 2^53 − 1 (ids larger than that cannot be told apart)`, lineNo); ok = false; }
               if (!Number.isFinite(r)) { issues.add(`rating "${field(cr)}" is not a number`, lineNo); ok = false; }
+              else if (r !== 0 && Math.fround(r) === 0) { issues.add(`rating ${field(cr)} rounds to 0 in float32 (0 would mean "unobserved")`, lineNo); ok = false; }
+              else if (!Number.isFinite(Math.fround(r))) { issues.add(`rating ${field(cr)} overflows float32`, lineNo); ok = false; }
               else if (scale && (r < scale.min || r > scale.max)) { issues.add(`rating ${r} is outside the scale [${scale.min}, ${scale.max}]`, lineNo); ok = false; }
               else if (!scale && r <= 0) { issues.add(`rating ${r} is not positive (0 marks an unobserved entry; give an explicit rating scale to allow it)`, lineNo); ok = false; }
               let t = 0;
@@ -312,6 +322,7 @@ export function parseTextRatings(file: string, opts: ParseOptions = {}): RawRati
       // move the partial line to the front
       carry = end - ls;
       if (carry > 0) {
+        if (carry > MAX_LINE_BYTES) throw DatasetError.single(file, `a line is longer than ${MAX_LINE_BYTES / 2 ** 20} MiB (not a ratings file, or no line breaks)`, lineNo + 1);
         if (carry === buf.length) {
           const bigger = Buffer.alloc(buf.length * 2);
           buf.copy(bigger, 0, 0, carry);

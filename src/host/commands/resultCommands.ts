@@ -22,6 +22,7 @@ export function registerResultCommands(host: Host): void {
       return panels.openForRun(id);
     }),
     host.guard('kernelRecLab.showDatasetStatistics', async (arg?: vscode.Uri | string) => {
+      if (!host.trusted('reading datasets')) return undefined;
       const file = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : await pickDataset('Kernel Rec Lab: Show Dataset Statistics');
       if (!file) return undefined;
       const stats = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading ${path.basename(file)}…` }, () =>

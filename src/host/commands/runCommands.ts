@@ -35,6 +35,7 @@ export function registerRunCommands(host: Host) {
 
   host.context.subscriptions.push(
     host.guard('kernelRecLab.train', async (arg?: vscode.Uri | TrainArgs) => {
+      if (!host.trusted('training')) return undefined;
       if (arg && !(arg instanceof vscode.Uri) && typeof (arg as TrainArgs).train === 'string') return { runId: trainFromArgs(arg as TrainArgs).runId };
       const active = vscode.window.activeTextEditor?.document.fileName;
       const file = arg instanceof vscode.Uri ? arg.fsPath : active && isDatasetName(active) && !arg ? active : await pickDataset();
@@ -42,7 +43,8 @@ export function registerRunCommands(host: Host) {
       const r = await trainInteractive(host, file);
       return r ? { runId: r.runId } : undefined;
     }),
-    host.guard('kernelRecLab.runExperimentFile', async (arg?: vscode.Uri | string) => {
+    host.guard('kernelRecLab.runExperimentFile', async (arg?: vscode.Uri | string, opts?: { confirmOutside?: boolean }) => {
+      if (!host.trusted('running experiment files')) return undefined;
       let file = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : vscode.window.activeTextEditor?.document.fileName;
       if (!file || !file.endsWith('.krl.json')) {
         const files = await vscode.workspace.findFiles('**/*.krl.json', '**/node_modules/**', 100);
@@ -51,6 +53,14 @@ export function registerRunCommands(host: Host) {
       }
       if (!file) return undefined;
       const specs = loadExperiment(file, host.defaults());
+      // a cloned repository's experiment file must not read files elsewhere on the machine unasked
+      const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+      const inside = (p: string) => folders.some((f) => { const r = path.relative(f, p); return !!r && !r.startsWith('..') && !path.isAbsolute(r); });
+      const outside = [...new Set(specs.flatMap((s) => [s.dataset.train, s.dataset.test]).filter((p): p is string => !!p && !inside(p)))];
+      if (outside.length && opts?.confirmOutside !== true) {
+        const ans = await vscode.window.showWarningMessage(`${path.basename(file)} reads dataset files outside the workspace:\n${outside.slice(0, 5).join('\n')}${outside.length > 5 ? `\n… and ${outside.length - 5} more` : ''}\nRun it anyway?`, { modal: true }, 'Run');
+        if (ans !== 'Run') return undefined;
+      }
       const runIds = specs.map((s) => host.submit(s, { progress: false }).runId);
       void host.show('info', `Kernel Rec Lab: queued ${runIds.length} run(s) from ${path.basename(file)}.`);
       return { runIds };
@@ -63,6 +73,7 @@ export function registerRunCommands(host: Host) {
       return ok;
     }),
     host.guard('kernelRecLab.rerun', async (arg?: unknown) => {
+      if (!host.trusted('rerunning')) return undefined;
       const id = runIdOf(arg) ?? (await pickRun(host, 'Rerun which run?'));
       if (!id) return undefined;
       const { record } = host.store.load(id);

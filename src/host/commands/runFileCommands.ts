@@ -27,10 +27,12 @@ export function registerRunFileCommands(host: Host): void {
     host.guard('kernelRecLab.revealRunFolder', async (arg?: unknown) => {
       const id = runIdOf(arg) ?? (await pickRun(host, 'Reveal which run?'));
       if (!id) return undefined;
-      const target = vscode.Uri.file(path.join(store.dirOf(id), 'run.json'));
+      // only a real run folder inside the runs root (a committed link or odd id cannot point elsewhere)
+      const dir = store.safeDirOf(id);
+      const target = vscode.Uri.file(path.join(dir, 'run.json'));
       // revealFileInOS needs a local desktop; in a remote or web window reveal it in the Explorer instead
       await vscode.commands.executeCommand(vscode.env.remoteName || vscode.env.uiKind === vscode.UIKind.Web ? 'revealInExplorer' : 'revealFileInOS', target);
-      return store.dirOf(id);
+      return dir;
     }),
     host.guard('kernelRecLab.showLog', async (arg?: unknown) => {
       const id = runIdOf(arg);
