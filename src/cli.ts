@@ -227,6 +227,8 @@ async function train(spec: RunSpec, opts: { runsDir: string; json: boolean; quie
     }
     const raw = await run.result;
     const { result, removed, writeProblem } = settleRun(store, handle, spec, raw, writeErr);
+    // the trainer is gone before the CLI is: a run whose status could not be written then reads as interrupted
+    await run.exited(3000);
     if (process.stderr.isTTY && !opts.json) process.stderr.write('\n');
     if (writeProblem) process.stderr.write(`error: ${writeProblem}\n`);
     const s = result.summary;
@@ -300,6 +302,8 @@ async function main(argv: string[]): Promise<number> {
         if (json) process.stdout.write(JSON.stringify({ record: run.record, summary: run.summary ?? null, metrics: run.metrics }) + '\n');
         else {
           process.stdout.write(`${run.record.id}  ${run.record.status}  ${run.record.spec.model} on ${run.record.datasetName}\nfolder: ${run.dir}\n`);
+          if (run.corrupt) process.stdout.write(`corrupt: ${run.corrupt}\n`);
+          for (const w of run.warnings) process.stdout.write(`warning: ${w}\n`);
           if (run.record.backend) process.stdout.write(`backend: ${run.record.backend.name} — ${run.record.backend.device}\n`);
           if (run.summary) process.stdout.write(resultsTable([run.summary]) + '\n');
           if (run.record.error) process.stdout.write(`error: ${run.record.error}\n`);

@@ -230,7 +230,7 @@ export class RunStore {
 
   /** The folder of a run id; ids are checked (never '.', '..' or a path). */
   dirOf(id: string): string {
-    if (!isValidRunId(id)) throw new Error(`invalid run id "${id}"`);
+    if (!isValidRunId(id)) throw Object.assign(new Error(`invalid run id ${JSON.stringify(id)} (run ids are folder names: letters, digits, '.', '_', '-', not starting with '.')`), { input: true });
     return path.join(this.root, id);
   }
 

@@ -28,6 +28,8 @@ export interface TrainerRun {
   cancel(): void;
   /** Stops the process now (a second Ctrl-C): the run ends `cancelled`. */
   kill(): void;
+  /** Resolves when the process has exited (at most `ms` later). */
+  exited(ms?: number): Promise<void>;
 }
 
 /** A summary for a run the trainer could not finish; the queue fills in task and metrics from the run folder. */
@@ -116,6 +118,13 @@ export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: 
   return {
     pid: child.pid ?? 0,
     result,
+    exited(ms = 3000) {
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+      return new Promise<void>((res) => {
+        const t = setTimeout(res, ms);
+        child.once('exit', () => { clearTimeout(t); res(); });
+      });
+    },
     kill() {
       cancelled = true;
       cts.cancel();

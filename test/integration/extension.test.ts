@@ -229,6 +229,29 @@ test('A run folder written before metric records (rmse/mae fields, kernel snapsh
   assert.deepEqual(after?.consoleErrors, []);
 });
 
+test('Rerun of a committed run.json that names a shared library never loads it (nor takes its threads)', async () => {
+  const evil = path.join(ws(), 'data', 'libevil.so');
+  fs.writeFileSync(evil, 'if this were loaded, a cloned repository would run code');
+  const id = '20261101-100000-biased-mf-trust-u1';
+  const d = path.join(api.store.root, id);
+  fs.mkdirSync(d, { recursive: true });
+  const spec = { model: 'biased-mf', overrides: { epochs: 2 }, dataset: { train: data.base }, split: 'given', valFraction: 0.05, seed: 7, backend: 'cpu', blasLibrary: evil, threads: 99 };
+  fs.writeFileSync(path.join(d, 'run.json'), JSON.stringify({ id: '..', status: 'completed', createdAt: '2026-11-01T10:00:00.000Z', spec, datasetName: 'toy/u1', versions: {}, hostname: 'elsewhere' }));
+  await vscode.commands.executeCommand('kernelRecLab.refreshRuns');
+  const re = (await vscode.commands.executeCommand('kernelRecLab.rerun', id)) as { runId: string };
+  const res = await waitFinished(re.runId);
+  assert.equal(res.summary.status, 'completed', res.summary.error);
+  const rec = api.store.load(re.runId).record;
+  assert.equal(rec.spec.blasLibrary, undefined);
+  assert.equal(rec.spec.threads, undefined);
+  assert.equal(rec.spec.seed, 7, 'the experiment itself is rerun');
+  assert.ok(!api.store.log(re.runId).includes('libevil'), 'the library is never mentioned, let alone loaded');
+  assert.ok(!JSON.stringify(rec.backend ?? {}).includes('libevil'));
+  // the committed id ".." is ignored: the run's id is its folder name, and Delete acts on that folder only
+  assert.equal(await vscode.commands.executeCommand('kernelRecLab.deleteRun', id, { confirm: false }), true);
+  assert.ok(fs.existsSync(api.store.root) && !fs.existsSync(d));
+});
+
 test('Delete Run (from a tree item) removes the folder and the tree entry', async () => {
   const victim = api.store.list().find((r) => r.record.status === 'failed' || r.record.status === 'cancelled')?.record.id as string;
   assert.ok(victim);
