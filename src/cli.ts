@@ -17,16 +17,23 @@ import { DEFAULT_MODEL, getModel, listModels } from './core/models/catalogue';
 import { syntheticTsv } from './core/data/synthetic';
 import { datasetName } from './core/data/names';
 import { columnText, columnValue, headline, resultColumnSpecs, SELECTIONS, taskOfSummary } from './core/tasks/format';
-import { RunStore, RunWriteError, recordingSink, writeError } from './host/runStore';
+import { RunStore, RunWriteError, recordingSink, writeError, type LoadedRun } from './host/runStore';
+import { metricsCsv, runJson } from './host/exporter';
+import { resolveTask } from './core/tasks/resolve';
+import { ProtocolSelection } from './core/tasks/selection';
 import { settleRun } from './host/runQueue';
 import { startTrainer, type TrainerRun } from './host/trainerClient';
 import { runTask } from './host/runInfo';
-import { buildRunSpec, BACKENDS, SpecError } from './host/runSpecBuilder';
+import { buildRunSpec, BACKENDS, SpecError, suggest } from './host/runSpecBuilder';
 import type { BackendName, RunSpec, RunSummary } from './protocol/types';
 
 const EXIT = { ok: 0, failure: 1, input: 2, cancelled: 130 } as const;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  constructor(message: string, readonly command?: string) {
+    super(message);
+  }
+}
 
 interface Parsed {
   cmd: string;
@@ -34,17 +41,37 @@ interface Parsed {
   flags: Map<string, string[]>;
 }
 
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'quiet', 'no-progress']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'quiet', 'no-progress', 'yes']);
+
+const TRAIN_FLAGS = ['model', 'train', 'test', 'task', 'select', 'ks', 'split', 'min-interactions', 'val', 'preset', 'set', 'seed', 'format', 'backend', 'threads', 'blas', 'runs-dir', 'max-memory', 'json', 'quiet', 'no-progress'];
+/** The options each command takes (anything else is an error with a suggestion). */
+const COMMAND_FLAGS: Record<string, string[]> = {
+  train: TRAIN_FLAGS,
+  list: ['runs-dir', 'json', 'status', 'model', 'dataset'],
+  show: ['runs-dir', 'json'],
+  delete: ['runs-dir', 'yes'],
+  compare: ['runs-dir', 'json'],
+  export: ['runs-dir', 'format', 'out'],
+  models: ['json'],
+  demo: ['backend', 'runs-dir'],
+  help: [],
+};
 
 function parseArgs(argv: string[]): Parsed {
   const [cmd = 'help', ...rest] = argv;
+  const allowed = COMMAND_FLAGS[cmd];
   const flags = new Map<string, string[]>();
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
+    if (a === '-h') {
+      flags.set('help', ['true']);
+      continue;
+    }
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+      if (allowed && name !== 'help' && !allowed.includes(name)) throw new UsageError(`unknown option --${name} for "${cmd}"${suggest(name, allowed)} (see kernel-rec-lab ${cmd} --help)`, cmd);
       let value: string;
       if (eq > 0) value = a.slice(eq + 1);
       else if (BOOLEAN_FLAGS.has(name)) value = 'true';
@@ -64,10 +91,14 @@ const USAGE = `kernel-rec-lab — train and compare kernel-based matrix-completi
 
 Usage:
   kernel-rec-lab train [--model <id>] --train <file> [--test <file>] [options]
-  kernel-rec-lab list [--json]
+  kernel-rec-lab list [--status <s>] [--model <id>] [--dataset <name>] [--json]
   kernel-rec-lab show <runId> [--json]
-  kernel-rec-lab models
+  kernel-rec-lab compare <runId> <runId> [...] [--json]
+  kernel-rec-lab export <runId> [--format csv|json] [--out <file>]
+  kernel-rec-lab delete <runId> [...] --yes
+  kernel-rec-lab models [--json]
   kernel-rec-lab demo
+  kernel-rec-lab <command> --help
 
 train options:
   --model <id>          model (default: ${DEFAULT_MODEL}; see 'kernel-rec-lab models')
@@ -92,6 +123,60 @@ train options:
   --json                print the run summary as one JSON object on the last stdout line
 
 Exit codes: 0 done, 1 failure, 2 bad input, 130 cancelled.`;
+
+const HELP: Record<string, string> = {
+  list: `kernel-rec-lab list [--status <s>] [--model <id>] [--dataset <name>] [--json] [--runs-dir <dir>]
+
+Lists the runs (newest first): id, status, model, dataset, started, duration and the selection metric's
+val-selected test value. --status keeps one status (completed, failed, cancelled, interrupted, running, queued,
+corrupt); --model and --dataset keep runs whose model / dataset name contain the text.`,
+  show: `kernel-rec-lab show <runId> [--json] [--runs-dir <dir>]
+
+One run: status, model, preset and hyper-parameters, dataset and split, seed, backend, timings, the results table
+(rebuilt from metrics.jsonl for runs without a summary, e.g. interrupted ones) and any problem reading its folder.`,
+  compare: `kernel-rec-lab compare <runId> <runId> [...] [--json] [--runs-dir <dir>]
+
+Side by side: the runs' models, presets, hyper-parameters (those that differ marked *), splits, seeds, backends,
+seconds and their metrics at (a) val-selected, (b) last and (c) test-selected.`,
+  export: `kernel-rec-lab export <runId> [--format csv|json] [--out <file>] [--runs-dir <dir>]
+
+Per-epoch metrics as CSV (a column per split and metric of the run's task; the default) or the whole run as JSON,
+to --out or to standard output.`,
+  delete: `kernel-rec-lab delete <runId> [...] --yes [--runs-dir <dir>]
+
+Deletes run folders (only folders directly inside the runs folder). --yes is required.`,
+  models: `kernel-rec-lab models [--json]
+
+Every model: family, tasks, source, each parameter (type, range, default, meaning) and each preset with the paper
+numbers it reproduces. --json prints the catalogue as JSON.`,
+  demo: `kernel-rec-lab demo [--backend <b>] [--runs-dir <dir>]
+
+Writes a generated dataset to ./.demo and trains the default model (short schedule), biased MF and the
+(user + item)/2 baseline on it, then prints the results table.`,
+};
+
+/** A run's wall time in seconds (finished − started), when both are known. */
+function duration(r: { startedAt?: string; finishedAt?: string }): number | undefined {
+  if (!r.startedAt || !r.finishedAt) return undefined;
+  const s = (Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000;
+  return Number.isFinite(s) && s >= 0 ? s : undefined;
+}
+
+function fmtSeconds(s: number | undefined): string {
+  if (s === undefined) return '—';
+  return s < 60 ? `${s.toFixed(1)} s` : s < 3600 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${(s / 3600).toFixed(1)} h`;
+}
+
+/** A summary rebuilt from metrics.jsonl for runs that have none (interrupted, or killed before they wrote it). */
+function rebuiltSummary(run: LoadedRun): RunSummary | undefined {
+  if (run.corrupt || run.metrics.length === 0) return undefined;
+  try {
+    const { task, select } = resolveTask(getModel(run.record.spec.model), run.record.spec);
+    return { runId: run.record.id, model: run.record.spec.model, dataset: run.record.datasetName, backend: run.record.backend?.name ?? 'none', status: run.record.status, task: task.id, selectBy: select.key, selection: ProtocolSelection.of(select, run.metrics), trainRatings: run.record.dataset?.fit ?? 0, valRatings: run.record.dataset?.val ?? 0, testRatings: run.record.dataset?.test ?? 0, seconds: duration(run.record) ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
 
 /** --max-memory in GiB, as bytes (undefined: the default, 3/4 of the machine's memory). */
 function maxMemory(p: Parsed): number | undefined {
@@ -271,10 +356,14 @@ async function main(argv: string[]): Promise<number> {
   try {
     p = parseArgs(argv);
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);
+    process.stderr.write(`${(e as Error).message}\n`);
     return EXIT.input;
   }
   const json = one(p, 'json') === 'true';
+  if (one(p, 'help') === 'true' && p.cmd !== 'help') {
+    process.stdout.write((p.cmd === 'train' ? USAGE : HELP[p.cmd] ?? USAGE) + '\n');
+    return EXIT.ok;
+  }
   try {
     switch (p.cmd) {
       case 'train': {
@@ -285,13 +374,20 @@ async function main(argv: string[]): Promise<number> {
         return code;
       }
       case 'list': {
-        const runs = new RunStore(runsDir(p)).list();
+        const status = one(p, 'status');
+        const okStatus = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted', 'corrupt'];
+        if (status && !okStatus.includes(status)) throw new UsageError(`--status ${status}: use one of ${okStatus.join(', ')}${suggest(status, okStatus)}`);
+        const runs = new RunStore(runsDir(p)).list().filter((r) =>
+          (!status || r.record.status === status) && (!one(p, 'model') || r.record.spec.model.includes(one(p, 'model') as string)) && (!one(p, 'dataset') || r.record.datasetName.includes(one(p, 'dataset') as string)));
         if (json) {
-          process.stdout.write(JSON.stringify(runs.map((r) => ({ id: r.record.id, status: r.record.status, model: r.record.spec.model, dataset: r.record.datasetName, createdAt: r.record.createdAt, summary: r.summary ? JSON.parse(summaryJson(r.summary)) : null }))) + '\n');
+          process.stdout.write(JSON.stringify(runs.map((r) => ({ id: r.record.id, status: r.record.status, model: r.record.spec.model, dataset: r.record.datasetName, createdAt: r.record.createdAt, startedAt: r.record.startedAt ?? null, seconds: duration(r.record), corrupt: r.corrupt ?? null, summary: r.summary ? JSON.parse(summaryJson(r.summary)) : null }))) + '\n');
         } else if (runs.length === 0) {
-          process.stdout.write(`no runs in ${runsDir(p)}\n`);
+          process.stdout.write(`no runs${status ? ` with status ${status}` : ''} in ${runsDir(p)}\n`);
         } else {
-          process.stdout.write(table([['run', 'status', 'model', 'dataset', 'val-selected (test)'], ...runs.map((r) => [r.record.id, r.record.status, r.record.spec.model, r.record.datasetName, r.summary && r.summary.selection.valSelected ? headline(r.summary) : '—'])]) + '\n');
+          process.stdout.write(table([['run', 'status', 'model', 'dataset', 'started', 'duration', 'val-selected (test)'], ...runs.map((r) => [
+            r.record.id, r.record.status, r.record.spec.model, r.record.datasetName, (r.record.startedAt ?? r.record.createdAt ?? '').replace('T', ' ').slice(0, 19), fmtSeconds(duration(r.record)),
+            r.summary && r.summary.selection.valSelected ? headline(r.summary) : r.corrupt ? r.corrupt.slice(0, 60) : '—',
+          ])]) + '\n');
         }
         return EXIT.ok;
       }
@@ -299,15 +395,80 @@ async function main(argv: string[]): Promise<number> {
         const id = p.positional[0];
         if (!id) throw new UsageError('show needs a run id (see kernel-rec-lab list)');
         const run = new RunStore(runsDir(p)).load(id);
-        if (json) process.stdout.write(JSON.stringify({ record: run.record, summary: run.summary ?? null, metrics: run.metrics }) + '\n');
+        const summary = run.summary ?? rebuiltSummary(run);
+        if (json) process.stdout.write(JSON.stringify({ record: run.record, summary: summary ?? null, metrics: run.metrics, corrupt: run.corrupt ?? null, warnings: run.warnings }) + '\n');
         else {
-          process.stdout.write(`${run.record.id}  ${run.record.status}  ${run.record.spec.model} on ${run.record.datasetName}\nfolder: ${run.dir}\n`);
-          if (run.corrupt) process.stdout.write(`corrupt: ${run.corrupt}\n`);
-          for (const w of run.warnings) process.stdout.write(`warning: ${w}\n`);
-          if (run.record.backend) process.stdout.write(`backend: ${run.record.backend.name} — ${run.record.backend.device}\n`);
-          if (run.summary) process.stdout.write(resultsTable([run.summary]) + '\n');
-          if (run.record.error) process.stdout.write(`error: ${run.record.error}\n`);
+          const r = run.record;
+          const lines = [
+            `${r.id}  ${r.status}  ${r.spec.model} on ${r.datasetName}`,
+            `folder: ${run.dir}`,
+          ];
+          if (run.corrupt) lines.push(`corrupt: ${run.corrupt}`);
+          for (const w of run.warnings) lines.push(`warning: ${w}`);
+          if (!run.corrupt) {
+            lines.push(`preset: ${r.spec.preset ?? '(model defaults)'} · overrides: ${Object.entries(r.spec.overrides).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`);
+            lines.push(`dataset: ${r.spec.dataset.train}${r.spec.dataset.test ? ` + ${r.spec.dataset.test}` : ''} · split ${r.spec.split} · validation ${r.spec.valFraction} · seed ${r.spec.seed}${r.spec.task ? ` · task ${r.spec.task}` : ''}${r.spec.minInteractions ? ` · min interactions ${r.spec.minInteractions.users}/${r.spec.minInteractions.items}` : ''}`);
+            if (r.backend) lines.push(`backend: ${r.backend.name} — ${r.backend.device}`);
+            lines.push(`created ${r.createdAt}${r.startedAt ? ` · started ${r.startedAt}` : ''}${r.finishedAt ? ` · finished ${r.finishedAt}` : ''}${duration(r) !== undefined ? ` · ${fmtSeconds(duration(r))}` : ''}`);
+          }
+          if (r.error) lines.push(`error: ${r.error}`);
+          process.stdout.write(lines.join('\n') + '\n');
+          if (summary?.selection.last) process.stdout.write((run.summary ? '' : '(rebuilt from metrics.jsonl: the run has no summary)\n') + resultsTable([summary]) + '\n');
           process.stdout.write(`${run.metrics.length} epoch(s) recorded\n`);
+        }
+        return EXIT.ok;
+      }
+      case 'compare': {
+        if (p.positional.length < 2) throw new UsageError('compare needs two or more run ids (see kernel-rec-lab list)');
+        const store = new RunStore(runsDir(p));
+        const runs = p.positional.map((id) => store.load(id));
+        const sums = runs.map((r) => r.summary ?? rebuiltSummary(r));
+        if (json) {
+          process.stdout.write(JSON.stringify(runs.map((r, k) => ({ id: r.record.id, spec: r.record.spec, summary: sums[k] ? JSON.parse(summaryJson(sums[k] as RunSummary)) : null }))) + '\n');
+          return EXIT.ok;
+        }
+        const keys = [...new Set(runs.flatMap((r) => Object.keys(r.record.spec.overrides)))].sort();
+        const rows: string[][] = [['', ...runs.map((r) => r.record.id)]];
+        const row = (label: string, vals: string[]) => rows.push([vals.every((v) => v === vals[0]) ? label : `${label} *`, ...vals]);
+        row('model', runs.map((r) => r.record.spec.model));
+        row('preset', runs.map((r) => r.record.spec.preset ?? '—'));
+        for (const k of keys) row(k, runs.map((r) => (r.record.spec.overrides[k] === undefined ? '(default)' : String(r.record.spec.overrides[k]))));
+        row('dataset', runs.map((r) => r.record.datasetName));
+        row('split', runs.map((r) => r.record.spec.split));
+        row('seed', runs.map((r) => String(r.record.spec.seed)));
+        row('backend', runs.map((r) => r.record.backend?.name ?? '—'));
+        row('status', runs.map((r) => r.record.status));
+        row('seconds', runs.map((_, k) => (sums[k] ? (sums[k] as RunSummary).seconds.toFixed(1) : '—')));
+        const metricKeys = [...new Set(sums.flatMap((s) => (s ? taskOfSummary(s).metrics.map((m) => m.key) : [])))];
+        for (const key of metricKeys) {
+          for (const w of SELECTIONS) row(`${key} ${w.short}`, sums.map((s) => { const v = s?.selection[w.key]?.test[key]; return v === undefined ? '—' : v.toFixed(4); }));
+        }
+        process.stdout.write(table(rows) + '\n(* differs between the runs)\n');
+        return EXIT.ok;
+      }
+      case 'export': {
+        const id = p.positional[0];
+        if (!id) throw new UsageError('export needs a run id (see kernel-rec-lab list)');
+        const format = one(p, 'format') ?? 'csv';
+        if (format !== 'csv' && format !== 'json') throw new UsageError(`--format ${format}: use csv or json${suggest(format, ['csv', 'json'])}`);
+        const run = new RunStore(runsDir(p)).load(id);
+        const text = format === 'csv' ? metricsCsv(run) : runJson(run);
+        const out = one(p, 'out');
+        if (out) {
+          fs.writeFileSync(path.resolve(out), text);
+          process.stderr.write(`exported ${id} to ${path.resolve(out)}\n`);
+        } else process.stdout.write(text);
+        return EXIT.ok;
+      }
+      case 'delete': {
+        if (p.positional.length === 0) throw new UsageError('delete needs one or more run ids (see kernel-rec-lab list)');
+        if (one(p, 'yes') !== 'true') throw new UsageError(`delete removes run folders for good: add --yes to confirm (${p.positional.join(', ')})`);
+        const store = new RunStore(runsDir(p));
+        for (const id of p.positional) {
+          const r = store.load(id);
+          if ((r.record.status === 'running' || r.record.status === 'queued')) throw new UsageError(`run ${id} is ${r.record.status}: cancel it first`);
+          store.delete(id);
+          process.stdout.write(`deleted ${id}\n`);
         }
         return EXIT.ok;
       }
@@ -334,11 +495,11 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(USAGE + '\n');
         return EXIT.ok;
       default:
-        throw new UsageError(`unknown command "${p.cmd}"`);
+        throw new UsageError(`unknown command "${p.cmd}"${suggest(p.cmd, Object.keys(COMMAND_FLAGS))} (see kernel-rec-lab --help)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`${e.message}\n\n${USAGE}\n`);
+      process.stderr.write(`${e.message}\n`);
       return EXIT.input;
     }
     process.stderr.write(`error: ${(e as Error).message}\n`);

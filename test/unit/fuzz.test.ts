@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawn } from 'child_process';
 import { buildCorpus, FuzzCase } from './fuzzCorpus';
+import { readMatDataset } from '../../src/core/data/matFile';
 import { repoRoot, tmpDir } from './helpers';
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
@@ -62,6 +63,13 @@ test('fuzz: ≥ 300 malformed inputs through the CLI — exit 2 naming the file,
       if (runs.length) why(`bad input left a run folder (${runs.join(', ')})`);
     } else if (o.code === 0 && c.expect === 'either') {
       k.accepted++;
+      if (c.original) {
+        // an accepted bit flip of a .mat file must be one the data never saw: everything read equals the original
+        const [a, b] = [await readMatDataset(c.file), await readMatDataset(c.original)];
+        const same = (x: ArrayLike<number>, y: ArrayLike<number>) => x.length === y.length && Array.prototype.every.call(x, (v: number, i: number) => v === y[i]);
+        const g = (m: typeof a) => [m.userGraph?.rows ?? [], m.userGraph?.cols ?? [], m.userGraph?.values ?? [], m.itemGraph?.rows ?? [], m.itemGraph?.cols ?? [], m.itemGraph?.values ?? []];
+        if (!(same(a.M, b.M) && same(a.Otraining, b.Otraining) && same(a.Otest, b.Otest) && g(a).every((x, i) => same(x, g(b)[i])))) why('a corrupt file was accepted: the data read differ from the original');
+      }
     } else why(`exit ${o.code} (expected ${c.expect === 'input' ? '2' : '2 or 0'})`);
     byClass.set(c.cls, k);
   }

@@ -5,8 +5,9 @@
  * trust cases. Every case says which outcomes are acceptable:
  *   'input'  — exit 2, the file named, no run folder
  *   'either' — exit 2 as above, or a documented accept (exit 0): a bit flip that leaves a valid file (a digit
- *              flipped into another digit, a flip in unused HDF5 bytes — the reader refuses flips that damage the
- *              HDF5 structure or compressed chunks, and checks every value it uses)
+ *              flipped into another digit; a flip in HDF5 bytes the data never depend on — the test then checks
+ *              that everything read equals the original). The .mat files are written as MATLAB writes v7.3:
+ *              chunked and gzip-compressed, so a flipped data byte fails zlib's checksum and is refused.
  * Never: exit 1, a stack trace, a hang, a run folder for bad input.
  */
 import * as fs from 'fs';
@@ -22,6 +23,8 @@ export interface FuzzCase {
   /** A whole CLI command instead of `train --train <file>` (run-folder trust cases). */
   command?: string[];
   expect: 'input' | 'either';
+  /** For bit flips of a .mat file: the original, whose data an accepted flip must reproduce exactly. */
+  original?: string;
 }
 
 const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
@@ -151,18 +154,20 @@ async function writeMat(h5: any, vpath: string, o: { users?: number; items?: num
     for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = m[i * cols + j];
     return out;
   };
+  // as MATLAB writes v7.3 variables: chunked and gzip-compressed (zlib's Adler-32 makes a flipped data byte detectable)
   const dense = (name: string, m: Float64Array, rows: number, cols: number) => {
     if (!parts.keys.includes(name)) return;
-    f.create_dataset({ name, data: colMajor(m, rows, cols), shape: [cols, rows] });
+    f.create_dataset({ name, data: colMajor(m, rows, cols), shape: [cols, rows], chunks: [cols, rows], compression: 'gzip', compression_opts: 6 });
   };
   dense('M', parts.M, parts.U, parts.I);
   dense('Otraining', parts.tr, parts.maskRows ?? parts.U, parts.I);
   dense('Otest', parts.te, parts.maskRows ?? parts.U, parts.I);
   if (parts.keys.includes('W_users')) {
     const g = f.create_group('W_users');
-    g.create_dataset({ name: 'jc', data: BigUint64Array.from(parts.jc.map((x) => BigInt(Math.max(0, Math.min(x, 2 ** 40))))), shape: [parts.jc.length] });
-    g.create_dataset({ name: 'ir', data: BigUint64Array.from(parts.ir.map((x) => BigInt(Math.max(0, x)))), shape: [parts.ir.length] });
-    g.create_dataset({ name: 'data', data: Float64Array.from(parts.data), shape: [parts.data.length] });
+    const z = (n: number) => ({ chunks: [n], compression: 'gzip' as const, compression_opts: 6 });
+    g.create_dataset({ name: 'jc', data: BigUint64Array.from(parts.jc.map((x) => BigInt(Math.max(0, Math.min(x, 2 ** 40))))), shape: [parts.jc.length], ...z(parts.jc.length) });
+    g.create_dataset({ name: 'ir', data: BigUint64Array.from(parts.ir.map((x) => BigInt(Math.max(0, x)))), shape: [parts.ir.length], ...z(parts.ir.length) });
+    g.create_dataset({ name: 'data', data: Float64Array.from(parts.data), shape: [parts.data.length], ...z(parts.data.length) });
     g.create_attribute('MATLAB_sparse', new BigUint64Array([BigInt(parts.sparseRows)]), [], '<Q');
   }
   dense('W_movies', parts.itemGraph, parts.itemGraphN, parts.itemGraphN);
@@ -225,6 +230,8 @@ async function matCases(dir: string, rng: Prng, out: FuzzCase[]): Promise<void> 
     out.push({ name, cls: 'mat: structure', file: f, expect: 'input' });
   }
   const valid = await writeMat(h5, '/fuzz-valid.mat');
+  const validFile = path.join(dir, 'mat-valid.mat');
+  fs.writeFileSync(validFile, valid);
   // truncations: the HDF5 structure or data is cut off
   for (let k = 0; k < 30; k++) {
     const cut = 1 + rng.int(valid.length - 1);
@@ -244,7 +251,7 @@ async function matCases(dir: string, rng: Prng, out: FuzzCase[]): Promise<void> 
     b[pos] ^= 1 << rng.int(8);
     const f = path.join(dir, `mat-flip-${out.length}.mat`);
     fs.writeFileSync(f, b);
-    out.push({ name: `bit flip at byte ${pos}`, cls: 'mat: bit flip', file: f, expect: 'either' });
+    out.push({ name: `bit flip at byte ${pos}`, cls: 'mat: bit flip', file: f, expect: 'either', original: validFile });
   }
   // the Synthetic Netflix file of Monti et al. (compressed chunks), when the shared datasets are present
   const netflix = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'datasets', 'synthetic-netflix', 'synthetic_netflix.mat');
@@ -256,7 +263,7 @@ async function matCases(dir: string, rng: Prng, out: FuzzCase[]): Promise<void> 
       b[pos] ^= 1 << rng.int(8);
       const f = path.join(dir, `netflix-flip-${out.length}.mat`);
       fs.writeFileSync(f, b);
-      out.push({ name: `Synthetic Netflix bit flip at byte ${pos}`, cls: 'mat: Synthetic Netflix bit flip', file: f, expect: 'either' });
+      out.push({ name: `Synthetic Netflix bit flip at byte ${pos}`, cls: 'mat: Synthetic Netflix bit flip', file: f, expect: 'either', original: netflix });
     }
   }
 }

@@ -124,3 +124,54 @@ test('CLI: SIGINT cancels, leaves a readable cancelled run and exits 130', { ski
   assert.equal(run.record.status, 'cancelled');
   assert.ok(store.load(run.record.id).metrics.length >= 2);
 });
+
+test('CLI: unknown and misspelt options and commands are errors with a suggestion; --help for every command', { skip: !fs.existsSync(cliPath) && 'dist/cli.js not built' }, () => {
+  const runs = path.join(dir, 'cli-flags');
+  const bad = spawnSync(process.execPath, [cliPath, 'train', '--modle', 'biased-mf', '--train', data, '--runs-dir', runs], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /unknown option --modle for "train" \(did you mean "model"\?\)/);
+  assert.ok(!fs.existsSync(runs) || fs.readdirSync(runs).length === 0, 'no run folder for a typo');
+  const cmd = spawnSync(process.execPath, [cliPath, 'lsit'], { encoding: 'utf8' });
+  assert.equal(cmd.status, 2);
+  assert.match(cmd.stderr, /unknown command "lsit" \(did you mean "list"\?\)/);
+  for (const c of ['train', 'list', 'show', 'compare', 'export', 'delete', 'models', 'demo']) {
+    const h = spawnSync(process.execPath, [cliPath, c, '--help'], { encoding: 'utf8' });
+    assert.equal(h.status, 0, `${c} --help`);
+    assert.match(h.stdout, new RegExp(`kernel-rec-lab ${c}`), `${c} --help prints its usage`);
+  }
+  const top = spawnSync(process.execPath, [cliPath, '--help'], { encoding: 'utf8' });
+  assert.equal(top.status, 0);
+});
+
+test('CLI: list filters, show details, compare side by side, export, delete', { skip: !fs.existsSync(cliPath) && 'dist/cli.js not built' }, () => {
+  const runs = path.join(dir, 'cli-cmds');
+  const ids: string[] = [];
+  for (const lr of ['0.005', '0.02']) {
+    const r = spawnSync(process.execPath, [cliPath, 'train', '--model', 'biased-mf', '--train', data, '--split', 'random:0.1:1', '--set', 'epochs=3', '--set', `lr=${lr}`, '--json', '--runs-dir', runs], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    ids.push(JSON.parse(r.stdout.trim().split('\n').at(-1) as string).runId);
+  }
+  const list = spawnSync(process.execPath, [cliPath, 'list', '--status', 'completed', '--runs-dir', runs], { encoding: 'utf8' });
+  assert.match(list.stdout, /started\s+duration/);
+  assert.equal(list.stdout.split('\n').filter((l) => l.includes('biased-mf')).length, 2);
+  const none = spawnSync(process.execPath, [cliPath, 'list', '--status', 'failed', '--runs-dir', runs], { encoding: 'utf8' });
+  assert.match(none.stdout, /no runs with status failed/);
+  const show = spawnSync(process.execPath, [cliPath, 'show', ids[0], '--runs-dir', runs], { encoding: 'utf8' });
+  assert.match(show.stdout, /overrides: epochs=3 lr=0\.005/);
+  assert.match(show.stdout, /split random:0\.1:1 · validation 0\.05 · seed 1234/);
+  assert.match(show.stdout, /backend: cpu/);
+  assert.match(show.stdout, /RMSE \(a\)/);
+  const cmp = spawnSync(process.execPath, [cliPath, 'compare', ...ids, '--runs-dir', runs], { encoding: 'utf8' });
+  assert.equal(cmp.status, 0, cmp.stderr);
+  assert.match(cmp.stdout, /lr \*\s+0\.005\s+0\.02/);
+  assert.match(cmp.stdout, /rmse \(a\)/);
+  const csv = path.join(dir, 'exp.csv');
+  const ex = spawnSync(process.execPath, [cliPath, 'export', ids[0], '--out', csv, '--runs-dir', runs], { encoding: 'utf8' });
+  assert.equal(ex.status, 0, ex.stderr);
+  assert.match(fs.readFileSync(csv, 'utf8').split('\n')[0], /test_rmse/);
+  const noYes = spawnSync(process.execPath, [cliPath, 'delete', ids[0], '--runs-dir', runs], { encoding: 'utf8' });
+  assert.equal(noYes.status, 2);
+  const del = spawnSync(process.execPath, [cliPath, 'delete', ids[0], '--yes', '--runs-dir', runs], { encoding: 'utf8' });
+  assert.equal(del.status, 0, del.stderr);
+  assert.ok(!fs.existsSync(path.join(runs, ids[0])) && fs.existsSync(path.join(runs, ids[1])));
+});
