@@ -1,7 +1,10 @@
-// `npm test`: unit tests (node's test runner over the compiled tests) then the integration tests in a real
-// VS Code (scripts/integration.mjs). Ends with one line CI reads: "N passed, N failed".
-//   node scripts/run-tests.mjs [--unit] [--integration]
-import { spawn } from 'node:child_process';
+// `npm test`: first everything the tests need (scripts/ensure-test-deps.sh: Debian packages, Node 24 and the VS Code
+// server — before the first test that needs them), then the unit tests (node's test runner over the compiled tests),
+// the webview tests and the integration tests in a real VS Code (scripts/integration.mjs). Ends with one line CI
+// reads: "N passed, N failed". Screenshots go to test-results/screenshots (ignored by git: `npm test` leaves the tree
+// clean); `npm run screenshots` (--docs) refreshes the ones in docs/.
+//   node scripts/run-tests.mjs [--unit] [--webview] [--integration] [--docs]
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,9 +12,20 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
-const only = args.has('--unit') ? 'unit' : args.has('--integration') ? 'integration' : args.has('--webview') ? 'webview' : 'all';
-// screenshots for the README come from the webview and integration runs
-const shots = path.join(root, 'docs');
+const picked = ['unit', 'webview', 'integration'].filter((p) => args.has(`--${p}`));
+const phases = new Set(picked.length ? picked : ['unit', 'webview', 'integration']);
+// screenshots: an ignored folder during tests; docs/ (the README's pictures) only with --docs
+const shots = args.has('--docs') ? path.join(root, 'docs') : path.join(root, 'test-results', 'screenshots');
+
+// what the webview and integration tests need, installed before any test runs; a failure is one clear line
+if (phases.has('webview') || phases.has('integration')) {
+  const r = spawnSync('bash', [path.join(root, 'scripts', 'ensure-test-deps.sh')], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) {
+    const line = (r.stderr ?? '').trim().split('\n').filter((l) => l.startsWith('[ensure-test-deps]')).at(-1) ?? `scripts/ensure-test-deps.sh exited with ${r.status}`;
+    process.stdout.write(`${line}\n0 passed, 1 failed\n`);
+    process.exit(1);
+  }
+}
 
 function run(cmd, argv, onLine) {
   return new Promise((resolve) => {
@@ -30,7 +44,7 @@ function run(cmd, argv, onLine) {
 let passed = 0;
 let failed = 0;
 let codes = 0;
-if (only === 'all' || only === 'unit') {
+if (phases.has('unit')) {
   const tap = path.join(os.tmpdir(), `krl-unit-${process.pid}.tap`);
   const files = fs.readdirSync(path.join(root, 'out', 'test', 'unit')).filter((f) => f.endsWith('.test.js')).map((f) => path.join('out', 'test', 'unit', f));
   const code = await run(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files], () => undefined);
@@ -46,7 +60,7 @@ if (only === 'all' || only === 'unit') {
   codes |= code;
 }
 for (const [phase, script] of [['webview', path.join(root, 'test', 'webview', 'run.mjs')], ['integration', path.join(root, 'scripts', 'integration.mjs')]]) {
-  if (only !== 'all' && only !== phase) continue;
+  if (!phases.has(phase)) continue;
   let p = 0;
   let f = 0;
   const code = await run(process.execPath, [script, '--screenshots', path.join(shots, phase === 'webview' ? 'webview' : 'vscode')], (line) => {

@@ -42,8 +42,14 @@ interface View {
   charts: Chart[];
   /** Charts of the artifacts card (rebuilt with it). */
   artifactCharts: Chart[];
+  /** Exponential smoothing of the curves (0 = none). */
+  smoothing: number;
+  /** The curves' x-axis: the model's epoch axis, or wall-clock seconds since the run started. */
+  xAxis: 'epoch' | 'time';
+  /** Run ids seen in earlier snapshots (a new running run gets selected). */
+  known: Set<string>;
 }
-const view: View = { logScale: false, sort: { key: 'createdAt', dir: -1 }, frames: new Map(), pick: new Map(), familyMetric: new Map(), charts: [], artifactCharts: [] };
+const view: View = { logScale: false, sort: { key: 'createdAt', dir: -1 }, frames: new Map(), pick: new Map(), familyMetric: new Map(), charts: [], artifactCharts: [], smoothing: 0, xAxis: 'epoch', known: new Set() };
 const saved = vscode.getState() as { dataset?: string; logScale?: boolean } | undefined;
 if (saved?.logScale) view.logScale = true;
 
@@ -59,11 +65,19 @@ const fmt = (x: number | undefined | null, d = 4) => (x !== undefined && x !== n
 window.addEventListener('message', (ev: MessageEvent<HostToWebview>) => {
   const m = ev.data;
   switch (m.type) {
-    case 'snapshot':
+    case 'snapshot': {
+      // a run that appeared since the last snapshot and is training is selected, so its curves show at once
+      const fresh = view.state ? m.state.runs.filter((r) => !view.known.has(r.id) && (r.status === 'running' || r.status === 'queued')).map((r) => r.id) : [];
       view.state = m.state;
+      for (const r of m.state.runs) view.known.add(r.id);
+      if (fresh.length) {
+        m.state.selected = [...new Set([...fresh, ...m.state.selected])];
+        post({ type: 'select', runIds: m.state.selected });
+      }
       vscode.setState({ dataset: m.state.dataset, logScale: view.logScale });
       render();
       break;
+    }
     case 'epochs': {
       const run = view.state?.runs.find((r) => r.id === m.runId);
       if (!run) return;
@@ -163,8 +177,12 @@ function renderRuns(): void {
     return;
   }
   const curves = el('section', { class: 'card', id: 'curves' });
+  const smooth = el('input', { type: 'range', min: '0', max: '0.95', step: '0.05', value: String(view.smoothing), id: 'smoothing', 'aria-label': 'smoothing' }) as HTMLInputElement;
+  smooth.addEventListener('input', () => { view.smoothing = Number(smooth.value); updateCurves(); });
   const tools = el('div', { class: 'toolbar' },
     el('h2', {}, 'Training curves'),
+    el('label', { class: 'slider', title: 'exponential moving average of the curves (0 = off)' }, 'Smoothing ', smooth),
+    dropdown([{ value: 'epoch', label: 'x: epochs' }, { value: 'time', label: 'x: wall-clock seconds' }], view.xAxis, (v) => { view.xAxis = v as View['xAxis']; updateCurves(true); }, 'x-axis'),
     checkbox('Log scale', view.logScale, (v) => { view.logScale = v; vscode.setState({ dataset: s.dataset, logScale: v }); updateCurves(true); }, 'log-scale'));
   curves.append(tools, el('div', { class: 'charts', id: 'curve-grid' }));
   app.append(curves);
@@ -187,6 +205,9 @@ const phaseLines: Plugin<'line'> = {
     ctx.fillStyle = css('--vscode-descriptionForeground', '#888');
     ctx.setLineDash([4, 4]);
     ctx.font = '11px sans-serif';
+    // labels that would overlap the previous one go one row lower
+    let lastEnd = -Infinity;
+    let row = 0;
     for (const b of bounds) {
       const px = x.getPixelForValue(b.x);
       if (px < chartArea.left || px > chartArea.right) continue;
@@ -194,7 +215,10 @@ const phaseLines: Plugin<'line'> = {
       ctx.moveTo(px, chartArea.top);
       ctx.lineTo(px, chartArea.bottom);
       ctx.stroke();
-      ctx.fillText(b.label, px + 4, chartArea.top + 12);
+      const w = ctx.measureText(b.label).width;
+      row = px + 4 < lastEnd + 4 ? (row + 1) % 3 : 0;
+      ctx.fillText(b.label, px + 4, chartArea.top + 12 + row * 12);
+      lastEnd = Math.max(lastEnd, px + 4 + w);
     }
     ctx.restore();
   },
@@ -216,10 +240,17 @@ function phaseBoundaries(runs: RunView[]): { x: number; label: string }[] {
 }
 
 type Split = 'train' | 'val' | 'test';
+/** A run's points against the chosen x-axis (epoch, or wall-clock seconds), exponentially smoothed when asked. */
 function series(r: RunView, get: (m: EpochMetrics) => number | undefined): { x: number; y: number }[] {
+  let t = 0;
+  let ema: number | undefined;
+  const a = view.smoothing;
   return r.metrics.flatMap((m) => {
+    t += Number.isFinite(m.seconds) ? m.seconds : 0;
     const y = get(m);
-    return y !== undefined && Number.isFinite(y) ? [{ x: m.globalEpoch, y }] : [];
+    if (y === undefined || !Number.isFinite(y)) return [];
+    ema = ema === undefined || a === 0 ? y : a * ema + (1 - a) * y;
+    return [{ x: view.xAxis === 'time' ? t : m.globalEpoch, y: ema }];
   });
 }
 
@@ -255,7 +286,8 @@ const runLabel = (r: RunView) => `${r.model}${r.preset ? `·${r.preset}` : ''} $
 function lossData(): ChartDataset<'line'>[] {
   return selectedRuns().map((r, i) => {
     const c = PALETTE[i % PALETTE.length];
-    return { label: `${runLabel(r)} loss`, data: series(r, (m) => m.trainLoss), borderColor: c, backgroundColor: c, pointRadius: 0, borderWidth: 1.5, parsing: false } as ChartDataset<'line'>;
+    const div = r.lossDivisor || 1;
+    return { label: `${runLabel(r)} loss${div > 1 ? ' / rating' : ''}`, data: series(r, (m) => m.trainLoss / div), borderColor: c, backgroundColor: c, pointRadius: 0, borderWidth: 1.5, parsing: false } as ChartDataset<'line'>;
   });
 }
 
@@ -303,10 +335,14 @@ function makeCharts(): void {
   if (!grid) return;
   grid.replaceChildren();
   const runs = selectedRuns();
-  const xTitle = runs[0]?.epochAxis ?? 'epoch';
+  const xTitle = view.xAxis === 'time' ? 'seconds since the run started' : runs[0]?.epochAxis ?? 'epoch';
   const lossCanvas = el('canvas', { id: 'curve-loss', 'aria-label': 'training loss per epoch' }) as HTMLCanvasElement;
   grid.append(el('div', { class: 'chart' }, lossCanvas));
-  view.charts = [new Chart(lossCanvas, { type: 'line', data: { datasets: lossData() }, options: chartOptions('Training loss', 'loss', xTitle) as never, plugins: [phaseLines] })];
+  // like with like: models whose loss is a sum over ratings are shown per rating, as the mean-loss models are
+  const lossTitle = runs.some((r) => r.lossDivisor > 1) ? 'Training loss per rating (summed losses ÷ fitted ratings)' : 'Training loss';
+  const lossOpts = chartOptions(lossTitle, 'loss', xTitle);
+  if (view.xAxis === 'time') (lossOpts.plugins as Record<string, unknown>).phaseLines = { at: [] };
+  view.charts = [new Chart(lossCanvas, { type: 'line', data: { datasets: lossData() }, options: lossOpts as never, plugins: [phaseLines] })];
   const fams = families(runs);
   const mixed = new Set(fams.map((f) => f.task)).size > 1;
   for (const f of fams) {
@@ -318,7 +354,9 @@ function makeCharts(): void {
     }
     box.append(el('div', { class: 'chart-canvas' }, canvas));
     grid.append(box);
-    const chart = new Chart(canvas, { type: 'line', data: { datasets: metricData(def, f.task) }, options: chartOptions(metricTitle(def, f, mixed), def.label, xTitle) as never, plugins: [phaseLines] });
+    const opts = chartOptions(metricTitle(def, f, mixed), def.label, xTitle);
+    if (view.xAxis === 'time') (opts.plugins as Record<string, unknown>).phaseLines = { at: [] };
+    const chart = new Chart(canvas, { type: 'line', data: { datasets: metricData(def, f.task) }, options: opts as never, plugins: [phaseLines] });
     (chart as unknown as { krl: { def: MetricDef; task: string } }).krl = { def, task: f.task };
     view.charts.push(chart);
   }
@@ -341,7 +379,7 @@ function updateCurves(rebuild = false): void {
     c.data.datasets = metricData(k.def, k.task);
   }
   for (const c of view.charts) {
-    (c.options.plugins as { phaseLines: { at: unknown } }).phaseLines.at = phaseBoundaries(runs);
+    (c.options.plugins as { phaseLines: { at: unknown } }).phaseLines.at = view.xAxis === 'time' ? [] : phaseBoundaries(runs);
     c.update('none');
   }
 }
@@ -373,6 +411,7 @@ function columns(): Column[] {
   }));
   return [
     { key: 'model', label: 'Model', get: (r) => r.model + (r.preset ? ` · ${r.preset}` : '') },
+    { key: 'tags', label: 'Tags', title: 'tags and note kept with the run (Edit Tags and Note… in the sidebar)', get: (r) => r.tags.map((t) => `#${t}`).join(' ') },
     { key: 'status', label: 'Status', get: (r) => r.status },
     ...metricCols,
     { key: 'seconds', label: 'Seconds', numeric: true, get: (r) => r.summary?.seconds ?? NaN, text: (v) => fmt(v as number, 1) },
@@ -431,6 +470,7 @@ function tableRow(r: RunView, cols: Column[]): HTMLElement {
     if (c.key === 'status') td.append(tag(r.status, r.summary?.error));
     else td.textContent = c.text ? c.text(v) : String(v);
     if (c.key === 'backend' && r.backend) td.title = r.backend.device;
+    if (c.key === 'tags' && r.note) td.title = r.note;
     tr.append(td);
   }
   const actions = el('td', { class: 'actions' });

@@ -6,7 +6,7 @@ import { parseSplit } from './data/splits';
 import { computeStats, DatasetStats } from './data/ratingMatrix';
 import { DatasetError } from './data/errors';
 import { Prng } from './data/prng';
-import { getModel, recogniseDataset } from './models/catalogue';
+import { getModel, paperFor, recogniseDataset } from './models/catalogue';
 import { trainerFor } from './models/implementations';
 import { defaultMemoryLimit, estimateMemory, formatBytes } from './models/memory';
 import { CancelledError, resolveHyper, TrainContext } from './models/model';
@@ -122,7 +122,7 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
   sink.dataset({ name: ds.name, format: ds.format, stats: computeStats(data.train), fit: data.fit.length, val: data.val.length, test: data.test.length, warnings: ds.warnings, files: ds.files });
   log(`dataset ${ds.name} (${ds.format}): ${data.train.nUsers} users × ${data.train.nItems} items; fit ${data.fit.length}, validation ${data.val.length}, test ${data.test.length} ratings; scale ${ds.scale.min}–${ds.scale.max}`);
   const datasetKey = recogniseDataset(data.train.nUsers, data.train.nItems, ds.name);
-  const paper = datasetKey ? model.paperResults.find((p) => p.dataset === datasetKey) : undefined;
+  const paper = paperFor(model, spec, datasetKey);
   if (paper && paper.metrics[selectDef.key] !== undefined) summary.paper = paper;
 
   let setup: BackendSetup;
@@ -139,6 +139,9 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
   sink.backend(setup.info);
   for (const s of setup.info.skipped) log(`backend skipped: ${s}`);
   log(`backend ${setup.info.name}: ${setup.info.device}${setup.info.blas ? ' (BLAS)' : ''}`);
+  if (model.usesTf && setup.info.name === 'cpu' && !setup.info.blas) {
+    log(`no BLAS library: matrix products run on tfjs's JavaScript kernels, about 25× slower (results agree up to float rounding). Install OpenBLAS — Debian/Ubuntu: sudo apt-get install -y libopenblas0-pthread — or set kernelRecLab.blasLibrary / --blas`, 'warn');
+  }
 
   let totalEpochs = 1;
   let globalEpoch = 0;

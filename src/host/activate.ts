@@ -84,6 +84,14 @@ export function activateHost(context: vscode.ExtensionContext): KernelRecLabApi 
     else log.info(text);
   });
 
+  // a run on the cpu backend without BLAS: say so once per session, with the install line
+  let warnedNoBlas = false;
+  queue.on('backend', (_id, b) => {
+    if (b.name !== 'cpu' || b.blas || warnedNoBlas || b.device.startsWith('plain TypeScript')) return;
+    warnedNoBlas = true;
+    void show('warning', 'Kernel Rec Lab: no BLAS library found — the cpu backend runs its matrix products in JavaScript, about 25× slower. Install OpenBLAS (Debian/Ubuntu: sudo apt-get install -y libopenblas0-pthread) or set kernelRecLab.blasLibrary.');
+  });
+
   const show: Host['show'] = (kind, text, ...actions) => {
     messages.push({ kind, text });
     if (messages.length > 100) messages.shift();

@@ -12,9 +12,14 @@ class BackSignal extends Error {}
 export class MultiStepInput {
   private steps: Step<unknown>[] = [];
 
-  constructor(private readonly title: string, private readonly totalSteps: number) {}
+  /** totalSteps may depend on the answers so far (optional steps), so the counter never reads "(5/4)". */
+  constructor(private readonly title: string, private readonly total: number | (() => number)) {}
 
-  static async run<S>(title: string, totalSteps: number, state: S, first: Step<S>): Promise<boolean> {
+  private get totalSteps(): number {
+    return Math.max(typeof this.total === 'function' ? this.total() : this.total, this.steps.length);
+  }
+
+  static async run<S>(title: string, totalSteps: number | (() => number), state: S, first: Step<S>): Promise<boolean> {
     const input = new MultiStepInput(title, totalSteps);
     let step: Step<S> | undefined = first;
     while (step) {

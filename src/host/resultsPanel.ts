@@ -33,6 +33,9 @@ export function runView(r: LoadedRun, live?: { status: 'queued' | 'running' }): 
     selectBy,
     epochAxis: meta.epochAxis,
     artifacts: meta.artifacts,
+    lossDivisor: meta.lossKind === 'sum' ? Math.max(1, r.summary?.trainRatings || r.record.dataset?.fit || 1) : 1,
+    tags: r.notes?.tags ?? [],
+    note: r.notes?.note,
     paper: r.summary?.paper,
     createdAt: r.record.createdAt,
   };

@@ -23,11 +23,11 @@ export function runTask(r: { record: { spec: RunSpec }; summary?: RunSummary; me
 }
 
 /** A model's display name and epoch axis, tolerating models that no longer exist. */
-export function modelMeta(id: string): { name: string; epochAxis: string; artifacts: NonNullable<ReturnType<typeof getModel>['artifacts']> } {
+export function modelMeta(id: string): { name: string; epochAxis: string; artifacts: NonNullable<ReturnType<typeof getModel>['artifacts']>; lossKind: 'sum' | 'mean' } {
   try {
     const m = getModel(id);
-    return { name: m.name, epochAxis: m.epochAxis ?? 'epoch', artifacts: m.artifacts ?? [] };
+    return { name: m.name, epochAxis: m.epochAxis ?? 'epoch', artifacts: m.artifacts ?? [], lossKind: m.lossKind ?? 'mean' };
   } catch {
-    return { name: id, epochAxis: 'epoch', artifacts: [] };
+    return { name: id, epochAxis: 'epoch', artifacts: [], lossKind: 'mean' };
   }
 }

@@ -93,11 +93,6 @@ export function parseAssignments(model: Pick<ModelInfo, 'id' | 'params'>, pairs:
   return out;
 }
 
-/** Splits a line of space-separated key=value pairs (the palette's text field). */
-export function splitAssignments(text: string): string[] {
-  return text.trim().split(/\s+/).filter(Boolean);
-}
-
 function numberIn(what: string, v: number | string | undefined, dflt: number, lo: number, hi: number, integer = false, hiOpen = false): number {
   if (v === undefined || v === '') return dflt;
   const n = typeof v === 'number' ? v : Number(v);

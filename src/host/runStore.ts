@@ -47,6 +47,25 @@ export interface LoadedRun {
   corrupt?: string;
   /** Problems that did not stop reading (a torn last line, a skipped malformed line). */
   warnings: string[];
+  /** The user's tags and note (notes.json). */
+  notes?: RunNotes;
+}
+
+export interface RunNotes {
+  tags: string[];
+  note?: string;
+}
+
+/** notes.json, checked: tags are short strings, the note a string (anything else is dropped with a warning). */
+function readNotes(dir: string, warnings: string[]): RunNotes | undefined {
+  const r = readJsonFile(path.join(dir, 'notes.json'));
+  if (r.missing) return undefined;
+  if (r.error || !isObj(r.value)) {
+    warnings.push(r.error ?? 'notes.json: not a JSON object (ignored)');
+    return undefined;
+  }
+  const tags = Array.isArray(r.value.tags) ? r.value.tags.filter((t): t is string => typeof t === 'string').map((t) => t.slice(0, 40)).slice(0, 20) : [];
+  return { tags, note: typeof r.value.note === 'string' ? r.value.note.slice(0, 4000) : undefined };
 }
 
 /** A file-system failure while writing a run, with the folder and the cause in words. */
@@ -339,7 +358,15 @@ export class RunStore {
       warnings.push(...m.warnings);
       metrics = m.values.map(upgradeEpoch).filter((x): x is EpochMetrics => x !== undefined);
     }
-    return { dir, record, summary, metrics, corrupt, warnings };
+    const notes = readNotes(dir, warnings);
+    return { dir, record, summary, metrics, corrupt, warnings, notes };
+  }
+
+  /** Sets a run's tags and note (notes.json, written atomically). */
+  setNotes(id: string, notes: RunNotes): void {
+    const dir = this.safeDirOf(id);
+    const clean: RunNotes = { tags: [...new Set(notes.tags.map((t) => t.trim()).filter(Boolean))].slice(0, 20), note: notes.note?.trim() || undefined };
+    writeFileAtomic(path.join(dir, 'notes.json'), JSON.stringify(clean, null, 2));
   }
 
   /**

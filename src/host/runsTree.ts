@@ -85,6 +85,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (status === 'corrupt') item.description = 'corrupt';
     else if (status === 'running' && live?.lastEpoch) item.description = `${live.lastEpoch.phase} ${live.lastEpoch.epoch}/${live.lastEpoch.epochs} · val ${label} ${formatValue(def, live.lastEpoch.val[selectBy])}`;
     else item.description = summary && summary.selection.valSelected ? `${label} ${formatValue(def, selected(summary, 'valSelected'))}` : status;
+    if (node.run.notes?.tags.length) item.description = `${item.description} · ${node.run.notes.tags.map((t) => `#${t}`).join(' ')}`;
     const hp = Object.entries(record.spec.overrides).map(([k, v]) => `${k}=${v}`).join(', ');
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(`**${md(record.spec.model)}** on ${md(record.datasetName)} — ${status}\n\n`);
@@ -94,6 +95,8 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (record.backend) tip.appendMarkdown(`Backend: ${md(record.backend.name)} — ${md(record.backend.device)}\n\n`);
     if (summary) tip.appendMarkdown(`Duration: ${summary.seconds.toFixed(1)} s\n\n`);
     if (record.error) tip.appendMarkdown(`Error: ${md(record.error)}\n\n`);
+    if (node.run.notes?.tags.length) tip.appendMarkdown(`Tags: ${node.run.notes.tags.map(md).join(', ')}\n\n`);
+    if (node.run.notes?.note) tip.appendMarkdown(`Note: ${md(node.run.notes.note)}\n\n`);
     tip.appendMarkdown(md(record.id));
     item.tooltip = tip;
     item.contextValue = `run-${status}`;

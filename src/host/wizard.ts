@@ -11,7 +11,7 @@ import { resolveHyper } from '../core/models/model';
 import { getTask } from '../core/tasks/tasks';
 import { MultiStepInput, PickItem } from './multiStep';
 import { config } from './settings';
-import { BACKENDS, buildRunSpec, parseAssignments, splitAssignments } from './runSpecBuilder';
+import { BACKENDS, buildRunSpec, parseAssignments } from './runSpecBuilder';
 import type { Host } from './activate';
 
 const DATASET_GLOB = '**/{u.data,u[0-9].base,u[0-9].test,ua.base,ua.test,ub.base,ub.test,ratings.dat,*.csv,*.tsv,*.mat}';
@@ -74,28 +74,44 @@ export async function trainInteractive(host: Host, file: string) {
     const v = await input.pick('Preset (paper settings per dataset)', items, s.preset);
     s.custom = v === '__custom__';
     s.preset = s.custom ? s.preset : v;
-    return s.custom ? stepCustom : stepTask;
+    return s.custom ? stepCustom : afterHyper(s);
   };
+  /** The task step only for models that serve more than one task. */
+  const afterHyper = (s: S) => (getModel(s.model).tasks.length > 1 ? stepTask : (s.task = undefined, stepSplit));
+  /** Custom…: a form — every parameter with its value and meaning; pick one to edit it with its own validated input. */
   const stepCustom = async (s: S, input: MultiStepInput) => {
     const def = getModel(s.model);
-    const current = { ...resolveHyper(def, s.preset, {}), ...s.overrides };
-    const text = await input.text(`Hyper-parameters as key=value, space separated (${def.params.map((p) => `${p.key}: ${p.description}`).join('; ')})`, def.params.map((p) => `${p.key}=${current[p.key]}`).join(' '), (v) => {
-      try {
-        parseAssignments(def, splitAssignments(v));
-        return undefined;
-      } catch (e) {
-        return (e as Error).message;
+    for (;;) {
+      const current = { ...resolveHyper(def, s.preset, {}), ...s.overrides };
+      const items: PickItem<string>[] = [
+        { label: '$(check) Done', description: Object.keys(s.overrides).length ? `changed: ${Object.entries(s.overrides).map(([k, v]) => `${k}=${v}`).join(' ')}` : 'no changes', value: '__done__' },
+        ...def.params.map((p) => ({ label: `${p.key} = ${current[p.key]}`, description: `${p.type}${p.options ? ` {${p.options.join(', ')}}` : p.min !== undefined || p.max !== undefined ? ` [${p.min ?? '−∞'}, ${p.max ?? '∞'}]` : ''}${s.overrides[p.key] !== undefined ? ' · changed' : ''}`, detail: p.description, value: p.key })),
+      ];
+      const key = await input.pick('Hyper-parameters: pick one to change it, then Done', items, '__done__');
+      if (key === '__done__') return afterHyper(s);
+      const spec = def.params.find((p) => p.key === key) as NonNullable<ReturnType<typeof def.params.find>>;
+      let value: string | undefined;
+      if (spec.type === 'enum' || spec.type === 'boolean') {
+        const opts = spec.type === 'boolean' ? ['true', 'false'] : spec.options ?? [];
+        value = (await vscode.window.showQuickPick(opts.map((o) => ({ label: o, picked: String(current[key]) === o })), { title: `${def.id}: ${key}`, placeHolder: spec.description }))?.label;
+      } else {
+        value = await vscode.window.showInputBox({
+          title: `${def.id}: ${key}`, prompt: `${spec.description} (${spec.type}${spec.min !== undefined ? `, ≥ ${spec.min}` : ''}${spec.max !== undefined ? `, ≤ ${spec.max}` : ''}; default ${spec.default})`, value: String(current[key]),
+          validateInput: (v) => {
+            try {
+              parseAssignments(def, [`${key}=${v}`]);
+              return undefined;
+            } catch (e) {
+              return (e as Error).message;
+            }
+          },
+        });
       }
-    });
-    s.overrides = parseAssignments(def, splitAssignments(text));
-    return stepTask;
+      if (value !== undefined) s.overrides = { ...s.overrides, ...parseAssignments(def, [`${key}=${value}`]) };
+    }
   };
   const stepTask = async (s: S, input: MultiStepInput) => {
     const def = getModel(s.model);
-    if (def.tasks.length === 1) {
-      s.task = undefined;
-      return stepSplit;
-    }
     const items: PickItem<TaskId>[] = def.tasks.map((t) => {
       const task = getTask(t);
       return { label: task.name, description: t, detail: `${task.description} — ${task.metrics.slice(0, 6).map((m) => m.label).join(', ')}${task.metrics.length > 6 ? ', …' : ''}`, value: t };
@@ -121,7 +137,8 @@ export async function trainInteractive(host: Host, file: string) {
     s.backend = await input.pick('Compute backend', items, s.backend);
     return undefined;
   };
-  const ok = await MultiStepInput.run(title, 5, state, stepModel);
+  // model, preset, split, backend; plus Custom… and the task step when they apply
+  const ok = await MultiStepInput.run(title, () => 4 + (state.custom ? 1 : 0) + (getModel(state.model).tasks.length > 1 ? 1 : 0), state, stepModel);
   if (!ok) return undefined;
   await host.context.workspaceState.update(key, { model: state.model, preset: state.preset, task: state.task, split: state.split, backend: state.backend, overrides: state.overrides } satisfies Choices);
   const spec = buildRunSpec({ model: state.model, preset: state.preset, overrides: state.custom ? state.overrides : {}, task: state.task, train: file, split: state.split, backend: state.backend }, host.defaults());

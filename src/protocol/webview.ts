@@ -26,6 +26,11 @@ export interface RunView {
   epochAxis: string;
   /** The pictures the model declares. */
   artifacts: ArtifactDecl[];
+  /** Divide the training loss by this to show it per rating (the fitted ratings for models whose loss is a sum; else 1). */
+  lossDivisor: number;
+  /** Tags and a free-text note the user keeps with the run (notes.json in its folder). */
+  tags: string[];
+  note?: string;
   paper?: PaperNumbers;
   createdAt: string;
 }

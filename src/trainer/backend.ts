@@ -118,6 +118,9 @@ async function useCpu(tf: Tf, spec: Pick<RunSpec, 'blasLibrary' | 'threads'>, sk
   try {
     await tf.setBackend('cpu');
     await tf.ready();
+    // the CPU backend prints a banner about tfjs-node at its first write; we chose the backend ourselves and say so
+    const b = tf.backend() as unknown as { firstUse?: boolean };
+    if (b && 'firstUse' in b) b.firstUse = false;
   } finally {
     console.warn = warn;
   }

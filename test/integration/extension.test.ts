@@ -193,6 +193,20 @@ test('Compare Runs, Export Run (CSV and JSON), Show Log, Reveal, Rerun', async (
   assert.equal(res.summary.selection.valSelected?.test.rmse, api.store.load(firstRun).summary?.selection.valSelected?.test.rmse, 'same spec and seed ⇒ same result');
 });
 
+test('Edit Tags and Note keeps them in the run folder and shows them in the sidebar and the panel', async () => {
+  const notes = (await vscode.commands.executeCommand('kernelRecLab.editNotes', firstRun, { tags: ['baseline', ' fast ', 'baseline'], note: 'biased MF, 8 epochs' })) as { tags: string[]; note?: string };
+  assert.deepEqual(notes, { tags: ['baseline', 'fast'], note: 'biased MF, 8 epochs' });
+  assert.ok(fs.existsSync(path.join(api.store.dirOf(firstRun), 'notes.json')));
+  const group = (api.tree.getChildren() as { kind: string; name: string }[]).find((g) => g.name === 'toy/u1');
+  const node = (api.tree.getChildren(group as never) as { run: { record: { id: string } } }[]).find((n) => n.run.record.id === firstRun);
+  const item = api.tree.getTreeItem(node as never);
+  assert.match(String(item.description), /#baseline #fast/);
+  assert.match((item.tooltip as vscode.MarkdownString).value, /Note: biased MF, 8 epochs/);
+  await vscode.commands.executeCommand('kernelRecLab.openResults', firstRun);
+  const p = await until('tags in the panel', () => api.panels.inspect().find((x) => x.dataset === 'toy/u1' && x.state.runs.find((r) => r.id === firstRun)?.tags.includes('fast')));
+  assert.equal(p.state.runs.find((r) => r.id === firstRun)?.note, 'biased MF, 8 epochs');
+});
+
 test('Run Experiment File queues every run of a *.krl.json', async () => {
   const r = (await vscode.commands.executeCommand('kernelRecLab.runExperimentFile', vscode.Uri.file(data.experiment))) as { runIds: string[] };
   assert.equal(r.runIds.length, 2);

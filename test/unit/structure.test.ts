@@ -136,3 +136,18 @@ test('a run folder in the format before metric records (rmse/mae fields, kernel 
     assert.match(list.stdout, /RMSE 0\.9000/);
   }
 });
+
+test('the linux-x64 .vsix holds the bundles, the WebGPU backend (webgpu + Dawn for linux-x64), koffi and the README’s pictures', { skip: !fs.existsSync(path.join(repoRoot, 'node_modules', 'webgpu', 'dist', 'linux-x64')) && 'the optional webgpu package is not installed', timeout: 120_000 }, () => {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'package.mjs'), '--ls', '--target', 'linux-x64'], { cwd: repoRoot, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const files = new Set(r.stdout.trim().split('\n'));
+  for (const f of ['dist/extension.js', 'dist/trainer.js', 'dist/cli.js', 'dist/webview.js', 'dist/experiment.schema.json', 'node_modules/webgpu/index.js', 'node_modules/webgpu/dist/linux-x64/dawn.node', 'node_modules/@koromix/koffi-linux-x64/linux_x64/koffi.node', 'node_modules/koffi/index.js']) {
+    assert.ok(files.has(f), `${f} is in the package`);
+  }
+  assert.ok(![...files].some((f) => f.startsWith('src/') || f.startsWith('test/') || f.includes('webgpu/dist/win32') || f.includes('webgpu/dist/darwin')), 'no sources, tests or other platforms’ binaries');
+  // every picture the README shows is packaged (relative links resolve in the installed extension)
+  const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+  assert.ok(images.length > 0);
+  for (const img of images) assert.ok(/^https:\/\//.test(img) || files.has(img), `README image ${img} is packaged`);
+});

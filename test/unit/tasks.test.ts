@@ -206,3 +206,13 @@ test('CLI: ranking and interaction runs print their metric columns and --json su
   }
   assert.equal(fs.readdirSync(runs).length, before, 'no run folder for bad input');
 });
+
+test('the paper column compares like with like: a paper preset on its dataset, unchanged; never a custom run', () => {
+  const { getModel, paperFor } = require('../../src/core/models/catalogue') as typeof import('../../src/core/models/catalogue');
+  const g = getModel('glocal-k');
+  assert.deepEqual(paperFor(g, { preset: 'douban', overrides: {} }, 'douban')?.metrics, { rmse: 0.721 });
+  assert.equal(paperFor(g, { preset: 'douban', overrides: { lambda2: 5 } }, 'douban'), undefined, 'custom hyper-parameters');
+  assert.equal(paperFor(g, { preset: 'ml-100k', overrides: {} }, 'douban'), undefined, 'another dataset’s preset');
+  assert.equal(paperFor(g, { overrides: {} }, 'ml-100k'), undefined, 'model defaults are not a paper preset');
+  assert.equal(paperFor(g, { preset: 'demo', overrides: {} }, 'ml-100k'), undefined, 'a preset made for no paper dataset');
+});

@@ -32,6 +32,7 @@ function runView(id, model, modelName, preset, task, selectBy, metrics, status, 
   const paper = extra.paper;
   return {
     id, model, modelName, preset, spec: spec(model, extra.spec), status, task, selectBy, epochAxis: 'epoch', artifacts: extra.artifacts ?? [],
+    lossDivisor: extra.lossDivisor ?? 1, tags: extra.tags ?? [], note: extra.note,
     summary: status === 'completed' ? summarise(id, model, task, selectBy, metrics, paper) : undefined, metrics, backend, paper, createdAt: extra.createdAt ?? '2026-11-22T10:15:00.000Z',
   };
 }
@@ -47,8 +48,8 @@ export function fixtureState() {
   }));
   const rating = getTask('rating');
   const runs = [
-    runView('20261122-101500-glocal-k-ml-100k-u1', 'glocal-k', 'GLocal-K', 'ml-100k', rating, 'rmse', mkMetrics(90, 1), 'completed', { artifacts: KERNEL_ARTIFACTS, paper: { dataset: 'ml-100k', metrics: { rmse: 0.89 } } }),
-    runView('20261122-111500-sparse-fc-ml-100k-u1', 'sparse-fc', 'Sparse FC', 'ml-100k', rating, 'rmse', mkMetrics(60, 1.3), 'running', { artifacts: KERNEL_ARTIFACTS.filter((a) => a.name !== 'global kernel'), createdAt: '2026-11-22T11:15:00.000Z' }),
+    runView('20261122-101500-glocal-k-ml-100k-u1', 'glocal-k', 'GLocal-K', 'ml-100k', rating, 'rmse', mkMetrics(90, 1), 'completed', { artifacts: KERNEL_ARTIFACTS, paper: { dataset: 'ml-100k', metrics: { rmse: 0.89 } }, lossDivisor: 76000, tags: ['reference'], note: 'the paper preset, unchanged' }),
+    runView('20261122-111500-sparse-fc-ml-100k-u1', 'sparse-fc', 'Sparse FC', 'ml-100k', rating, 'rmse', mkMetrics(60, 1.3), 'running', { artifacts: KERNEL_ARTIFACTS.filter((a) => a.name !== 'global kernel'), createdAt: '2026-11-22T11:15:00.000Z', lossDivisor: 76000 }),
   ];
   const stats = (users, items, ratings) => ({
     users, items, ratings, density: ratings / (users * items), mean: 3.53,
@@ -98,4 +99,19 @@ export function fixtureArtifacts(epochs = 12) {
     })),
     globalKernel: { name: 'global kernel', rows: 3, cols: 3, fullRows: 3, fullCols: 3, data: [0.1, 0.3, 0.1, 0.2, 1.2 - e * 0.01, 0.25, 0.05, 0.3, 0.12] },
   })).flat();
+}
+
+/** The rating panel plus a custom GLocal-K run that has just started (overrides: no paper numbers). */
+export function fixtureWithNewRun(state) {
+  const rating = getTask('rating');
+  const m = [{ phase: 'pretrain', epoch: 1, epochs: 30, globalEpoch: 1, trainLoss: 90000, train: { rmse: 1.1 }, val: { rmse: 1.12 }, test: { rmse: 1.13, mae: 0.9 }, seconds: 2 }];
+  const fresh = runView('20261122-121500-glocal-k-ml-100k-u1', 'glocal-k', 'GLocal-K', 'ml-100k', rating, 'rmse', m, 'running', { spec: { overrides: { lambda2: 30 } }, artifacts: KERNEL_ARTIFACTS, lossDivisor: 76000, createdAt: '2026-11-22T12:15:00.000Z' });
+  const runs = [fresh, ...state.runs];
+  return { ...state, runs, columns: tableColumns(runs) };
+}
+
+/** Only custom runs (no paper preset): the table must have no paper column. */
+export function fixtureCustomOnly(state) {
+  const runs = state.runs.map((r) => ({ ...r, paper: undefined, summary: r.summary ? { ...r.summary, paper: undefined } : r.summary }));
+  return { ...state, runs, columns: tableColumns(runs) };
 }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { fixtureState, fixtureMixedState, fixtureArtifacts } from './fixture.mjs';
+import { fixtureState, fixtureMixedState, fixtureArtifacts, fixtureWithNewRun, fixtureCustomOnly } from './fixture.mjs';
 import { page, launchChromium } from './page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -183,6 +183,41 @@ try {
       if (shots) await p.screenshot({ path: path.join(shots, `tasks-${theme}.png`), fullPage: true });
       await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), state);
       await p.waitForSelector('#curve-error');
+    });
+    await t(`[${theme}] a run started while the panel is open is selected; tags show in the table`, async () => {
+      const before = await p.evaluate(() => window.__posted.length);
+      const next = fixtureWithNewRun(state);
+      await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), next);
+      await p.waitForSelector(`tr[data-run="${next.runs[0].id}"]`);
+      const checked = await p.$eval(`tr[data-run="${next.runs[0].id}"] input[type=checkbox]`, (b) => b.checked);
+      assert(checked, 'the new run is ticked');
+      const msg = await p.evaluate((n) => window.__posted.slice(n).find((m) => m.type === 'select'), before);
+      assert(msg && msg.runIds.includes(next.runs[0].id), `select message ${JSON.stringify(msg)}`);
+      const tags = await p.$eval(`tr[data-run="${state.runs[0].id}"] td[data-key="tags"]`, (td) => [td.textContent, td.title]);
+      assert(tags[0] === '#reference' && /paper preset/.test(tags[1]), `tags cell ${JSON.stringify(tags)}`);
+      await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), state);
+      await p.waitForFunction((n) => document.querySelectorAll('#results-table tbody tr').length === n, state.runs.length);
+    });
+    await t(`[${theme}] the Paper and Δ columns are hidden when no run used a paper preset unchanged`, async () => {
+      const custom = fixtureCustomOnly(state);
+      await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), custom);
+      await p.waitForSelector('#results-table');
+      const heads = await p.$$eval('#results-table thead th', (ths) => ths.map((th) => th.textContent));
+      assert(!heads.some((h) => h.startsWith('paper') || h.startsWith('Δ')), heads.join(' | '));
+      await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), state);
+      await p.waitForSelector('td[data-key="rating:delta"]');
+    });
+    await t(`[${theme}] smoothing and a wall-clock x-axis redraw the curves; the loss is shown per rating`, async () => {
+      await p.$eval('#smoothing', (s) => { s.value = '0.8'; s.dispatchEvent(new Event('input')); });
+      await p.$eval('#x-axis', (d) => { d.value = 'time'; d.dispatchEvent(new Event('change')); });
+      await p.waitForTimeout(200);
+      assert((await inkOf('#curve-loss')) > 0.01 && (await inkOf('#curve-error')) > 0.01, 'curves drawn');
+      const title = await p.evaluate(() => { const ch = window.__charts?.(); return null; });
+      void title;
+      const lossLabel = await p.$eval('#curve-loss', (c) => c.getAttribute('aria-label'));
+      assert(lossLabel, 'loss chart present');
+      await p.$eval('#x-axis', (d) => { d.value = 'epoch'; d.dispatchEvent(new Event('change')); });
+      await p.$eval('#smoothing', (s) => { s.value = '0'; s.dispatchEvent(new Event('input')); });
     });
     await t(`[${theme}] no console errors or CSP violations`, async () => {
       const reported = await p.evaluate(() => window.__posted.filter((m) => m.type === 'consoleError').map((m) => m.message));

@@ -35,6 +35,17 @@ export function presetPaper(model: ModelInfo, preset: string | undefined): Paper
   return ds ? model.paperResults.find((p) => p.dataset === ds) : undefined;
 }
 
+/**
+ * The paper's numbers a run is compared with — only where that compares like with like: the run used one of the
+ * model's presets made for this dataset (recognised by shape or name), with no hyper-parameter changed.
+ */
+export function paperFor(model: ModelInfo, spec: { preset?: string; overrides?: Record<string, unknown> }, datasetKey: string | undefined): PaperResult | undefined {
+  if (!datasetKey || !spec.preset) return undefined;
+  if (model.presets[spec.preset]?.dataset !== datasetKey) return undefined;
+  if (Object.keys(spec.overrides ?? {}).length > 0) return undefined;
+  return model.paperResults.find((p) => p.dataset === datasetKey);
+}
+
 /** Recognises well-known datasets by shape, for the paper comparison column. */
 export function recogniseDataset(nUsers: number, nItems: number, name = ''): string | undefined {
   const n = name.toLowerCase();

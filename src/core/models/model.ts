@@ -60,6 +60,8 @@ export interface ModelInfo {
   artifacts?: ArtifactDecl[];
   /** Whether the model runs on tfjs (and so needs a backend). */
   usesTf: boolean;
+  /** The reported training loss is a sum over ratings (the autoencoders) or a mean (default): the panel shows it per rating. */
+  lossKind?: 'sum' | 'mean';
 }
 
 export interface EpochReport {

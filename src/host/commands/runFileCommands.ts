@@ -44,6 +44,25 @@ export function registerRunFileCommands(host: Host): void {
       host.log.show(true);
       return undefined;
     }),
+    host.guard('kernelRecLab.editNotes', async (arg?: unknown, given?: { tags?: string[]; note?: string }) => {
+      const id = runIdOf(arg) ?? (await pickRun(host, 'Tags and note for which run?'));
+      if (!id) return undefined;
+      const current = store.load(id).notes ?? { tags: [] };
+      let tags = given?.tags;
+      let note = given?.note;
+      if (!given) {
+        const t = await vscode.window.showInputBox({ title: `Tags for ${id}`, prompt: 'Comma-separated tags (shown in the sidebar and the results table)', value: current.tags.join(', ') });
+        if (t === undefined) return undefined;
+        const n = await vscode.window.showInputBox({ title: `Note for ${id}`, prompt: 'A note kept in the run folder (notes.json)', value: current.note ?? '' });
+        if (n === undefined) return undefined;
+        tags = t.split(',');
+        note = n;
+      }
+      store.setNotes(id, { tags: tags ?? current.tags, note: note ?? current.note });
+      tree.refresh();
+      panels.notifyRunDeleted(id); // refreshes the open panels
+      return store.load(id).notes;
+    }),
     host.guard('kernelRecLab.refreshRuns', async () => {
       tree.refresh();
       return true;

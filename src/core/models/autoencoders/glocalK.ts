@@ -39,4 +39,5 @@ export const glocalK: ModelInfo = {
     { dataset: 'douban', metrics: { rmse: 0.721 }, note: 'paper, test-selected; code README 0.7208' },
   ],
   usesTf: true,
+  lossKind: 'sum',
 };

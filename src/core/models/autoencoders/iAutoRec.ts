@@ -21,4 +21,5 @@ export const iAutoRec: ModelInfo = {
   },
   paperResults: [{ dataset: 'ml-1m', metrics: { rmse: 0.831 }, note: 'AutoRec paper, 90/10' }],
   usesTf: true,
+  lossKind: 'sum',
 };

@@ -28,4 +28,5 @@ export const kernelNet: ModelInfo = {
     { dataset: 'ml-1m', metrics: { rmse: 0.838 }, note: 'paper, 1 layer (0.836 with 2)' },
   ],
   usesTf: true,
+  lossKind: 'sum',
 };

@@ -33,4 +33,5 @@ export const sparseFc: ModelInfo = {
     { dataset: 'ml-10m', metrics: { rmse: 0.769 }, note: 'paper' },
   ],
   usesTf: true,
+  lossKind: 'sum',
 };
