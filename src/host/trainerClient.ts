@@ -53,7 +53,10 @@ export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: 
       while ((i = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, i).trimEnd();
         buf = buf.slice(i + 1);
-        if (line) sink.log({ level, message: `[trainer ${level === 'warn' ? 'stderr' : 'stdout'}] ${line}`, time: time() });
+        // Dawn (the WebGPU backend) prints its own notes about adapter limits and build paths while adapters are
+        // probed: kept in the log at debug level, not shown to the user as warnings
+        const noise = /artificially reduced|third_party\/dawn|\/__w\/|dawn_native|^Warning: .*(Dawn|Vulkan|adapter)/i.test(line);
+        if (line) sink.log({ level: noise ? 'debug' : level, message: `[trainer ${level === 'warn' ? 'stderr' : 'stdout'}] ${line}`, time: time() });
       }
     });
   };
