@@ -8,6 +8,7 @@ import { train as sparseFc } from './autoencoders/sparseFc.train';
 import { train as kernelNet } from './autoencoders/kernelNet.train';
 import { train as iAutoRec } from './autoencoders/iAutoRec.train';
 import { train as biasedMf } from './factorization/biasedMf.train';
+import { train as regularizedSvd } from './factorization/regularizedSvd.train';
 import { train as topPop } from './ranking/topPop.train';
 import { train as userItemMean } from './baselines/userItemMean.train';
 import { train as globalMean } from './baselines/globalMean.train';
@@ -18,6 +19,7 @@ const TRAIN: Record<string, TrainFn> = {
   kernelnet: kernelNet,
   'i-autorec': iAutoRec,
   'biased-mf': biasedMf,
+  'regularized-svd': regularizedSvd,
   'top-pop': topPop,
   'user-item-mean': userItemMean,
   'global-mean': globalMean,

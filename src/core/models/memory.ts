@@ -51,7 +51,7 @@ export function estimateMemory(model: Pick<ModelInfo, 'id' | 'family'>, hp: Hype
     return { bytes: RUNTIME + data + dense + weights + activations + history, what: `a dense ${I.toLocaleString('en')} items × ${U.toLocaleString('en')} users matrix and ${params.toLocaleString('en')} parameters` };
   }
   if (model.family === 'factorization') {
-    const k = num('factors', 40);
+    const k = num('factors', num('rank', 40));
     return { bytes: RUNTIME + data + (U + I) * (k + 1) * 8 * 2 + I * 256 * 4, what: `${n.toLocaleString('en')} ratings and ${(U + I).toLocaleString('en')} factor rows` };
   }
   return { bytes: RUNTIME + data + (U + I) * 64 + I * 256 * 4, what: `${n.toLocaleString('en')} ratings` };
