@@ -69,3 +69,38 @@ test('regularized-svd stops when the training MAE settles and learns low-rank da
   assert.ok(Math.abs(last.trainLoss - before.trainLoss) <= 1e-4, 'the last two passes’ MAE differ by at most the tolerance');
   assert.ok(selected(svd.summary, 'valSelected') < 0.9 * selected(mean.summary, 'valSelected'), `${selected(svd.summary, 'valSelected')} vs ${selected(mean.summary, 'valSelected')}`);
 });
+
+test('LLORMA kernels against hand-computed values, both variants, including cos = 1 + ε', () => {
+  const { cosine, distance, kernelValue, kernelRow, drawAnchors } = require('../../src/core/models/factorization/llormaKernels') as typeof import('../../src/core/models/factorization/llormaKernels');
+  const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-12, `${a} vs ${b}`);
+  // rows: (1,0), (1,1), (0,1), (−1,0), and a row whose cosine with row 1 rounds above 1
+  const m = [1, 0, 1, 1, 0, 1, -1, 0, 0.1 + 0.2, 0.3];
+  close(cosine(m, 2, 0, 1), Math.SQRT1_2);
+  close(cosine(m, 2, 0, 2), 0);
+  close(cosine(m, 2, 0, 3), -1);
+  assert.equal(cosine(m, 2, 1, 4), 1, 'clipped to 1 (unclipped it is 1 + ε here or 1)');
+  // prea: d = (2/π)·θ; θ = π/4 → 0.5; Epanechnikov with h = 0.8: ¾(1 − (0.5/0.8)²) = 0.45703125
+  close(distance(Math.SQRT1_2, 'prea'), 0.5);
+  close(kernelValue(0.5, 0.8, 'prea'), 0.75 * (1 - 0.390625));
+  close(kernelValue(0, 0.8, 'prea'), 0.75);
+  assert.equal(kernelValue(0.8, 0.8, 'prea'), 0);
+  assert.equal(kernelValue(1, 0.8, 'prea'), 0);
+  // paper: d = θ in radians; (1 − d²)·1[d < h]; θ = π/4 ≈ 0.785 < 0.8 → 1 − 0.6169…; θ = π/2 → 0
+  close(distance(Math.SQRT1_2, 'paper'), Math.PI / 4);
+  close(kernelValue(Math.PI / 4, 0.8, 'paper'), 1 - (Math.PI / 4) ** 2);
+  assert.equal(kernelValue(Math.PI / 2, 0.8, 'paper'), 0);
+  // cos = 1 + ε (a row against itself with rounding): distance 0, never NaN
+  assert.equal(distance(1 + 1e-15, 'prea'), 0);
+  assert.equal(distance(1 + 1e-15, 'paper'), 0);
+  const row = kernelRow(m, 5, 2, 1, 0.8, 'prea');
+  assert.ok(row.every((x) => Number.isFinite(x)));
+  close(row[1], 0.75);
+  close(row[4], 0.75);
+  // anchors: a user with ratings, then one of that user's items
+  const { IdMap, RatingMatrix } = require('../../src/core/data/ratingMatrix') as typeof import('../../src/core/data/ratingMatrix');
+  const fit = new RatingMatrix(Int32Array.from([0, 0, 2]), Int32Array.from([1, 3, 2]), Float32Array.from([4, 5, 3]), new IdMap([1, 2, 3]), new IdMap([1, 2, 3, 4]));
+  const anchors = drawAnchors(new Prng(3), fit, 50);
+  assert.equal(anchors.length, 50);
+  for (const a of anchors) assert.ok((a.user === 0 && (a.item === 1 || a.item === 3)) || (a.user === 2 && a.item === 2), JSON.stringify(a));
+  assert.ok(anchors.some((a) => a.user === 0) && anchors.some((a) => a.user === 2), 'both users with ratings are drawn; user 1 has none');
+});
