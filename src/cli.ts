@@ -19,11 +19,9 @@ import { datasetName } from './core/data/names';
 import { columnText, columnValue, headline, resultColumnSpecs, SELECTIONS, taskOfSummary } from './core/tasks/format';
 import { RunStore, RunWriteError, recordingSink, writeError, type LoadedRun } from './host/runStore';
 import { metricsCsv, runJson } from './host/exporter';
-import { resolveTask } from './core/tasks/resolve';
-import { ProtocolSelection } from './core/tasks/selection';
 import { settleRun } from './host/runQueue';
 import { startTrainer, type TrainerRun } from './host/trainerClient';
-import { runTask } from './host/runInfo';
+import { runTask, selectionFromMetrics } from './host/runInfo';
 import { buildRunSpec, BACKENDS, SpecError, suggest } from './host/runSpecBuilder';
 import type { BackendName, RunSpec, RunSummary } from './protocol/types';
 
@@ -170,12 +168,8 @@ function fmtSeconds(s: number | undefined): string {
 /** A summary rebuilt from metrics.jsonl for runs that have none (interrupted, or killed before they wrote it). */
 function rebuiltSummary(run: LoadedRun): RunSummary | undefined {
   if (run.corrupt || run.metrics.length === 0) return undefined;
-  try {
-    const { task, select } = resolveTask(getModel(run.record.spec.model), run.record.spec);
-    return { runId: run.record.id, model: run.record.spec.model, dataset: run.record.datasetName, backend: run.record.backend?.name ?? 'none', status: run.record.status, task: task.id, selectBy: select.key, selection: ProtocolSelection.of(select, run.metrics), trainRatings: run.record.dataset?.fit ?? 0, valRatings: run.record.dataset?.val ?? 0, testRatings: run.record.dataset?.test ?? 0, seconds: duration(run.record) ?? 0 };
-  } catch {
-    return undefined;
-  }
+  const r = run.record;
+  return { runId: r.id, model: r.spec.model, dataset: r.datasetName, backend: r.backend?.name ?? 'none', status: r.status, ...selectionFromMetrics(r.spec, run.metrics), trainRatings: r.dataset?.fit ?? 0, valRatings: r.dataset?.val ?? 0, testRatings: r.dataset?.test ?? 0, seconds: duration(r) ?? 0 };
 }
 
 /** --max-memory in GiB, as bytes (undefined: the default, 3/4 of the machine's memory). */

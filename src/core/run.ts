@@ -11,9 +11,8 @@ import { trainerFor } from './models/implementations';
 import { defaultMemoryLimit, estimateMemory, formatBytes } from './models/memory';
 import { CancelledError, resolveHyper, TrainContext } from './models/model';
 import { makeEvaluator } from './tasks/evaluators';
-import { ProtocolSelection } from './tasks/selection';
+import { emptySummary, ProtocolSelection } from './tasks/selection';
 import { resolveTask } from './tasks/resolve';
-import { getTask } from './tasks/tasks';
 import { formatValue, selected } from './tasks/format';
 import { yieldToEventLoop } from './async';
 
@@ -53,11 +52,6 @@ export interface RunResult {
 }
 
 const nowIso = () => new Date().toISOString();
-
-/** A summary with no epochs yet (a run that failed or was cancelled before training). */
-export function emptySummary(runId: string, spec: Pick<RunSpec, 'model'>, status: RunSummary['status'], task: TaskDef['id'] = 'rating', selectBy = getTask(task).defaultSelect, error?: string): RunSummary {
-  return { runId, model: spec.model, dataset: '', backend: 'none', status, task, selectBy, selection: {}, trainRatings: 0, valRatings: 0, testRatings: 0, seconds: 0, error };
-}
 
 /**
  * Runs one experiment end to end: load → filter → split → validation carve-out → train → evaluate every epoch

@@ -2,11 +2,12 @@
  * What a run folder was judged on, for the consumers that show it (panel, sidebar, CLI, export): its task's metric
  * definitions (ranking cut-offs read off its records) and the selection metric. No vscode import.
  */
-import type { EpochMetrics, RunSpec, RunSummary, TaskDef } from '../protocol/types';
+import type { EpochMetrics, MetricDef, RunSpec, RunSummary, TaskDef } from '../protocol/types';
 import { getModel } from '../core/models/catalogue';
 import { resolveTask } from '../core/tasks/resolve';
 import { taskOfMetrics, taskOfSummary } from '../core/tasks/format';
 import { getTask } from '../core/tasks/tasks';
+import { emptySummary as emptyCoreSummary, ProtocolSelection } from '../core/tasks/selection';
 
 export function runTask(r: { record: { spec: RunSpec }; summary?: RunSummary; metrics?: EpochMetrics[] }): { task: TaskDef; selectBy: string } {
   if (r.summary && r.summary.selectBy) {
@@ -30,4 +31,27 @@ export function modelMeta(id: string): { name: string; epochAxis: string; artifa
   } catch {
     return { name: id, epochAxis: 'epoch', artifacts: [], lossKind: 'mean' };
   }
+}
+
+/** The task and metric a spec is judged on; for an unknown model, its task (default rating) and selection metric or the task's. */
+function judgedBy(spec: RunSpec): { task: TaskDef; selectBy: string; select?: MetricDef } {
+  try {
+    const { task, select } = resolveTask(getModel(spec.model), spec);
+    return { task, selectBy: select.key, select };
+  } catch {
+    const task = getTask(spec.task ?? 'rating');
+    return { task, selectBy: spec.select ?? task.defaultSelect };
+  }
+}
+
+/** (a)/(b)/(c) rebuilt from a run's metric records (a trainer that died, a run without summary.json). */
+export function selectionFromMetrics(spec: RunSpec, metrics: EpochMetrics[]): Pick<RunSummary, 'task' | 'selectBy' | 'selection'> {
+  const j = judgedBy(spec);
+  return { task: j.task.id, selectBy: j.selectBy, selection: j.select ? ProtocolSelection.of(j.select, metrics) : {} };
+}
+
+/** A summary with no epochs, judged by the run's task and selection metric when the model is known. */
+export function emptySummary(runId: string, spec: RunSpec, status: RunSummary['status'], error?: string): RunSummary {
+  const j = judgedBy(spec);
+  return emptyCoreSummary(runId, spec, status, j.task.id, j.selectBy, error);
 }

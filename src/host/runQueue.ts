@@ -8,10 +8,7 @@ import * as path from 'path';
 import type { ArtifactFrame, RunSpec, RunSummary, EpochMetrics, LogLine, BackendInfo, LossPoint } from '../protocol/types';
 import type { RunSink } from '../core/run';
 import { RunStore, RunHandle, RunWriteError, recordingSink } from './runStore';
-import { ProtocolSelection } from '../core/tasks/selection';
-import { resolveTask } from '../core/tasks/resolve';
-import { getTask } from '../core/tasks/tasks';
-import { getModel } from '../core/models/catalogue';
+import { emptySummary, selectionFromMetrics } from './runInfo';
 import { startTrainer, TrainerOptions, TrainerRun } from './trainerClient';
 import type { StartRunResult, DatasetInfoParams, ProgressParams } from '../protocol/trainer';
 
@@ -58,14 +55,7 @@ export function settleRun(store: RunStore, handle: RunHandle, spec: RunSpec, r: 
     /* the folder is unreadable: nothing to rebuild from */
   }
   if (r.summary.status !== 'completed' && r.summary.dataset === '') {
-    let sel: { task: RunSummary['task']; selectBy: string; selection: RunSummary['selection'] } = { task: r.summary.task, selectBy: r.summary.selectBy, selection: {} };
-    try {
-      const { task, select } = resolveTask(getModel(spec.model), spec);
-      sel = { task: task.id, selectBy: select.key, selection: ProtocolSelection.of(select, metrics) };
-    } catch {
-      /* an unknown model or task: nothing to select */
-    }
-    Object.assign(r.summary, sel, { dataset: handle.record.datasetName, backend: handle.record.backend?.name ?? 'none' });
+    Object.assign(r.summary, selectionFromMetrics(spec, metrics), { dataset: handle.record.datasetName, backend: handle.record.backend?.name ?? 'none' });
   }
   if (r.errorKind === 'input' && metrics.length === 0) {
     // bad input: no run folder (the sidebar does not fill with typos); the message says what to fix
@@ -206,18 +196,4 @@ export class RunQueue extends EventEmitter<QueueEvents> {
     this.emit('finished', id, r);
     this.pump();
   }
-}
-
-/** A summary with no epochs, judged by the run's task and selection metric when the model is known. */
-export function emptySummary(runId: string, spec: RunSpec, status: RunSummary['status'], error?: string): RunSummary {
-  let task: RunSummary['task'] = spec.task ?? 'rating';
-  let selectBy = spec.select ?? getTask(task).defaultSelect;
-  try {
-    const r = resolveTask(getModel(spec.model), spec);
-    task = r.task.id;
-    selectBy = r.select.key;
-  } catch {
-    /* unknown model: keep the defaults */
-  }
-  return { runId, model: spec.model, dataset: '', backend: 'none', status, task, selectBy, selection: {}, trainRatings: 0, valRatings: 0, testRatings: 0, seconds: 0, error };
 }

@@ -13,6 +13,7 @@ import type { StartRunResult } from '../protocol/trainer';
 import type { RunSpec, RunSummary } from '../protocol/types';
 import type { RunSink } from '../core/run';
 import { forkTrainerProcess, TrainerProcessOptions } from './processes';
+import { emptySummary } from './runInfo';
 
 export interface TrainerOptions extends TrainerProcessOptions {
   /** Milliseconds between a cancel and a hard kill. */
@@ -30,11 +31,6 @@ export interface TrainerRun {
   kill(): void;
   /** Resolves when the process has exited (at most `ms` later). */
   exited(ms?: number): Promise<void>;
-}
-
-/** A summary for a run the trainer could not finish; the queue fills in task and metrics from the run folder. */
-function failedSummary(runId: string, spec: RunSpec, status: RunSummary['status'], error: string): RunSummary {
-  return { runId, model: spec.model, dataset: '', backend: 'none', status, task: spec.task ?? 'rating', selectBy: spec.select ?? '', selection: {}, trainRatings: 0, valRatings: 0, testRatings: 0, seconds: 0, error };
 }
 
 export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: TrainerOptions, artifactsDir?: string): TrainerRun {
@@ -78,7 +74,7 @@ export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: 
       if (settled) return; // the run already delivered its result; this is our own clean-up
       const seconds = (Date.now() - t0) / 1000;
       if (cancelled) {
-        const s = failedSummary(runId, spec, 'cancelled', 'run cancelled (trainer stopped)');
+        const s = emptySummary(runId, spec, 'cancelled', 'run cancelled (trainer stopped)');
         s.seconds = seconds;
         resolve({ summary: s });
         return;
@@ -87,14 +83,14 @@ export function startTrainer(runId: string, spec: RunSpec, sink: RunSink, opts: 
         ? `trainer process was killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory?)' : ''}`
         : `trainer process exited with code ${code}${code === 134 ? ' (out of memory?)' : ''} before the run finished`;
       sink.log({ level: 'error', message: why, time: time() });
-      const s = failedSummary(runId, spec, 'failed', why);
+      const s = emptySummary(runId, spec, 'failed', why);
       s.seconds = seconds;
       resolve({ summary: s, errorKind: 'runtime' });
     };
     child.once('exit', done);
     child.once('error', (e) => {
       sink.log({ level: 'error', message: `trainer process could not start: ${e.message}`, time: time() });
-      resolve({ summary: failedSummary(runId, spec, 'failed', `trainer process could not start (${opts.nodePath || process.execPath}): ${e.message}`), errorKind: 'runtime' });
+      resolve({ summary: emptySummary(runId, spec, 'failed', `trainer process could not start (${opts.nodePath || process.execPath}): ${e.message}`), errorKind: 'runtime' });
     });
   });
 

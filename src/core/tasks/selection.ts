@@ -1,4 +1,5 @@
-import type { EpochMetrics, MetricDef, RunSummary, SelectedEpoch } from '../../protocol/types';
+import type { EpochMetrics, MetricDef, RunSpec, RunSummary, SelectedEpoch, TaskId } from '../../protocol/types';
+import { getTask } from './tasks';
 
 /**
  * The reporting protocol of MODELS.md, driven by one metric of the task (its direction decides "best"):
@@ -42,4 +43,9 @@ export class ProtocolSelection {
     for (const m of metrics) s.update(m);
     return s.result;
   }
+}
+
+/** A summary with no epochs yet (a run that failed or was cancelled before training). */
+export function emptySummary(runId: string, spec: Pick<RunSpec, 'model'>, status: RunSummary['status'], task: TaskId = 'rating', selectBy = getTask(task).defaultSelect, error?: string): RunSummary {
+  return { runId, model: spec.model, dataset: '', backend: 'none', status, task, selectBy, selection: {}, trainRatings: 0, valRatings: 0, testRatings: 0, seconds: 0, error };
 }
