@@ -3,8 +3,9 @@
 //   backends                     GLocal-K autoencoder loss+gradient per backend vs PyTorch CPU
 //   accuracy --data <ml-100k>    the kernel models on MovieLens-100K u1 (and GLocal-K over u1…u5 with --folds)
 //   panel                        results panel responsiveness (10 runs × 1000 epochs)
+//   firstrun                     npm ci && npm run demo in a fresh clone with an empty cache (wall, CPU, peak RSS)
 const [suite, ...rest] = process.argv.slice(2);
-const suites = { data: './data.mjs', backends: './backends.mjs', accuracy: './accuracy.mjs', panel: './panel.mjs', tune: './tune.mjs' };
+const suites = { data: './data.mjs', backends: './backends.mjs', accuracy: './accuracy.mjs', panel: './panel.mjs', tune: './tune.mjs', firstrun: './firstrun.mjs' };
 if (!suite || !suites[suite]) {
   process.stderr.write(`usage: npm run bench -- <${Object.keys(suites).join('|')}> [options]\n`);
   process.exit(2);
