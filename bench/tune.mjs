@@ -55,7 +55,9 @@ function previousRows(section, head) {
 
 export async function run(args) {
   const model = argOf(args, '--model', 'sparse-fc');
-  const preset = argOf(args, '--preset', 'ml-100k');
+  // --preset none: the model's defaults (a model without an ml-100k preset yet, e.g. while choosing one)
+  const presetArg = argOf(args, '--preset', 'ml-100k');
+  const preset = presetArg === 'none' ? undefined : presetArg;
   const data = ml100kDir(args);
   const grid = argAll(args, '--grid').map((g) => {
     const [key, values] = g.split('=');
@@ -83,7 +85,7 @@ export async function run(args) {
   const best = all.reduce((w, r) => (sign * Number(r[nk]) < sign * Number(w[nk]) ? r : w));
   const winner = { c: Object.fromEntries(grid.map(([k], i) => [k, best[i]])), s: { best: Number(best[nk]) } };
   const chosen = grid.map(([k]) => `${k} = ${winner.c[k]}`).join(', ');
-  const command = `npm run bench -- tune --model ${model} --preset ${preset}${grid.map(([k, v]) => ` --grid ${k}=${v.join(',')}`).join('')}${Object.entries(extra).map(([k, v]) => ` --set ${k}=${v}`).join('')}`;
-  writeSection(section, `Hyper-parameter selection: ${model} (${preset} preset${fixed ? `, ${fixed}` : ''}) on the validation split`, `${table(head, all)}\n\nEach row: cpu backend (OpenBLAS), trained on u1.base minus a 5% validation split (seed 1234, the split \`accuracy\` uses for (a)), other hyper-parameters from the preset${fixed ? ` except ${fixed}` : ''}; the score is the ${sign > 0 ? 'lowest' : 'highest'} validation ${select.label} over epochs; test numbers are not used or shown. Rows from earlier runs of the same grid keys are kept (the command shows the latest grid). Chosen: **${chosen}**.`, command);
+  const command = `npm run bench -- tune --model ${model} --preset ${presetArg}${grid.map(([k, v]) => ` --grid ${k}=${v.join(',')}`).join('')}${Object.entries(extra).map(([k, v]) => ` --set ${k}=${v}`).join('')}`;
+  writeSection(section, `Hyper-parameter selection: ${model} (${preset ? `${preset} preset` : 'defaults'}${fixed ? `, ${fixed}` : ''}) on the validation split`, `${table(head, all)}\n\nEach row: cpu backend (OpenBLAS), trained on u1.base minus a 5% validation split (seed 1234, the split \`accuracy\` uses for (a)), other hyper-parameters from the ${preset ? 'preset' : 'defaults'}${fixed ? ` except ${fixed}` : ''}; the score is the ${sign > 0 ? 'lowest' : 'highest'} validation ${select.label} over epochs; test numbers are not used or shown. Rows from earlier runs of the same grid keys are kept (the command shows the latest grid). Chosen: **${chosen}**.`, command);
   process.stdout.write(`tune model=${model} ${grid.map(([k]) => `${k}=${winner.c[k]}`).join(' ')} val_${select.key}=${winner.s.best.toFixed(4)}\n`);
 }

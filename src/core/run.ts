@@ -149,6 +149,7 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
     hp,
     rng: new Prng(spec.seed),
     tf: setup.tf,
+    threads: spec.threads,
     setTotalEpochs: (n) => (totalEpochs = Math.max(1, n)),
     checkCancelled: () => {
       if (opts.isCancelled()) throw new CancelledError();
@@ -182,7 +183,7 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
       sink.epoch(m);
       sink.progress({ fraction: Math.min(1, globalEpoch / totalEpochs), message: `${r.phase} ${model.epochAxis ?? 'epoch'} ${r.epoch}/${r.epochs}` });
       if (r.artifacts) {
-        for (const f of await r.artifacts({ globalEpoch })) sink.artifact({ ...f, phase: r.phase, epoch: r.epoch, globalEpoch });
+        for (const f of await r.artifacts({ globalEpoch, metrics: { train, val, test } })) sink.artifact({ ...f, phase: r.phase, epoch: r.epoch, globalEpoch });
       }
       await yieldToEventLoop();
       ctx.checkCancelled();

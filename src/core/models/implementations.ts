@@ -9,6 +9,7 @@ import { train as kernelNet } from './autoencoders/kernelNet.train';
 import { train as iAutoRec } from './autoencoders/iAutoRec.train';
 import { train as biasedMf } from './factorization/biasedMf.train';
 import { train as regularizedSvd } from './factorization/regularizedSvd.train';
+import { train as llorma } from './factorization/llorma.train';
 import { train as topPop } from './ranking/topPop.train';
 import { train as userItemMean } from './baselines/userItemMean.train';
 import { train as globalMean } from './baselines/globalMean.train';
@@ -20,6 +21,7 @@ const TRAIN: Record<string, TrainFn> = {
   'i-autorec': iAutoRec,
   'biased-mf': biasedMf,
   'regularized-svd': regularizedSvd,
+  llorma,
   'top-pop': topPop,
   'user-item-mean': userItemMean,
   'global-mean': globalMean,

@@ -50,6 +50,16 @@ export function estimateMemory(model: Pick<ModelInfo, 'id' | 'family'>, hp: Hype
     const history = params * 8 * (2 * num('history', 10) + 6); // L-BFGS s, y pairs and its working vectors (float64)
     return { bytes: RUNTIME + data + dense + weights + activations + history, what: `a dense ${I.toLocaleString('en')} items × ${U.toLocaleString('en')} users matrix and ${params.toLocaleString('en')} parameters` };
   }
+  if (model.id === 'llorma') {
+    // the ratings in CSR order (shared with the workers), per pair the ensemble's weighted sums (fit, validation,
+    // test), the kept local models (float32 factors and float64 kernel rows), and each worker's factors in flight
+    const r = num('rank', 20);
+    const q = num('anchors', 50);
+    const threads = Math.max(1, os.cpus().length);
+    const kept = q * ((U + I) * r * 4 + (U + I) * 8 * 2);
+    const inFlight = (2 * threads + 2) * (U + I) * Math.max(r, num('distanceRank', 10)) * 8;
+    return { bytes: RUNTIME + data + n * (8 + 16) + kept + inFlight, what: `${n.toLocaleString('en')} ratings and ${q} local models of ${(U + I).toLocaleString('en')} factor rows` };
+  }
   if (model.family === 'factorization') {
     const k = num('factors', num('rank', 40));
     return { bytes: RUNTIME + data + (U + I) * (k + 1) * 8 * 2 + I * 256 * 4, what: `${n.toLocaleString('en')} ratings and ${(U + I).toLocaleString('en')} factor rows` };

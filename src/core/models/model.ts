@@ -5,7 +5,7 @@
  */
 import type { ArtifactDecl, ArtifactFrame, Hyper, HyperValue, MetricRecord, Phase, TaskId } from '../../protocol/types';
 import type { Prng } from '../data/prng';
-import type { EvalData, Predictor, UserScorer } from '../tasks/evaluators';
+import type { EvalData, Predictor, SplitMetrics, UserScorer } from '../tasks/evaluators';
 
 export type { Predictor, UserScorer };
 
@@ -76,8 +76,9 @@ export interface EpochReport {
   predict: Predictor;
   /** Scores of every item for given users (ranking); default: `predict` over all items. */
   scoreUsers?: UserScorer;
-  /** Frames of the model's declared artifacts at this epoch (the harness gives the run-wide epoch number). */
-  artifacts?: (at: { globalEpoch: number }) => Promise<ArtifactFrame[]> | ArtifactFrame[];
+  /** Frames of the model's declared artifacts at this epoch (the harness gives the run-wide epoch number and the
+   * metrics it just computed). */
+  artifacts?: (at: { globalEpoch: number; metrics: SplitMetrics }) => Promise<ArtifactFrame[]> | ArtifactFrame[];
 }
 
 /** The parts a model trains on (fit) and is judged on (validation, test): the evaluators' data. */
@@ -90,6 +91,8 @@ export interface TrainContext {
   rng: Prng;
   /** tfjs namespace with the chosen backend set; undefined for pure-JS models. */
   tf?: typeof import('@tensorflow/tfjs');
+  /** Threads a model may run on (the `threads` setting / --threads); undefined: all cores. */
+  threads?: number;
   /** Reports the end of an epoch; the harness computes the task's metrics from `predict` / `scoreUsers`. */
   epochEnd(report: EpochReport): Promise<void>;
   /** A loss value inside an epoch (an optimiser iteration), for fine-grained curves. */
