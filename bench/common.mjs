@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const out = (p) => path.join(root, 'out', p);
@@ -73,4 +73,17 @@ export function u1Spec(model, preset, train, overrides = {}) {
 
 export function table(head, rows) {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+/**
+ * Runs a shell command under GNU time: wall and CPU seconds (user + sys, the command and every child it waited for)
+ * and peak RSS (bytes, the largest single process), with its exit code and output.
+ */
+export function timed(cmd, cwd = root, env = process.env) {
+  const file = path.join(os.tmpdir(), `krl-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', file, 'bash', '-c', cmd], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.error) throw new Error(`cannot run GNU time (/usr/bin/time; Debian: apt-get install -y time): ${r.error.message}`);
+  const [wall, user, sys, kib] = fs.readFileSync(file, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+  fs.rmSync(file, { force: true });
+  return { code: r.status, wall, cpu: user + sys, peak: kib * 1024, stdout: r.stdout, stderr: r.stderr };
 }

@@ -5,15 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { root, writeSection, table } from './common.mjs';
-
-function timed(cmd, cwd, env) {
-  const out = path.join(os.tmpdir(), `krl-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', out, 'bash', '-c', cmd], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 26 });
-  const [wall, user, sys, kib] = fs.readFileSync(out, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
-  fs.rmSync(out, { force: true });
-  return { code: r.status, wall, cpu: user + sys, peak: kib * 1024, stdout: r.stdout, stderr: r.stderr };
-}
+import { root, writeSection, table, timed } from './common.mjs';
 
 export async function run() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'krl-firstrun-'));

@@ -4,8 +4,10 @@
 //   accuracy --data <ml-100k>    the kernel models on MovieLens-100K u1 (and GLocal-K over u1…u5 with --folds)
 //   panel                        results panel responsiveness (10 runs × 1000 epochs)
 //   firstrun                     npm ci && npm run demo in a fresh clone with an empty cache (wall, CPU, peak RSS)
+//   llorma [--only ml-100k|10m]   LLORMA on ML-100K u1 (rank 5, 20) and a synthetic 10M-rating matrix: RMSE, wall, CPU, peak RSS
+//   tune --model M --grid k=a,b   hyper-parameter selection on the validation split only
 const [suite, ...rest] = process.argv.slice(2);
-const suites = { data: './data.mjs', backends: './backends.mjs', accuracy: './accuracy.mjs', panel: './panel.mjs', tune: './tune.mjs', firstrun: './firstrun.mjs' };
+const suites = { data: './data.mjs', backends: './backends.mjs', accuracy: './accuracy.mjs', panel: './panel.mjs', tune: './tune.mjs', firstrun: './firstrun.mjs', llorma: './llorma.mjs' };
 if (!suite || !suites[suite]) {
   process.stderr.write(`usage: npm run bench -- <${Object.keys(suites).join('|')}> [options]\n`);
   process.exit(2);

@@ -560,7 +560,9 @@ function frameSlider(fig: HTMLElement, decl: ArtifactDecl, frames: ArtifactFrame
       p.index = Number(slider.value) === frames.length - 1 ? -1 : Number(slider.value);
       renderArtifacts();
     });
-    fig.append(el('label', { class: 'slider' }, `${f.phase} ${run.epochAxis} ${f.epoch} (#${f.globalEpoch}${p.index < 0 ? ', latest' : ''}) `, slider));
+    // "ensemble size 3", not "ensemble ensemble size 3" (LLORMA's phase is named like its axis)
+    const phase = run.epochAxis.startsWith(f.phase) ? '' : `${f.phase} `;
+    fig.append(el('label', { class: 'slider' }, `${phase}${run.epochAxis} ${f.epoch} (#${f.globalEpoch}${p.index < 0 ? ', latest' : ''}) `, slider));
   }
   return f;
 }
@@ -590,7 +592,8 @@ function lineArtifact(fig: HTMLElement, decl: ArtifactDecl, frames: ArtifactFram
     if (f.data.view !== 'line') continue;
     for (const q of f.data.points) bySeries.set(q.series, [...(bySeries.get(q.series) ?? []), { x: q.x, y: q.y }]);
   }
-  const canvas = el('canvas', { class: 'art-line', 'aria-label': decl.title }) as HTMLCanvasElement;
+  // the label names the series (screen readers; the legend is drawn on the canvas)
+  const canvas = el('canvas', { class: 'art-line', 'aria-label': `${decl.title}: ${[...bySeries.keys()].join(', ')}` }) as HTMLCanvasElement;
   fig.append(el('div', { class: 'chart small' }, canvas));
   const datasets = [...bySeries.entries()].map(([name, pts], i) => ({
     label: name, data: pts.sort((a, b) => a.x - b.x), borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length], pointRadius: pts.length < 3 ? 3 : 0, borderWidth: 1.5, parsing: false,

@@ -13,7 +13,9 @@ import { sgdPass, toCsr, uniformFactors } from '../../src/core/models/factorizat
 import { FactorJobPool, runFactorJob } from '../../src/core/models/factorization/factorJobs';
 import { CoverageGrid, LlormaEnsemble, type LocalModel } from '../../src/core/models/factorization/llormaEnsemble';
 import type { ArtifactFrame, EpochMetrics, LogLine, RunSpec } from '../../src/protocol/types';
-import { tmpDir, writeFile } from './helpers';
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { repoRoot, tmpDir, writeFile } from './helpers';
 
 const dir = tmpDir();
 const noBackend = async () => { throw new Error('no tfjs needed'); };
@@ -73,21 +75,57 @@ test('a local model with every kernel weight 1 equals plain SGD MF in PREA’s o
   const ones = (n: number) => new Float64Array(n).fill(1);
   const job = () => ({ U: Float64Array.from(U0), V: Float64Array.from(V0), k, lr, reg, wu: ones(3), wi: ones(4), maxRounds: passes, tol: 0, stopOn: 'mse' as const });
   const here = job();
-  const r = runFactorJob(here, csr.rowPtr, csr.cols, csr.vals, 3, new Int32Array(new SharedArrayBuffer(4)), sgdPass);
+  const r = runFactorJob(here, csr.vals.length, new Int32Array(new SharedArrayBuffer(4)), (s) => sgdPass(csr.rowPtr, csr.cols, csr.vals, 0, 3, here.U, here.V, k, lr, reg, here.wu, here.wi, s));
   assert.ok(r);
   assert.equal(r.rounds, passes);
   assert.equal(r.loss, mses.at(-1));
   assert.deepEqual([...here.U], [...refU]);
   assert.deepEqual([...here.V], [...refV]);
-  const pool = new FactorJobPool(csr, 2);
-  try {
-    const [a, b] = await Promise.all([pool.run(job()), pool.run({ ...job(), wu: null, wi: null })]);
-    assert.ok(a && b);
-    assert.deepEqual([...a.U], [...refU], 'the worker runs the same code');
-    assert.deepEqual([...b.V], [...refV], 'no weights = weights 1');
-  } finally {
-    pool.close();
+  for (const engine of ['js', 'wasm'] as const) {
+    const pool = new FactorJobPool(csr, 2, { maxRank: k, engine });
+    try {
+      const [a, b] = await Promise.all([pool.run(job()), pool.run({ ...job(), wu: null, wi: null })]);
+      assert.ok(a && b);
+      assert.deepEqual([...a.U], [...refU], `${engine}: the worker computes the same numbers`);
+      assert.deepEqual([...b.V], [...refV], `${engine}: no weights = weights 1`);
+    } finally {
+      pool.close();
+    }
   }
+});
+
+test('the WebAssembly pass is bit-identical to the TypeScript pass (weighted, unweighted; even and odd ranks) and matches its .wat', async () => {
+  const rng = new Prng(44);
+  const nUsers = 60, nItems = 45;
+  const rows: number[][] = [];
+  for (let u = 0; u < nUsers; u++) for (let i = 0; i < nItems; i++) if (rng.next() < 0.3) rows.push([u, i, 1 + Math.floor(rng.next() * 9) / 2]);
+  const csr = toCsr(matrix(rows, nUsers, nItems), nUsers, nItems);
+  for (const k of [1, 4, 7]) {
+    const U0 = uniformFactors(() => rng.next(), nUsers, k, 1);
+    const V0 = uniformFactors(() => rng.next(), nItems, k, 1);
+    const wu = Float64Array.from({ length: nUsers }, () => (rng.next() < 0.2 ? 0 : rng.next()));
+    const wi = Float64Array.from({ length: nItems }, () => (rng.next() < 0.2 ? 0 : rng.next()));
+    for (const weighted of [true, false]) {
+      const job = () => ({ U: Float64Array.from(U0), V: Float64Array.from(V0), k, lr: 0.013, reg: 0.002, wu: weighted ? wu : null, wi: weighted ? wi : null, maxRounds: 12, tol: 0, stopOn: 'mse' as const });
+      const res: Record<string, { U: Float64Array; V: Float64Array; loss: number }> = {};
+      for (const engine of ['js', 'wasm'] as const) {
+        const pool = new FactorJobPool(csr, 1, { maxRank: 8, engine });
+        try {
+          const r = await pool.run(job());
+          assert.ok(r);
+          res[engine] = r;
+        } finally {
+          pool.close();
+        }
+      }
+      assert.equal(res.wasm.loss, res.js.loss, `rank ${k}, weighted ${weighted}: loss`);
+      assert.deepEqual([...res.wasm.U], [...res.js.U], `rank ${k}, weighted ${weighted}: U`);
+      assert.deepEqual([...res.wasm.V], [...res.js.V], `rank ${k}, weighted ${weighted}: V`);
+    }
+  }
+  // the committed base64 module is the assembly of the committed .wat (scripts/build-wasm.mjs --check)
+  const check = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-wasm.mjs'), '--check'], { encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stderr);
 });
 
 test('kernel weights scale the update and the regulariser still applies where a weight is 0 (as PREA)', () => {

@@ -115,3 +115,52 @@ export function fixtureCustomOnly(state) {
   const runs = state.runs.map((r) => ({ ...r, paper: undefined, summary: r.summary ? { ...r.summary, paper: undefined } : r.summary }));
   return { ...state, runs, columns: tableColumns(runs) };
 }
+
+/**
+ * A finished LLORMA run (20 anchors) and its pictures as the model builds them: RMSE vs number of anchors with the
+ * global SVD's line, the anchors' coverage heatmaps (the real CoverageGrid over made-up kernel rows), one table row
+ * per local model. The curves' x axis is the ensemble size.
+ */
+export function fixtureLlorma() {
+  const { CoverageGrid } = require(path.join(root, 'out/src/core/models/factorization/llormaEnsemble.js'));
+  const { heatmapTensor } = require(path.join(root, 'out/src/core/artifacts.js'));
+  const rating = getTask('rating');
+  const q = 20;
+  const metrics = Array.from({ length: q }, (_, k) => ({
+    phase: 'ensemble', epoch: k + 1, epochs: q, globalEpoch: k + 1, trainLoss: 0.72 + 0.03 * Math.sin(k),
+    train: { rmse: 0.80 - 0.02 * Math.log1p(k) / Math.log1p(q), mae: 0.62 }, val: { rmse: 0.915 - 0.012 * Math.log1p(k) / Math.log1p(q) + 0.0002 * Math.max(0, k - 14), mae: 0.72 },
+    test: { rmse: 0.93 - 0.011 * Math.log1p(k) / Math.log1p(q), mae: 0.73 }, seconds: 0.4, iterations: 100,
+  }));
+  const run = runView('20261202-090000-llorma-ml-100k-u1', 'llorma', 'LLORMA (parallel, as PREA)', undefined, rating, 'rmse', metrics, 'completed', {
+    spec: { overrides: { rank: 20 } },
+    artifacts: [
+      { name: 'rmse vs anchors', title: 'RMSE vs number of anchor points', view: 'line' },
+      { name: 'anchor coverage', title: 'Anchor kernel weights over users × items', view: 'heatmap' },
+      { name: 'local models', title: 'Local models', view: 'table' },
+    ],
+  });
+  run.epochAxis = 'ensemble size';
+  const nUsers = 943, nItems = 1682;
+  const grid = new CoverageGrid(nUsers, nItems, 96);
+  const bump = (n, at, width) => Float64Array.from({ length: n }, (_, x) => Math.max(0, 0.75 * (1 - ((x - at) / width) ** 2)));
+  const frames = [];
+  for (let t = 1; t <= q; t++) {
+    const au = (t * 397) % nUsers, ai = (t * 683) % nItems;
+    const local = grid.add(bump(nUsers, au, 500), bump(nItems, ai, 900));
+    const m = metrics[t - 1];
+    const points = [{ series: 'LLORMA, test', x: t, y: m.test.rmse }, { series: 'LLORMA, validation', x: t, y: m.val.rmse }];
+    if (t === 1) points.push({ series: 'global SVD rank 20, test', x: 1, y: 0.947 }, { series: 'global SVD rank 20, test', x: q, y: 0.947 });
+    const at = { phase: 'ensemble', epoch: t, globalEpoch: t };
+    const full = (x) => ({ ...x, fullRows: nUsers, fullCols: nItems });
+    frames.push(
+      { name: 'rmse vs anchors', ...at, data: { view: 'line', points, xLabel: 'number of anchor points', yLabel: 'RMSE', integerX: true } },
+      { name: 'anchor coverage', ...at, data: { view: 'heatmap', rowLabel: 'users (id order)', colLabel: 'items (id order)', panels: [
+        { group: `local model ${t}`, variant: `K_user·K_item, anchor (user ${au + 1}, item ${ai + 1})`, tensor: full(heatmapTensor(`local ${t}`, local, grid.rows, grid.cols)), range: [0, 0.5625] },
+        { group: 'ensemble', variant: `Σ over the first ${t} anchors`, tensor: full(heatmapTensor(`ensemble ${t}`, grid.total, grid.rows, grid.cols)) },
+      ] } },
+      { name: 'local models', ...at, data: { view: 'table', append: true, columns: ['model', 'anchor user', 'anchor item', 'rank', 'passes', 'train MSE', 'seconds', 'ratings with weight > 0', 'share'], rows: [[t, au + 1, ai + 1, 20, 100, 0.7, 0.4, 75000 - 37 * t, `${(98.7 - t * 0.05).toFixed(1)}%`]] } },
+    );
+  }
+  const runs = [run];
+  return { state: { dataset: 'ml-100k/u1', runs, selected: [run.id], heatmapRun: run.id, view: 'runs', columns: tableColumns(runs) }, frames };
+}

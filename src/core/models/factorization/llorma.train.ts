@@ -37,12 +37,12 @@ export const train: TrainFn = async (ctx) => {
   const hI = num(hp, 'itemBandwidth');
   const dk = num(hp, 'distanceRank');
   ctx.setTotalEpochs(q);
-  const csr = toCsr(fit, nUsers, nItems, true);
   const threads = Math.max(1, Math.min(ctx.threads && ctx.threads > 0 ? ctx.threads : os.cpus().length, q + 1));
-  const pool = new FactorJobPool(csr, threads);
+  const pool = new FactorJobPool(toCsr(fit, nUsers, nItems), threads, { maxRank: Math.max(r, dk) });
+  const csr = pool.csr;
   const next = () => ctx.rng.next();
   try {
-    ctx.log(`LLORMA: ${q} local models of rank ${r} on ${threads} worker thread${threads === 1 ? '' : 's'}; kernel ${kind}, h = ${hU} (users), ${hI} (items)`);
+    ctx.log(`LLORMA: ${q} local models of rank ${r} on ${threads} worker thread${threads === 1 ? '' : 's'} (${pool.engine === 'wasm' ? 'WebAssembly' : 'TypeScript'} SGD pass); kernel ${kind}, h = ${hU} (users), ${hI} (items)`);
     // 1. the distance SVD (from the run's stream), and the global baseline (from its own)
     const svdJob = (k: number, nextFn: () => number): FactorJob => ({
       U: uniformFactors(nextFn, nUsers, k, k), V: uniformFactors(nextFn, nItems, k, k), k,
