@@ -114,7 +114,7 @@ train options:
   --seed <n>            seed for splits and initialisation (default 1234)
   --format <f>          auto | movielens | movielens-dat | csv | tsv | mat (default auto)
   --backend <b>         ${BACKENDS.join(' | ')} (default auto)
-  --threads <n>         cpu backend threads, BLAS and element-wise (default: cores)
+  --threads <n>         threads: cpu backend BLAS and element-wise, LLORMA's local models (default: cores)
   --blas <path>         BLAS library to load (default: OpenBLAS / Accelerate search)
   --runs-dir <dir>      where run folders go (default ./.kernelrec/runs)
   --max-memory <GiB>    refuse a run whose model would need more memory for the dataset (default: 3/4 of this machine's)

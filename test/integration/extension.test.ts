@@ -75,7 +75,7 @@ test('the extension activates and registers every command in package.json', asyn
   data.bad = path.join(ws(), 'data', 'broken.tsv');
   fs.writeFileSync(data.bad, '1\t1\t4\t100\n1\t2\t5\t101\n2\tabc\t3\t102\n');
   data.experiment = path.join(ws(), 'data', 'two-runs.krl.json');
-  fs.writeFileSync(data.experiment, JSON.stringify({ dataset: 'toy/u1.base', runs: [{ model: 'user-item-mean' }, { model: 'biased-mf', overrides: { epochs: 3 }, seeds: [1] }] }, null, 2));
+  fs.writeFileSync(data.experiment, JSON.stringify({ dataset: 'toy/u1.base', runs: [{ model: 'user-item-mean' }, { model: 'biased-mf', overrides: { epochs: 3 }, seeds: [1] }, { model: 'llorma', preset: 'fast' }] }, null, 2));
 });
 
 let firstRun = '';
@@ -207,12 +207,19 @@ test('Edit Tags and Note keeps them in the run folder and shows them in the side
   assert.equal(p.state.runs.find((r) => r.id === firstRun)?.note, 'biased MF, 8 epochs');
 });
 
-test('Run Experiment File queues every run of a *.krl.json', async () => {
+test('Run Experiment File queues every run of a *.krl.json (LLORMA too: worker threads and WebAssembly in the trainer)', async () => {
   const r = (await vscode.commands.executeCommand('kernelRecLab.runExperimentFile', vscode.Uri.file(data.experiment))) as { runIds: string[] };
-  assert.equal(r.runIds.length, 2);
+  assert.equal(r.runIds.length, 3);
   const results = await Promise.all(r.runIds.map(waitFinished));
-  assert.deepEqual(results.map((x) => x.summary.status), ['completed', 'completed']);
-  assert.deepEqual(r.runIds.map((id) => api.store.load(id).record.spec.model), ['user-item-mean', 'biased-mf']);
+  assert.deepEqual(results.map((x) => x.summary.status), ['completed', 'completed', 'completed'], results.map((x) => x.summary.error ?? '').join(' | '));
+  assert.deepEqual(r.runIds.map((id) => api.store.load(id).record.spec.model), ['user-item-mean', 'biased-mf', 'llorma']);
+  // LLORMA: one record per ensemble size (the fast preset's 8 anchors) and its three pictures in the run folder
+  const ll = api.store.load(r.runIds[2]);
+  assert.deepEqual(ll.metrics.map((m) => m.epoch), [1, 2, 3, 4, 5, 6, 7, 8]);
+  const frames = fs.readFileSync(path.join(api.store.root, r.runIds[2], 'artifacts', 'frames.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).name as string);
+  for (const name of ['rmse vs anchors', 'anchor coverage', 'local models']) assert.equal(frames.filter((n) => n === name).length, 8, name);
+  const log = fs.readFileSync(path.join(api.store.root, r.runIds[2], 'log.txt'), 'utf8');
+  assert.match(log, /WebAssembly SGD pass/);
 });
 
 test('A run folder written before metric records (rmse/mae fields, kernel snapshots) opens in the sidebar and the panel', async () => {
