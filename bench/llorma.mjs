@@ -86,10 +86,18 @@ export async function run(args) {
   try {
     if (!only || only === 'ml-100k') {
       const u1 = ['--train', path.join(data, 'u1.base'), '--test', path.join(data, 'u1.test'), '--seed', '1234'];
-      for (const rank of [5, 20]) {
-        const r = cli(['--model', 'llorma', '--set', `rank=${rank}`, ...u1], runsDir);
-        row(`llorma rank ${rank}, 50 anchors`, 'ML-100K u1', r);
-        process.stderr.write(`llorma rank ${rank}: (a) ${f4(r.a)} (c) ${f4(r.c)}, ${r.wall.toFixed(1)} s wall, ${r.cpu.toFixed(1)} CPU-s\n`);
+      // PREA's defaults, then the ml-100k preset (chosen on the validation split only) at its rank and at 5 and 20
+      const runs = [
+        ['llorma rank 5, PREA defaults', ['--set', 'rank=5']],
+        ['llorma rank 20, PREA defaults', ['--set', 'rank=20']],
+        ['llorma ml-100k preset (rank 15)', ['--preset', 'ml-100k']],
+        ['llorma ml-100k preset, rank 5', ['--preset', 'ml-100k', '--set', 'rank=5']],
+        ['llorma ml-100k preset, rank 20', ['--preset', 'ml-100k', '--set', 'rank=20']],
+      ];
+      for (const [name, extra] of runs) {
+        const r = cli(['--model', 'llorma', ...extra, ...u1], runsDir);
+        row(name, 'ML-100K u1', r);
+        process.stderr.write(`${name}: (a) ${f4(r.a)} (c) ${f4(r.c)}, ${r.wall.toFixed(1)} s wall, ${r.cpu.toFixed(1)} CPU-s\n`);
       }
       const g = cli(['--model', 'regularized-svd', '--set', 'rank=20', ...u1], runsDir);
       row('regularized-svd rank 20 (“Global”)', 'ML-100K u1', g);

@@ -32,6 +32,7 @@ export const llorma: ModelInfo = {
   presets: {
     'ml-1m': { description: 'The paper’s ML-1M settings (Table 1): 50 anchors, rank 20, h = 0.8', values: { rank: 20, anchors: 50 }, dataset: 'ml-1m' },
     'ml-10m': { description: 'The paper’s ML-10M settings: 50 anchors, rank 20, h = 0.8', values: { rank: 20, anchors: 50 }, dataset: 'ml-10m' },
+    'ml-100k': { description: 'MovieLens-100K: rank 15, reg 0.006, ≤ 130 passes — chosen on the validation split only (npm run bench -- tune; BENCHMARKS.md)', values: { rank: 15, anchors: 50, reg: 0.006, rounds: 130 }, dataset: 'ml-100k' },
     fast: { description: 'A quick look: 8 anchors of rank 5, at most 30 passes each', values: { rank: 5, anchors: 8, rounds: 30, globalBaseline: false } },
   },
   paperResults: [
