@@ -31,7 +31,7 @@ const f4 = (x) => (Number.isFinite(x) ? x.toFixed(4) : '—');
 const rmseOf = (s, w) => (s ? require(out('src/core/tasks/format.js')).selected(s, w) : NaN);
 const paperRmse = (s) => s?.paper?.metrics[s.selectBy];
 const MODELS = [
-  ['glocal-k', 'ml-100k'], ['sparse-fc', 'ml-100k'], ['kernelnet', 'ml-100k'], ['i-autorec', 'ml-100k'], ['biased-mf', undefined], ['regularized-svd', 'prea'], ['user-item-mean', undefined], ['global-mean', undefined],
+  ['glocal-k', 'ml-100k'], ['sparse-fc', 'ml-100k'], ['kernelnet', 'ml-100k'], ['i-autorec', 'ml-100k'], ['biased-mf', undefined], ['regularized-svd', 'prea'], ['llorma', 'ml-100k'], ['user-item-mean', undefined], ['global-mean', undefined],
 ];
 
 async function runOne(model, preset, train, runsDir) {
