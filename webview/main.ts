@@ -165,6 +165,11 @@ function render(): void {
   else renderRuns();
 }
 
+function epochAxisLabel(): string {
+  const axes = [...new Set(selectedRuns().map((r) => r.epochAxis ?? 'epoch'))];
+  return axes.length === 1 && axes[0] !== 'epoch' ? axes[0] : 'epochs';
+}
+
 function selectedRuns(): RunView[] {
   const s = view.state as PanelState;
   return s.runs.filter((r) => s.selected.includes(r.id));
@@ -182,7 +187,8 @@ function renderRuns(): void {
   const tools = el('div', { class: 'toolbar' },
     el('h2', {}, 'Training curves'),
     el('label', { class: 'slider', title: 'exponential moving average of the curves (0 = off)' }, 'Smoothing ', smooth),
-    dropdown([{ value: 'epoch', label: 'x: epochs' }, { value: 'time', label: 'x: wall-clock seconds' }], view.xAxis, (v) => { view.xAxis = v as View['xAxis']; updateCurves(true); }, 'x-axis'),
+    // LLORMA's "epoch" is the ensemble size: the option names the selected runs' own axis when they share one
+    dropdown([{ value: 'epoch', label: `x: ${epochAxisLabel()}` }, { value: 'time', label: 'x: wall-clock seconds' }], view.xAxis, (v) => { view.xAxis = v as View['xAxis']; updateCurves(true); }, 'x-axis'),
     checkbox('Log scale', view.logScale, (v) => { view.logScale = v; vscode.setState({ dataset: s.dataset, logScale: v }); updateCurves(true); }, 'log-scale'));
   curves.append(tools, el('div', { class: 'charts', id: 'curve-grid' }));
   app.append(curves);

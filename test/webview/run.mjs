@@ -206,6 +206,8 @@ try {
       assert(legend.includes('global SVD rank 20, test') && legend.includes('LLORMA, test'), `series: ${legend}`);
       const xTitle = await p.$eval('#curve-error', (c) => c.getAttribute('aria-label'));
       assert(/per ensemble size/.test(xTitle), `the curves' x axis: "${xTitle}"`);
+      const xOption = await p.$eval('#x-axis', (e) => e.textContent);
+      assert(/x: ensemble size/.test(xOption), `the x-axis choice names the axis: "${xOption}"`);
       if (shots) await p.screenshot({ path: path.join(shots, `llorma-${theme}.png`), fullPage: true });
       await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), state);
       await p.waitForSelector('#curve-error');
