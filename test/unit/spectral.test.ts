@@ -76,3 +76,93 @@ test('kNN graphs: each node keeps its k most similar others, symmetrised by unio
   const C = rowCosine(2, 3, Int32Array.of(0, 0, 1), Int32Array.of(0, 1, 1), Float64Array.of(3, 4, 2));
   assert.ok(Math.abs(C[1] - 0.8) < 1e-15 && C[0] === 1 && C[3] === 1);
 });
+
+import { evaluate, gemm, mat, scaledIdentity, type Mat, type SpectralParams, type SpectralProblem } from '../../src/core/models/spectral/sgmcEnergy';
+
+function randMat(rng: Prng, r: number, c: number, s = 1): Mat {
+  return mat(r, c, Float64Array.from({ length: r * c }, () => rng.normal() * s));
+}
+
+function problem(rng: Prng, m: number, n: number, withBases: boolean): SpectralProblem {
+  const M = Float64Array.from({ length: m * n }, () => 1 + 4 * rng.next());
+  const S = Float64Array.from({ length: m * n }, () => (rng.next() < 0.4 ? 1 : 0));
+  if (!withBases) return { M, S, m, n, muR: 0, muC: 0, rhoR: 0, rhoC: 0 };
+  const basis = (k: number) => {
+    const W = new Float64Array(k * k);
+    for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) if (rng.next() < 0.5) W[i * k + j] = W[j * k + i] = rng.next();
+    const e = symmetricEigen(laplacian({ n: k, W, source: 'rand' }), k);
+    return { Phi: mat(k, k, e.vectors), lambda: e.values };
+  };
+  const r = basis(m);
+  const c = basis(n);
+  return { M, S, m, n, Phi: r.Phi, Psi: c.Phi, lambdaR: r.lambda, lambdaC: c.lambda, muR: 0.3, muC: 0.2, rhoR: 0.7, rhoC: 0.4 };
+}
+
+/** Central finite differences of the energy against the hand-written gradient, every entry. */
+function gradCheck(pr: SpectralProblem, th: SpectralParams, keys: ('P' | 'C' | 'Q')[]) {
+  const g = evaluate(pr, th, true).grad!;
+  let worst = 0;
+  for (const key of keys) {
+    const A = th[key] as Mat;
+    const G = g[key] as Mat;
+    for (let k = 0; k < A.data.length; k++) {
+      const x = A.data[k];
+      const h = 1e-6;
+      A.data[k] = x + h;
+      const up = evaluate(pr, th, false).energy.total;
+      A.data[k] = x - h;
+      const dn = evaluate(pr, th, false).energy.total;
+      A.data[k] = x;
+      const fd = (up - dn) / (2 * h);
+      worst = Math.max(worst, Math.abs(fd - G.data[k]) / Math.max(1, Math.abs(fd)));
+    }
+  }
+  return worst;
+}
+
+test('SGMC, FM and DMF energies: the hand-written gradients match float64 finite differences', { skip: lapack.lapack ? false : `no LAPACK: ${lapack.reason}` }, () => {
+  const rng = new Prng(31);
+  const m = 5, n = 4;
+  // SGMC: all terms, P, C, Q trained, p, q larger than the matrix (p_max may exceed m)
+  const pr = problem(rng, m, n, true);
+  const sgmc = { P: randMat(rng, m, 6, 0.5), C: randMat(rng, 6, 5, 0.5), Q: randMat(rng, n, 5, 0.5) };
+  const e = evaluate(pr, sgmc, false).energy;
+  assert.ok(e.data > 0 && e.dirichlet > 0 && e.diagonalisation > 0, JSON.stringify(e));
+  assert.ok(gradCheck(pr, sgmc, ['P', 'C', 'Q']) < 1e-6);
+  // FM: X = Φ C Ψᵀ, only C
+  assert.ok(gradCheck(pr, { C: randMat(rng, m, n) }, ['C']) < 1e-6);
+  // DMF: identity bases, data term only
+  const dmf = problem(rng, m, n, false);
+  assert.ok(gradCheck(dmf, { P: randMat(rng, m, m), C: randMat(rng, m, n), Q: randMat(rng, n, n) }, ['P', 'C', 'Q']) < 1e-6);
+});
+
+test('DMF: gradient descent with evaluate() equals plain gradient descent on P C Qᵀ computed directly', () => {
+  const rng = new Prng(8);
+  const m = 4, n = 3, lr = 0.01, steps = 25;
+  const pr = problem(rng, m, n, false);
+  const th = { P: scaledIdentity(m, m, 1), C: scaledIdentity(m, n, 1), Q: scaledIdentity(n, n, 1) };
+  // direct: nested loops, no gemm
+  const P = Float64Array.from(th.P.data), C = Float64Array.from(th.C.data), Q = Float64Array.from(th.Q.data);
+  for (let s = 0; s < steps; s++) {
+    const g = evaluate(pr, th, true).grad!;
+    for (const k of ['P', 'C', 'Q'] as const) for (let x = 0; x < th[k].data.length; x++) th[k].data[x] -= lr * g[k]!.data[x];
+    const X = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let a = 0; a < m; a++) for (let b = 0; b < n; b++) X[i * n + j] += P[i * m + a] * C[a * n + b] * Q[j * n + b];
+    const R = X.map((x, k) => 2 * (x - pr.M[k]) * pr.S[k]);
+    const dP = new Float64Array(m * m), dC = new Float64Array(m * n), dQ = new Float64Array(n * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let a = 0; a < m; a++) for (let b = 0; b < n; b++) {
+      const r = R[i * n + j];
+      dP[i * m + a] += r * C[a * n + b] * Q[j * n + b];
+      dC[a * n + b] += r * P[i * m + a] * Q[j * n + b];
+      dQ[j * n + b] += r * P[i * m + a] * C[a * n + b];
+    }
+    for (let x = 0; x < P.length; x++) P[x] -= lr * dP[x];
+    for (let x = 0; x < C.length; x++) C[x] -= lr * dC[x];
+    for (let x = 0; x < Q.length; x++) Q[x] -= lr * dQ[x];
+  }
+  for (const [a, b] of [[th.P.data, P], [th.C.data, C], [th.Q.data, Q]]) for (let x = 0; x < a.length; x++) assert.ok(Math.abs(a[x] - b[x]) < 1e-12, `${a[x]} vs ${b[x]}`);
+  // and the energy went down
+  const e0 = evaluate(pr, { P: scaledIdentity(m, m, 1), C: scaledIdentity(m, n, 1), Q: scaledIdentity(n, n, 1) }, false).energy.total;
+  assert.ok(evaluate(pr, th, false).energy.total < e0);
+  void gemm;
+});
