@@ -141,7 +141,11 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
   let globalEpoch = 0;
   const selection = new ProtocolSelection(selectDef);
   let tEpoch = Date.now();
-  const trainData = { fit: data.fit, val: data.val, test: data.test, nUsers: data.train.nUsers, nItems: data.train.nItems, scale: ds.scale };
+  // the dataset's graphs index users and items as the ratings do, unless the minimum-interactions filter re-indexed them
+  const reindexed = !!spec.minInteractions && (spec.minInteractions.users > 1 || spec.minInteractions.items > 1);
+  if (reindexed && (ds.userGraph || ds.itemGraph)) log('the dataset\'s graphs are not used: the minimum-interactions filter re-indexed users and items', 'warn');
+  const graphs = reindexed ? undefined : { users: ds.userGraph, items: ds.itemGraph };
+  const trainData = { fit: data.fit, val: data.val, test: data.test, nUsers: data.train.nUsers, nItems: data.train.nItems, scale: ds.scale, graphs };
   const evaluate = makeEvaluator(task, trainData);
 
   const ctx: TrainContext = {

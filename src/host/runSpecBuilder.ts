@@ -20,7 +20,7 @@ export class SpecError extends Error {
 
 export { BACKENDS, LIMITS };
 
-export const FORMATS = ['auto', 'movielens', 'movielens-dat', 'csv', 'tsv', 'mat'] as const;
+export const FORMATS = ['auto', 'movielens', 'movielens-dat', 'csv', 'tsv', 'mat', 'yamanishi'] as const;
 
 
 /** Defaults from the settings (extension) or the CLI's own. */

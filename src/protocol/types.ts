@@ -78,7 +78,7 @@ export interface RunSpec {
   dataset: {
     train: string;
     test?: string;
-    format?: 'auto' | 'movielens' | 'movielens-dat' | 'csv' | 'tsv' | 'mat';
+    format?: 'auto' | 'movielens' | 'movielens-dat' | 'csv' | 'tsv' | 'mat' | 'yamanishi';
     scale?: { min: number; max: number };
   };
   /**

@@ -1,6 +1,7 @@
 // Graph eigenbases for the spectral models (issue #14): LAPACK dsyevd through koffi — ‖AΦ − ΦΛ‖ small, Φ
 // orthonormal, eigenvalues ascending; the Laplacian of a graph with a disconnected node; kNN graphs.
 import { test } from 'node:test';
+import * as path from 'path';
 import * as assert from 'node:assert/strict';
 import { Prng } from '../../src/core/data/prng';
 import { symmetricEigen } from '../../src/core/linalg/eigen';
@@ -165,4 +166,47 @@ test('DMF: gradient descent with evaluate() equals plain gradient descent on P C
   const e0 = evaluate(pr, { P: scaledIdentity(m, m, 1), C: scaledIdentity(m, n, 1), Q: scaledIdentity(n, n, 1) }, false).energy.total;
   assert.ok(evaluate(pr, th, false).energy.total < e0);
   void gemm;
+});
+
+import { readYamanishi } from '../../src/core/data/yamanishi';
+import { loadDataset, prepareSplit } from '../../src/core/data/dataset';
+import { parseSplit, splitToString } from '../../src/core/data/splits';
+import { DatasetError } from '../../src/core/data/errors';
+import { tmpDir, writeFile } from './helpers';
+
+test('Yamanishi drug–target files: every pair an observation, kNN graphs from the similarities, clear errors', async () => {
+  const dir = tmpDir();
+  const drugs = ['D1', 'D2', 'D3', 'D4'];
+  const targets = ['hsa1', 'hsa2', 'hsa3'];
+  const table = (rows: string[], cols: string[], v: (i: number, j: number) => number) => ['\t' + cols.join('\t'), ...rows.map((r, i) => [r, ...cols.map((_, j) => String(v(i, j)))].join('\t'))].join('\n') + '\n';
+  const ad = writeFile(dir, 'toy_admat_dgc.txt', table(targets, drugs, (i, j) => ((i + j) % 3 === 0 ? 1 : 0)));
+  writeFile(dir, 'toy_simmat_dc.txt', table(drugs, drugs, (i, j) => (i === j ? 1 : 1 / (1 + Math.abs(i - j)))));
+  writeFile(dir, 'toy_simmat_dg.txt', table(targets, targets, (i, j) => (i === j ? 1 : 0.1 * (i + j))));
+  const d = readYamanishi(ad, 1);
+  assert.deepEqual(d.drugs, drugs);
+  assert.equal(d.interactions.reduce((s, v) => s + v, 0), 4);
+  // drug graph, k = 1: each drug keeps its nearest neighbour (ties by index): 0–1, 1–0, 2–1, 3–2
+  const edges = [...d.drugGraph.rows].map((r, t) => `${r}-${d.drugGraph.cols[t]}`).sort();
+  assert.deepEqual(edges, ['0-1', '1-0', '1-2', '2-1', '2-3', '3-2']);
+  const ds = await loadDataset({ train: ad });
+  assert.equal(ds.format, 'yamanishi');
+  assert.equal(ds.train.length, 12, 'every (target, drug) pair');
+  assert.deepEqual(ds.scale, { min: 0, max: 1, step: 1 });
+  assert.ok(ds.userGraph && ds.itemGraph);
+  // CVS2 holds out whole drugs, CVS3 whole targets
+  for (const [split, key] of [['cvs2:2:0:5', 'items'], ['cvs3:3:1:5', 'users']] as const) {
+    const spec = parseSplit(split);
+    assert.equal(splitToString(spec), split);
+    const p = prepareSplit(ds, spec, 0, 1);
+    const heldOut = new Set(p.test[key]);
+    for (const e of p.train[key]) assert.ok(!heldOut.has(e), `${split}: a held-out ${key} entry is in training`);
+    assert.ok(p.test.length > 0);
+  }
+  // errors name the file and line
+  writeFile(dir, 'bad_admat_dgc.txt', table(targets, drugs, (i, j) => (i === 1 && j === 2 ? 2 : 0)));
+  writeFile(dir, 'bad_simmat_dc.txt', table(drugs, drugs, () => 1));
+  writeFile(dir, 'bad_simmat_dg.txt', table(['hsa1', 'hsaX', 'hsa3'], ['hsa1', 'hsaX', 'hsa3'], () => 1));
+  assert.throws(() => readYamanishi(path.join(dir, 'bad_admat_dgc.txt')), (e: DatasetError) => e instanceof DatasetError && /bad_admat_dgc\.txt:3: .*\(hsa2, D3\) is 2/.test(e.message));
+  writeFile(dir, 'bad_admat_dgc.txt', table(targets, drugs, () => 0));
+  assert.throws(() => readYamanishi(path.join(dir, 'bad_admat_dgc.txt')), /bad_simmat_dg\.txt.*order must match/);
 });

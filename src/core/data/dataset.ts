@@ -4,14 +4,15 @@ import * as crypto from 'crypto';
 import { DatasetError } from './errors';
 import { parseTextRatings, RawRatings, readHead, isHdf5, TextLayout } from './textFormat';
 import { readMatDataset, SparseGraph } from './matFile';
+import { DTI_KNN, isYamanishiFile, readYamanishi } from './yamanishi';
 import { checkInputFile } from './inputFile';
 import { buildRatingMatrix, detectScale, IdMap, RatingMatrix, RatingScale } from './ratingMatrix';
 import { datasetName } from './names';
-import { SplitSpec, randomHoldout, kFold, chronological, chronological3, carveValidation, filterMinInteractions } from './splits';
+import { SplitSpec, randomHoldout, kFold, kFoldEntities, chronological, chronological3, carveValidation, filterMinInteractions } from './splits';
 
 export { datasetName };
 
-export type FormatName = 'auto' | 'movielens' | 'movielens-dat' | 'csv' | 'tsv' | 'mat';
+export type FormatName = 'auto' | 'movielens' | 'movielens-dat' | 'csv' | 'tsv' | 'mat' | 'yamanishi';
 
 export interface LoadOptions {
   /** The file the user opened (train part, or the only file). */
@@ -113,6 +114,9 @@ export async function loadDataset(opts: LoadOptions): Promise<LoadedDataset> {
   if (opts.format === 'mat' || (opts.format !== undefined && opts.format !== 'auto' ? false : isMatFile(trainPath))) {
     return loadMat(trainPath, warnings, opts.maxBytes);
   }
+  if (opts.format === 'yamanishi' || ((opts.format === undefined || opts.format === 'auto') && isYamanishiFile(trainPath))) {
+    return loadYamanishi(trainPath, warnings);
+  }
   let trainFile = trainPath;
   let testFile = opts.test ? path.resolve(opts.test) : undefined;
   if (!testFile && opts.findPartner !== false) {
@@ -211,6 +215,31 @@ async function loadMat(file: string, warnings: string[], maxBytes?: number): Pro
   };
 }
 
+/** A Yamanishi drug–target set: every (target, drug) pair is an observation, 1 = interaction (./yamanishi.ts). */
+async function loadYamanishi(file: string, warnings: string[]): Promise<LoadedDataset> {
+  const d = readYamanishi(file);
+  const nT = d.targets.length;
+  const nD = d.drugs.length;
+  const userIds = new IdMap(Array.from({ length: nT }, (_, i) => i + 1));
+  const itemIds = new IdMap(Array.from({ length: nD }, (_, j) => j + 1));
+  const users = new Int32Array(nT * nD);
+  const items = new Int32Array(nT * nD);
+  for (let i = 0; i < nT; i++) for (let j = 0; j < nD; j++) { users[i * nD + j] = i; items[i * nD + j] = j; }
+  const train = new RatingMatrix(users, items, Float32Array.from(d.interactions), userIds, itemIds);
+  const ones = d.interactions.reduce((s, v) => s + v, 0);
+  warnings.push(`${d.name}: ${nT} targets × ${nD} drugs, ${ones} interactions (${((100 * ones) / (nT * nD)).toFixed(2)}%); similarities → ${DTI_KNN}-nearest-neighbour graphs; ids are positions (target 1 = ${d.targets[0]}, drug 1 = ${d.drugs[0]})`);
+  return {
+    name: d.name,
+    format: 'yamanishi',
+    files: await Promise.all(d.files.map(async (f, k) => ({ role: (k === 0 ? 'all' : 'train') as 'all' | 'train', path: f, sha256: await sha256File(f) }))),
+    train,
+    scale: { min: 0, max: 1, step: 1 },
+    userGraph: d.targetGraph,
+    itemGraph: d.drugGraph,
+    warnings,
+  };
+}
+
 export interface PreparedSplit {
   /** Ratings the model is fitted on (training minus validation). */
   fit: RatingMatrix;
@@ -258,7 +287,7 @@ export function prepareSplit(ds: LoadedDataset, split: SplitSpec, valFraction: n
       ({ train, test } = randomHoldout(all, split.testFraction, split.seed));
       break;
     case 'kfold':
-      ({ train, test } = kFold(all, split.k, split.fold, split.seed));
+      ({ train, test } = split.by && split.by !== 'pairs' ? kFoldEntities(all, split.by, split.k, split.fold, split.seed) : kFold(all, split.k, split.fold, split.seed));
       break;
     case 'chrono':
       ({ train, test } = chronological(all, split.testFraction));

@@ -6,7 +6,8 @@ export type SplitSpec =
   | { kind: 'auto' }
   | { kind: 'given' }
   | { kind: 'random'; testFraction: number; seed: number }
-  | { kind: 'kfold'; k: number; fold: number; seed: number }
+  /** by: what a fold holds out — rating pairs (default; the DTI setting CVS1), whole users (CVS3: targets), whole items (CVS2: drugs). */
+  | { kind: 'kfold'; k: number; fold: number; seed: number; by?: 'pairs' | 'users' | 'items' }
   | { kind: 'chrono'; testFraction: number; valFraction?: number };
 
 export function parseSplit(s: string): SplitSpec {
@@ -26,12 +27,16 @@ export function parseSplit(s: string): SplitSpec {
       if (!(testFraction > 0 && testFraction < 1)) throw new Error(`split "${s}": fraction must be in (0, 1)`);
       return { kind: 'random', testFraction, seed: num(parts[2] ?? '1234', 'seed') };
     }
-    case 'kfold': {
-      const k = num(parts[1] ?? '5', 'k');
+    case 'kfold':
+    case 'cvs1':
+    case 'cvs2':
+    case 'cvs3': {
+      const k = num(parts[1] ?? (parts[0] === 'kfold' ? '5' : '10'), 'k');
       const fold = num(parts[2] ?? '0', 'fold index');
       if (!Number.isInteger(k) || k < 2) throw new Error(`split "${s}": k must be an integer ≥ 2`);
       if (!Number.isInteger(fold) || fold < 0 || fold >= k) throw new Error(`split "${s}": fold index must be in 0..${k - 1}`);
-      return { kind: 'kfold', k, fold, seed: num(parts[3] ?? '1234', 'seed') };
+      const by = parts[0] === 'cvs2' ? 'items' : parts[0] === 'cvs3' ? 'users' : 'pairs';
+      return { kind: 'kfold', k, fold, seed: num(parts[3] ?? '1234', 'seed'), ...(parts[0] === 'kfold' ? {} : { by }) };
     }
     case 'chrono': {
       if (parts.length === 4) {
@@ -46,7 +51,7 @@ export function parseSplit(s: string): SplitSpec {
       return { kind: 'chrono', testFraction };
     }
     default:
-      throw new Error(`unknown split "${s}" (use auto, given, random:<frac>:<seed>, kfold:<k>:<i>:<seed>, chrono:<frac> or chrono:<train>:<val>:<test>)`);
+      throw new Error(`unknown split "${s}" (use auto, given, random:<frac>:<seed>, kfold:<k>:<i>:<seed>, cvs1|cvs2|cvs3:<k>:<i>:<seed>, chrono:<frac> or chrono:<train>:<val>:<test>)`);
   }
 }
 
@@ -55,7 +60,7 @@ export function splitToString(s: SplitSpec): string {
     case 'auto': return 'auto';
     case 'given': return 'given';
     case 'random': return `random:${s.testFraction}:${s.seed}`;
-    case 'kfold': return `kfold:${s.k}:${s.fold}:${s.seed}`;
+    case 'kfold': return `${s.by === 'items' ? 'cvs2' : s.by === 'users' ? 'cvs3' : s.by === 'pairs' ? 'cvs1' : 'kfold'}:${s.k}:${s.fold}:${s.seed}`;
     case 'chrono': return s.valFraction !== undefined ? `chrono:${+(1 - s.testFraction - s.valFraction).toFixed(12)}:${s.valFraction}:${s.testFraction}` : `chrono:${s.testFraction}`;
   }
 }
@@ -77,6 +82,27 @@ export function kFold(m: RatingMatrix, k: number, fold: number, seed: number): {
   const test = perm.slice(lo, hi).sort();
   const train = Int32Array.from([...perm.slice(0, lo), ...perm.slice(hi)]).sort();
   return { train: m.subset(train), test: m.subset(test) };
+}
+
+/**
+ * k-fold over whole users or whole items (the DTI settings CVS3 / CVS2): the entities that have ratings, in a seeded
+ * permutation, cut into k folds; fold `fold` holds out every rating of its entities.
+ */
+export function kFoldEntities(m: RatingMatrix, by: 'users' | 'items', k: number, fold: number, seed: number): { train: RatingMatrix; test: RatingMatrix } {
+  const of = by === 'users' ? m.users : m.items;
+  const n = by === 'users' ? m.nUsers : m.nItems;
+  const present = new Uint8Array(n);
+  for (let t = 0; t < m.length; t++) present[of[t]] = 1;
+  const ids = Int32Array.from({ length: n }, (_, i) => i).filter((i) => present[i] === 1);
+  const perm = new Prng(seed).permutation(ids.length);
+  const lo = Math.floor((fold * ids.length) / k);
+  const hi = Math.floor(((fold + 1) * ids.length) / k);
+  const held = new Uint8Array(n);
+  for (let x = lo; x < hi; x++) held[ids[perm[x]]] = 1;
+  const train: number[] = [];
+  const test: number[] = [];
+  for (let t = 0; t < m.length; t++) (held[of[t]] ? test : train).push(t);
+  return { train: m.subset(Int32Array.from(train)), test: m.subset(Int32Array.from(test)) };
 }
 
 /**

@@ -12,11 +12,14 @@ import { iAutoRec } from './autoencoders/iAutoRec';
 import { biasedMf } from './factorization/biasedMf';
 import { regularizedSvd } from './factorization/regularizedSvd';
 import { llorma } from './factorization/llorma';
+import { dmf } from './spectral/dmf';
+import { fm } from './spectral/fm';
+import { sgmc } from './spectral/sgmc';
 import { topPop } from './ranking/topPop';
 import { userItemMean } from './baselines/userItemMean';
 import { globalMean } from './baselines/globalMean';
 
-const MODELS: ModelInfo[] = [glocalK, sparseFc, kernelNet, iAutoRec, biasedMf, regularizedSvd, llorma, topPop, userItemMean, globalMean];
+const MODELS: ModelInfo[] = [glocalK, sparseFc, kernelNet, iAutoRec, biasedMf, regularizedSvd, llorma, dmf, fm, sgmc, topPop, userItemMean, globalMean];
 
 /** The model used when none is named (CLI, demo, quick train). */
 export const DEFAULT_MODEL = 'glocal-k';

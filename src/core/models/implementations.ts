@@ -10,6 +10,9 @@ import { train as iAutoRec } from './autoencoders/iAutoRec.train';
 import { train as biasedMf } from './factorization/biasedMf.train';
 import { train as regularizedSvd } from './factorization/regularizedSvd.train';
 import { train as llorma } from './factorization/llorma.train';
+import { train as dmf } from './spectral/dmf.train';
+import { train as fm } from './spectral/fm.train';
+import { train as sgmc } from './spectral/sgmc.train';
 import { train as topPop } from './ranking/topPop.train';
 import { train as userItemMean } from './baselines/userItemMean.train';
 import { train as globalMean } from './baselines/globalMean.train';
@@ -22,6 +25,9 @@ const TRAIN: Record<string, TrainFn> = {
   'biased-mf': biasedMf,
   'regularized-svd': regularizedSvd,
   llorma,
+  dmf,
+  fm,
+  sgmc,
   'top-pop': topPop,
   'user-item-mean': userItemMean,
   'global-mean': globalMean,

@@ -5,6 +5,7 @@
  */
 import type { ArtifactDecl, ArtifactFrame, Hyper, HyperValue, MetricRecord, Phase, TaskId } from '../../protocol/types';
 import type { Prng } from '../data/prng';
+import type { SparseGraph } from '../data/matFile';
 import type { EvalData, Predictor, SplitMetrics, UserScorer } from '../tasks/evaluators';
 
 export type { Predictor, UserScorer };
@@ -81,8 +82,9 @@ export interface EpochReport {
   artifacts?: (at: { globalEpoch: number; metrics: SplitMetrics }) => Promise<ArtifactFrame[]> | ArtifactFrame[];
 }
 
-/** The parts a model trains on (fit) and is judged on (validation, test): the evaluators' data. */
-export type TrainData = EvalData;
+/** The parts a model trains on (fit) and is judged on (validation, test): the evaluators' data, plus the dataset's
+ * user and item graphs when it brings them (Monti .mat files), in the same index order. */
+export type TrainData = EvalData & { graphs?: { users?: SparseGraph; items?: SparseGraph } };
 
 /** What a model sees while it trains. The run harness behind it evaluates, selects and streams. */
 export interface TrainContext {

@@ -1,0 +1,25 @@
+/** FM (functional maps): catalogue entry (training code: ./fm.train.ts, energy in ./sgmcEnergy.ts). */
+import type { ModelInfo } from '../model';
+
+export const fm: ModelInfo = {
+  id: 'fm',
+  name: 'FM (functional maps)',
+  family: 'spectral',
+  tasks: ['rating', 'interaction'],
+  source: { kind: 'paper', note: 'no official code; the SGMC paper’s functional-maps model' },
+  description: 'X = Φ C Ψᵀ on the graph eigenbases, only C trained',
+  paper: { title: 'Spectral Geometric Matrix Completion', authors: 'Boyarski, Vedula, Bronstein', venue: 'MSML (PMLR 145)', year: 2021 },
+  params: [
+    { key: 'alpha', type: 'number', default: 2, min: 0, max: 10, description: 'Initialisation 10^(−α)·I (rectangular)' },
+    { key: 'optimizer', type: 'enum', default: 'gd', options: ['gd', 'adam'], description: 'gd: full-batch gradient descent with a fixed learning rate (the paper); adam: Adam with that learning rate' },
+    { key: 'lr', type: 'number', default: 0.001, min: 1e-9, max: 10, description: 'Fixed learning rate of full-batch gradient descent' },
+    { key: 'iterations', type: 'integer', default: 20000, min: 1, max: 10000000, description: 'At most this many gradient steps (the run also stops when the validation RMSE changes by < 1e-6 between evaluations)' },
+    { key: 'evalEvery', type: 'integer', default: 100, min: 1, max: 100000, description: 'Gradient steps between evaluations (one point of the curves)' },
+    { key: 'graph', type: 'enum', default: 'dataset', options: ['dataset', 'knn:5', 'knn:10', 'knn:20'], description: 'dataset: the graphs in the .mat file; knn:<k>: k-nearest-neighbour graphs of the training rating rows/columns (cosine)' },
+    { key: 'userGraph', type: 'boolean', default: true, description: 'Use the user graph (false: identity basis over users, as the paper’s item-graph-only rows)' },
+  ],
+  presets: {},
+  paperResults: [],
+  lossKind: 'sum',
+  usesTf: false,
+};
