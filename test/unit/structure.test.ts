@@ -46,13 +46,24 @@ test('nothing under src/protocol/ or webview/ imports src/core/ (or anything but
 });
 
 const extensionJs = path.join(repoRoot, 'dist', 'extension.js');
-test('dist/extension.js carries no L-BFGS, line search or CPU kernel code and is smaller than before the catalogue', { skip: !fs.existsSync(extensionJs) && 'dist/extension.js not built' }, () => {
+test('dist/extension.js carries no L-BFGS, line search or CPU kernel code and stays small apart from the model descriptions', { skip: !fs.existsSync(extensionJs) && 'dist/extension.js not built' }, () => {
   const text = fs.readFileSync(extensionJs, 'utf8');
   for (const needle of ['Lbfgs', 'lineSearch', 'dcstep', 'TfObjective', 'registerKernel', 'cblas_sgemm', 'parallelRows', 'KrlLocalKernel', 'installFastElementwise', 'glorotUniform', 'src/core/optim/', 'src/core/linalg/', '.train.ts']) {
     assert.ok(!text.includes(needle), `the extension bundle contains "${needle}"`);
   }
-  // the development build (esbuild, unminified, as `npm test` builds it) was 245,879 bytes at 0876864, before the split
-  assert.ok(text.length < 245_879, `dist/extension.js is ${text.length} bytes`);
+  // the development build (esbuild, unminified, as `npm test` builds it) was 245,879 bytes at 0876864, before the
+  // split. The model catalogue grows with every model (descriptions only), so the bound applies to the rest — 226,114
+  // bytes when LLORMA and the spectral models joined — and each description file stays small (data, not code).
+  const marks = [...text.matchAll(/^\/\/ ((?:src|node_modules)\/.*)$/gm)].map((m) => ({ at: m.index as number, file: m[1] }));
+  let catalogue = 0;
+  marks.forEach((m, i) => {
+    if (!/^src\/core\/models\/(?!model\.ts)/.test(m.file)) return;
+    const size = (marks[i + 1]?.at ?? text.length) - m.at;
+    assert.ok(size < 8_000, `${m.file} takes ${size} bytes of the extension bundle`);
+    catalogue += size;
+  });
+  assert.ok(marks.length > 20 && catalogue > 0, 'the bundle has esbuild\'s file markers');
+  assert.ok(text.length - catalogue < 235_000, `dist/extension.js is ${text.length} bytes, ${text.length - catalogue} without the model descriptions`);
 });
 
 test('the experiment-file schema is generated from the catalogue: every model, its presets, tasks and parameters', () => {

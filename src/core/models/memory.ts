@@ -60,6 +60,15 @@ export function estimateMemory(model: Pick<ModelInfo, 'id' | 'family'>, hp: Hype
     const inFlight = (2 * threads + 2) * (U + I) * Math.max(r, num('distanceRank', 10)) * 8;
     return { bytes: RUNTIME + data + n * (8 + 16) + kept + inFlight, what: `${n.toLocaleString('en')} ratings and ${q} local models of ${(U + I).toLocaleString('en')} factor rows` };
   }
+  if (model.family === 'spectral') {
+    // float64: the eigenbases (m², n²), about eight dense m×n matrices (targets, mask, C_new, X, residual, gradients),
+    // P, C, Q with their gradients (and Adam's two moments)
+    const p = num('pMax', 0) || U;
+    const q = num('qMax', 0) || I;
+    const params = model.id === 'fm' ? U * I : U * p + p * q + I * q;
+    const bytes = 8 * (U * U + I * I + 8 * U * I + params * 4);
+    return { bytes: RUNTIME + data + bytes, what: `dense ${U.toLocaleString('en')} × ${U.toLocaleString('en')} and ${I.toLocaleString('en')} × ${I.toLocaleString('en')} eigenbases, ${U.toLocaleString('en')} × ${I.toLocaleString('en')} matrices and ${params.toLocaleString('en')} parameters` };
+  }
   if (model.family === 'factorization') {
     const k = num('factors', num('rank', 40));
     return { bytes: RUNTIME + data + (U + I) * (k + 1) * 8 * 2 + I * 256 * 4, what: `${n.toLocaleString('en')} ratings and ${(U + I).toLocaleString('en')} factor rows` };
