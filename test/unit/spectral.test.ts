@@ -210,3 +210,54 @@ test('Yamanishi drug–target files: every pair an observation, kNN graphs from 
   writeFile(dir, 'bad_admat_dgc.txt', table(targets, drugs, () => 0));
   assert.throws(() => readYamanishi(path.join(dir, 'bad_admat_dgc.txt')), /bad_simmat_dg\.txt.*order must match/);
 });
+
+import { executeRun, type RunSink } from '../../src/core/run';
+import { syntheticTsv } from '../../src/core/data/synthetic';
+import type { ArtifactFrame, EpochMetrics } from '../../src/protocol/types';
+
+function runSink() {
+  const epochs: EpochMetrics[] = [];
+  const frames: ArtifactFrame[] = [];
+  const s: RunSink = { log: () => undefined, backend: () => undefined, dataset: () => undefined, epoch: (m) => epochs.push(m), loss: () => undefined, artifact: (f) => frames.push(f), progress: () => undefined };
+  return { epochs, frames, s };
+}
+const noTf = async () => { throw new Error('no tfjs needed'); };
+
+test('sgmc without graphs says so (and how to build them); with graph=knn:5 it trains and draws its pictures', { skip: lapack.lapack ? false : `no LAPACK: ${lapack.reason}` }, async () => {
+  const dir = tmpDir();
+  const data = writeFile(dir, 'low.tsv', syntheticTsv({ users: 40, items: 30, rank: 2, density: 0.4, noise: 0.1, seed: 3 }));
+  const spec = { model: 'sgmc', overrides: { iterations: 300, evalEvery: 50, optimizer: 'adam', lr: 0.01 }, dataset: { train: data }, split: 'random:0.1:2', valFraction: 0.1, seed: 4, backend: 'cpu' as const };
+  const a = await executeRun(spec, runSink().s, { runId: 'a', setupBackend: noTf, isCancelled: () => false });
+  assert.equal(a.summary.status, 'failed');
+  assert.equal(a.errorKind, 'input');
+  assert.match(a.summary.error ?? '', /needs graphs.*graph=knn:10/);
+  const c = runSink();
+  const b = await executeRun({ ...spec, overrides: { ...spec.overrides, graph: 'knn:5' } }, c.s, { runId: 'b', setupBackend: noTf, isCancelled: () => false });
+  assert.equal(b.summary.status, 'completed', b.summary.error);
+  assert.ok(c.epochs.length >= 2);
+  assert.ok(c.epochs.at(-1)!.trainLoss < c.epochs[0].trainLoss, 'the energy goes down');
+  const names = new Set(c.frames.map((f) => f.name));
+  for (const n of ['energy terms', 'spectral coefficients', 'spectra']) assert.ok(names.has(n), `frame ${n}`);
+  const terms = new Set(c.frames.filter((f) => f.name === 'energy terms').flatMap((f) => (f.data.view === 'line' ? f.data.points.map((p) => p.series) : [])));
+  assert.deepEqual([...terms].sort(), ['Dirichlet terms', 'data term', 'diagonalisation terms']);
+});
+
+test('sgmc on drug–target data (interaction task, CVS1 fold): AUC and AUPR from the similarity graphs', { skip: lapack.lapack ? false : `no LAPACK: ${lapack.reason}` }, async () => {
+  const dir = tmpDir();
+  const rng = new Prng(12);
+  const nT = 12, nD = 16;
+  // two blocks of targets/drugs that interact within the block, similarities high within a block
+  const blockT = (i: number) => (i < 6 ? 0 : 1);
+  const blockD = (j: number) => (j < 8 ? 0 : 1);
+  const ids = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}${i}`);
+  const table = (rows: string[], cols: string[], v: (i: number, j: number) => number) => ['\t' + cols.join('\t'), ...rows.map((r, i) => [r, ...cols.map((_, j) => String(v(i, j)))].join('\t'))].join('\n') + '\n';
+  const ad = writeFile(dir, 'blk_admat_dgc.txt', table(ids('hsa', nT), ids('D', nD), (i, j) => (blockT(i) === blockD(j) && rng.next() < 0.6 ? 1 : 0)));
+  writeFile(dir, 'blk_simmat_dc.txt', table(ids('D', nD), ids('D', nD), (i, j) => (i === j ? 1 : blockD(i) === blockD(j) ? 0.8 : 0.1)));
+  writeFile(dir, 'blk_simmat_dg.txt', table(ids('hsa', nT), ids('hsa', nT), (i, j) => (i === j ? 1 : blockT(i) === blockT(j) ? 0.8 : 0.1)));
+  const c = runSink();
+  const r = await executeRun({ model: 'sgmc', task: 'interaction', overrides: { iterations: 400, evalEvery: 100, optimizer: 'adam', lr: 0.01 }, dataset: { train: ad }, split: 'cvs1:5:0:1', valFraction: 0.1, seed: 1, backend: 'cpu' }, c.s, { runId: 'dti', setupBackend: noTf, isCancelled: () => false });
+  assert.equal(r.summary.status, 'completed', r.summary.error);
+  const auc = c.epochs.at(-1)!.test.auc ?? NaN;
+  assert.ok(auc > 0.75, `test AUC ${auc}`);
+  assert.ok(Number.isFinite(c.epochs.at(-1)!.test.aupr ?? NaN));
+});

@@ -20,6 +20,10 @@ export const dmf: ModelInfo = {
   ],
   presets: {},
   paperResults: [],
+  artifacts: [
+    { name: 'energy terms', title: 'Energy terms', view: 'line', description: 'the data term and (SGMC) the Dirichlet and diagonalisation terms over iterations' },
+    { name: 'spectral coefficients', title: 'Spectral coefficients C_new', view: 'heatmap', description: 'P C Qᵀ in the graphs’ eigenbases, low frequencies top-left (block means when downsampled)' },
+  ],
   lossKind: 'sum',
   usesTf: false,
 };

@@ -27,6 +27,11 @@ export const sgmc: ModelInfo = {
   ],
   presets: {},
   paperResults: [],
+  artifacts: [
+    { name: 'energy terms', title: 'Energy terms', view: 'line', description: 'the data term and (SGMC) the Dirichlet and diagonalisation terms over iterations' },
+    { name: 'spectral coefficients', title: 'Spectral coefficients C_new', view: 'heatmap', description: 'P C Qᵀ in the graphs’ eigenbases, low frequencies top-left (block means when downsampled)' },
+    { name: 'spectra', title: 'Laplacian spectra', view: 'line', description: 'the eigenvalues of the user and item graphs, ascending' },
+  ],
   lossKind: 'sum',
   usesTf: false,
 };

@@ -11,6 +11,8 @@
 import type { SparseGraph } from '../../data/matFile';
 import { graphHash, knnFromSimilarity, laplacian, rowCosine, type Graph } from '../../data/graph';
 import { symmetricEigen, type EigenBasis } from '../../linalg/eigen';
+import type { ArtifactFrame } from '../../../protocol/types';
+import { heatmapTensor } from '../../artifacts';
 import { num, type TrainContext } from '../model';
 import { evaluate, mat, scaledIdentity, type Mat, type SpectralParams, type SpectralProblem } from './sgmcEnergy';
 
@@ -150,12 +152,27 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
     const ev = evaluate(pr, th, false);
     last = ev;
     const terms = ev.energy;
-    await ctx.epochEnd({ phase: 'train', epoch: ep, epochs, trainLoss: Number.isFinite(energy) ? terms.total : energy, iterations: Math.min(iterations, ep * every), predict });
-    ctx.lossPoint('data term', ep, terms.data);
-    if (variant === 'sgmc') {
-      ctx.lossPoint('Dirichlet terms', ep, terms.dirichlet);
-      ctx.lossPoint('diagonalisation terms', ep, terms.diagonalisation);
-    }
+    const its = Math.min(iterations, ep * every);
+    await ctx.epochEnd({
+      phase: 'train', epoch: ep, epochs, trainLoss: Number.isFinite(energy) ? terms.total : energy, iterations: its, predict,
+      artifacts: () => {
+        const at = { phase: 'train', epoch: ep, globalEpoch: 0 };
+        const frames: ArtifactFrame[] = [];
+        const points = [{ series: 'data term', x: its, y: terms.data }];
+        if (variant === 'sgmc') points.push({ series: 'Dirichlet terms', x: its, y: terms.dirichlet }, { series: 'diagonalisation terms', x: its, y: terms.diagonalisation });
+        frames.push({ name: 'energy terms', ...at, data: { view: 'line', points, xLabel: 'iteration', yLabel: 'energy' } });
+        // C_new: the coefficients in the graphs' eigenbases (low frequencies top-left); for DMF, X itself
+        frames.push({ name: 'spectral coefficients', ...at, data: { view: 'heatmap', rowLabel: variant === 'dmf' ? 'users' : 'user-graph frequency', colLabel: variant === 'dmf' ? 'items' : 'item-graph frequency', panels: [{ group: variant === 'dmf' ? 'X = P C Qᵀ' : 'C_new = P C Qᵀ', variant: `iteration ${its}`, tensor: heatmapTensor('C_new', ev.Cnew.data, m, n) }] } });
+        if (ep === 1 && (pr.lambdaR || pr.lambdaC)) {
+          const spec: { series: string; x: number; y: number }[] = [];
+          const step = (l: Float64Array) => Math.max(1, Math.floor(l.length / 400));
+          if (pr.lambdaR) for (let i = 0; i < pr.lambdaR.length; i += step(pr.lambdaR)) spec.push({ series: 'user graph', x: i, y: pr.lambdaR[i] });
+          if (pr.lambdaC) for (let i = 0; i < pr.lambdaC.length; i += step(pr.lambdaC)) spec.push({ series: 'item graph', x: i, y: pr.lambdaC[i] });
+          frames.push({ name: 'spectra', ...at, data: { view: 'line', points: spec, xLabel: 'eigenvalue index', yLabel: 'λ (Laplacian)' } });
+        }
+        return frames;
+      },
+    });
     const v = valRmse();
     if (Number.isNaN(firstVal)) firstVal = v;
     else if (Math.abs(v - firstVal) > 1e-6) moved = true;
