@@ -154,6 +154,7 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
     rng: new Prng(spec.seed),
     tf: setup.tf,
     threads: spec.threads,
+    cacheDir: opts.artifactsDir ? path.resolve(opts.artifactsDir, '..', '..', '.cache') : undefined,
     setTotalEpochs: (n) => (totalEpochs = Math.max(1, n)),
     checkCancelled: () => {
       if (opts.isCancelled()) throw new CancelledError();

@@ -212,6 +212,8 @@ test('Yamanishi drug–target files: every pair an observation, kNN graphs from 
 });
 
 import { executeRun, type RunSink } from '../../src/core/run';
+import { clearEigenCache } from '../../src/core/models/spectral/spectralTraining';
+import * as fs from 'fs';
 import { syntheticTsv } from '../../src/core/data/synthetic';
 import type { ArtifactFrame, EpochMetrics } from '../../src/protocol/types';
 
@@ -232,8 +234,18 @@ test('sgmc without graphs says so (and how to build them); with graph=knn:5 it t
   assert.equal(a.errorKind, 'input');
   assert.match(a.summary.error ?? '', /needs graphs.*graph=knn:10/);
   const c = runSink();
-  const b = await executeRun({ ...spec, overrides: { ...spec.overrides, graph: 'knn:5' } }, c.s, { runId: 'b', setupBackend: noTf, isCancelled: () => false });
+  const runs = path.join(dir, 'runs');
+  const knn = { ...spec, overrides: { ...spec.overrides, graph: 'knn:5' } };
+  const b = await executeRun(knn, c.s, { runId: 'b', setupBackend: noTf, isCancelled: () => false, artifactsDir: path.join(runs, 'b', 'artifacts') });
   assert.equal(b.summary.status, 'completed', b.summary.error);
+  // the eigenbases are cached in the runs folder: a second run (a fresh process's view) reads them back
+  assert.equal(fs.readdirSync(path.join(runs, '.cache', 'eigen')).length, 2);
+  clearEigenCache();
+  const logs: string[] = [];
+  const again = await executeRun(knn, { ...runSink().s, log: (l) => logs.push(l.message) }, { runId: 'c', setupBackend: noTf, isCancelled: () => false, artifactsDir: path.join(runs, 'c', 'artifacts') });
+  assert.equal(again.summary.status, 'completed');
+  assert.equal(logs.filter((l) => /from the cache/.test(l)).length, 2, logs.join('\n'));
+  assert.equal(again.summary.selection.last?.test.rmse, b.summary.selection.last?.test.rmse, 'same result from the cached bases');
   assert.ok(c.epochs.length >= 2);
   assert.ok(c.epochs.at(-1)!.trainLoss < c.epochs[0].trainLoss, 'the energy goes down');
   const names = new Set(c.frames.map((f) => f.name));

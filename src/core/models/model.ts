@@ -93,6 +93,8 @@ export interface TrainContext {
   rng: Prng;
   /** tfjs namespace with the chosen backend set; undefined for pure-JS models. */
   tf?: typeof import('@tensorflow/tfjs');
+  /** A folder for results worth keeping between runs (graph eigenbases): `.cache` in the runs folder; undefined: none. */
+  cacheDir?: string;
   /** Threads a model may run on (the `threads` setting / --threads); undefined: all cores. */
   threads?: number;
   /** Reports the end of an epoch; the harness computes the task's metrics from `predict` / `scoreUsers`. */

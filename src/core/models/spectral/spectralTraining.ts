@@ -8,6 +8,8 @@
  * eigenvalues (so SGMC without graphs is DMF plus nothing); `graph=knn:<k>` builds the graph from the cosine of the
  * training rating rows (users) and columns (items), keeping each node's k most similar, symmetrised by union.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import type { SparseGraph } from '../../data/matFile';
 import { graphHash, knnFromSimilarity, laplacian, rowCosine, type Graph } from '../../data/graph';
 import { symmetricEigen, type EigenBasis } from '../../linalg/eigen';
@@ -20,21 +22,53 @@ export type SpectralVariant = 'dmf' | 'fm' | 'sgmc';
 
 const eigenCache = new Map<string, EigenBasis>();
 
+/** Forgets the eigenbases kept in this process (tests of the on-disk cache). */
+export function clearEigenCache(): void {
+  eigenCache.clear();
+}
+
 function denseGraph(g: SparseGraph, source: string): Graph {
   const W = new Float64Array(g.n * g.n);
   for (let t = 0; t < g.rows.length; t++) W[g.rows[t] * g.n + g.cols[t]] = g.values[t];
   return { n: g.n, W, source };
 }
 
-/** The eigenbasis of a graph's Laplacian, computed once per graph content in this process. */
-function basisOf(g: Graph, log: (m: string) => void): EigenBasis {
+/**
+ * The eigenbasis of a graph's Laplacian, computed once per graph content: kept in this process and, when the run has
+ * a cache folder, in `<runs>/.cache/eigen/<hash>.f64` (n eigenvalues, then the n×n vectors; float64).
+ */
+function basisOf(g: Graph, log: (m: string) => void, cacheDir?: string): EigenBasis {
   const key = graphHash(g);
   const hit = eigenCache.get(key);
   if (hit) return hit;
+  const file = cacheDir ? path.join(cacheDir, 'eigen', `${key}.f64`) : undefined;
+  if (file && fs.existsSync(file)) {
+    const buf = fs.readFileSync(file);
+    if (buf.byteLength === 8 * (g.n + g.n * g.n)) {
+      const all = new Float64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+      const e = { n: g.n, values: all.slice(0, g.n), vectors: all.slice(g.n) };
+      eigenCache.set(key, e);
+      log(`eigenbasis of ${g.source} (${g.n} nodes) from the cache ${file}`);
+      return e;
+    }
+  }
   const t0 = Date.now();
   const e = symmetricEigen(laplacian(g), g.n);
   log(`eigenbasis of ${g.source} (${g.n} nodes): ${((Date.now() - t0) / 1000).toFixed(1)} s, λ from ${e.values[0].toExponential(2)} to ${e.values[g.n - 1].toFixed(3)}`);
   eigenCache.set(key, e);
+  if (file) {
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const all = new Float64Array(g.n + g.n * g.n);
+      all.set(e.values);
+      all.set(e.vectors, g.n);
+      const tmp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, Buffer.from(all.buffer));
+      fs.renameSync(tmp, file);
+    } catch (err) {
+      log(`could not cache the eigenbasis in ${file}: ${(err as Error).message}`);
+    }
+  }
   return e;
 }
 
@@ -65,12 +99,12 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
     }
     if (hp.userGraph === false) gu = undefined;
     if (gu) {
-      const e = basisOf(gu, (x) => ctx.log(x));
+      const e = basisOf(gu, (x) => ctx.log(x), ctx.cacheDir);
       pr.Phi = mat(m, m, e.vectors);
       pr.lambdaR = e.values;
     } else ctx.log('no user graph: identity basis over users');
     if (gi) {
-      const e = basisOf(gi, (x) => ctx.log(x));
+      const e = basisOf(gi, (x) => ctx.log(x), ctx.cacheDir);
       pr.Psi = mat(n, n, e.vectors);
       pr.lambdaC = e.values;
     } else ctx.log('no item graph: identity basis over items');
