@@ -213,6 +213,7 @@ test('Yamanishi drug–target files: every pair an observation, kNN graphs from 
 
 import { executeRun, type RunSink } from '../../src/core/run';
 import { clearEigenCache } from '../../src/core/models/spectral/spectralTraining';
+import { rocPrCurves } from '../../src/core/tasks/metricFunctions';
 import * as fs from 'fs';
 import { syntheticTsv } from '../../src/core/data/synthetic';
 import type { ArtifactFrame, EpochMetrics } from '../../src/protocol/types';
@@ -272,4 +273,18 @@ test('sgmc on drug–target data (interaction task, CVS1 fold): AUC and AUPR fro
   const auc = c.epochs.at(-1)!.test.auc ?? NaN;
   assert.ok(auc > 0.75, `test AUC ${auc}`);
   assert.ok(Number.isFinite(c.epochs.at(-1)!.test.aupr ?? NaN));
+  const roc = c.frames.filter((f) => f.name === 'roc').at(-1);
+  assert.ok(roc && roc.data.view === 'scatter' && roc.data.points.length > 2, 'the ROC curve of the test predictions');
+  assert.ok(c.frames.some((f) => f.name === 'precision-recall'));
+});
+
+test('ROC and precision–recall curves against hand-computed points (ties are one threshold)', () => {
+  const { roc, pr } = rocPrCurves([0.9, 0.8, 0.8, 0.3], [1, 0, 1, 0]);
+  assert.deepEqual(roc, [{ x: 0, y: 0 }, { x: 0, y: 0.5 }, { x: 0.5, y: 1 }, { x: 1, y: 1 }]);
+  assert.deepEqual(pr, [{ x: 0.5, y: 1 }, { x: 1, y: 2 / 3 }, { x: 1, y: 0.5 }]);
+  assert.deepEqual(rocPrCurves([1, 2], [1, 1]), { roc: [], pr: [] });
+  const many = rocPrCurves(Array.from({ length: 1000 }, (_, k) => k), Array.from({ length: 1000 }, (_, k) => k % 3 === 0 ? 1 : 0), 50);
+  assert.equal(many.roc.length, 50);
+  assert.deepEqual(many.roc[0], { x: 0, y: 0 });
+  assert.deepEqual(many.roc.at(-1), { x: 1, y: 1 });
 });

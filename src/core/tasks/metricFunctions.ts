@@ -111,3 +111,37 @@ export function aupr(scores: ArrayLike<number>, labels: ArrayLike<number>): numb
   }
   return ap;
 }
+
+/**
+ * The ROC and precision–recall curves of scores for binary labels: one point per distinct score threshold (scores
+ * descending, ties one threshold), then thinned to at most maxPoints (evenly over thresholds, the ends kept). ROC
+ * points are (false-positive rate, true-positive rate) from (0, 0); PR points (recall, precision). Empty when one
+ * class is absent.
+ */
+export function rocPrCurves(scores: ArrayLike<number>, labels: ArrayLike<number>, maxPoints = 200): { roc: { x: number; y: number }[]; pr: { x: number; y: number }[] } {
+  const n = scores.length;
+  let P = 0;
+  for (let k = 0; k < n; k++) if (labels[k] > 0) P++;
+  const N = n - P;
+  if (P === 0 || N === 0) return { roc: [], pr: [] };
+  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => scores[b] - scores[a]);
+  const roc = [{ x: 0, y: 0 }];
+  const pr: { x: number; y: number }[] = [];
+  let tp = 0;
+  let fp = 0;
+  for (let s = 0; s < n; ) {
+    let e = s;
+    while (e + 1 < n && scores[order[e + 1]] === scores[order[s]]) e++;
+    for (let q = s; q <= e; q++) (labels[order[q]] > 0 ? tp++ : fp++);
+    roc.push({ x: fp / N, y: tp / P });
+    pr.push({ x: tp / P, y: tp / (tp + fp) });
+    s = e + 1;
+  }
+  const thin = (pts: { x: number; y: number }[]) => {
+    if (pts.length <= maxPoints) return pts;
+    const out = [];
+    for (let k = 0; k < maxPoints; k++) out.push(pts[Math.round((k * (pts.length - 1)) / (maxPoints - 1))]);
+    return out;
+  };
+  return { roc: thin(roc), pr: thin(pr) };
+}

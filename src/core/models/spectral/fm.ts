@@ -22,6 +22,8 @@ export const fm: ModelInfo = {
   paperResults: [],
   artifacts: [
     { name: 'energy terms', title: 'Energy terms', view: 'line', description: 'the data term and (SGMC) the Dirichlet and diagonalisation terms over iterations' },
+    { name: 'roc', title: 'ROC curve (test)', view: 'scatter', description: 'interaction data: true- vs false-positive rate of the test predictions, latest evaluation' },
+    { name: 'precision-recall', title: 'Precision–recall curve (test)', view: 'scatter', description: 'interaction data: precision vs recall of the test predictions, latest evaluation' },
     { name: 'spectral coefficients', title: 'Spectral coefficients C_new', view: 'heatmap', description: 'P C Qᵀ in the graphs’ eigenbases, low frequencies top-left (block means when downsampled)' },
     { name: 'spectra', title: 'Laplacian spectra', view: 'line', description: 'the eigenvalues of the user and item graphs, ascending' },
   ],

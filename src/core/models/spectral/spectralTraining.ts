@@ -15,6 +15,7 @@ import { graphHash, knnFromSimilarity, laplacian, rowCosine, type Graph } from '
 import { symmetricEigen, type EigenBasis } from '../../linalg/eigen';
 import type { ArtifactFrame } from '../../../protocol/types';
 import { heatmapTensor } from '../../artifacts';
+import { rocPrCurves } from '../../tasks/metricFunctions';
 import { num, type TrainContext } from '../model';
 import { evaluate, mat, scaledIdentity, type Mat, type SpectralParams, type SpectralProblem } from './sgmcEnergy';
 
@@ -189,7 +190,7 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
     const its = Math.min(iterations, ep * every);
     await ctx.epochEnd({
       phase: 'train', epoch: ep, epochs, trainLoss: Number.isFinite(energy) ? terms.total : energy, iterations: its, predict,
-      artifacts: () => {
+      artifacts: ({ metrics }) => {
         const at = { phase: 'train', epoch: ep, globalEpoch: 0 };
         const frames: ArtifactFrame[] = [];
         const points = [{ series: 'data term', x: its, y: terms.data }];
@@ -197,6 +198,13 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
         frames.push({ name: 'energy terms', ...at, data: { view: 'line', points, xLabel: 'iteration', yLabel: 'energy' } });
         // C_new: the coefficients in the graphs' eigenbases (low frequencies top-left); for DMF, X itself
         frames.push({ name: 'spectral coefficients', ...at, data: { view: 'heatmap', rowLabel: variant === 'dmf' ? 'users' : 'user-graph frequency', colLabel: variant === 'dmf' ? 'items' : 'item-graph frequency', panels: [{ group: variant === 'dmf' ? 'X = P C Qᵀ' : 'C_new = P C Qᵀ', variant: `iteration ${its}`, tensor: heatmapTensor('C_new', ev.Cnew.data, m, n) }] } });
+        // interaction data: ROC and precision–recall curves of the test predictions at this evaluation
+        if (metrics.test.auc !== undefined && ctx.data.test.length) {
+          const t = ctx.data.test;
+          const c = rocPrCurves(predict(t.users, t.items), t.values);
+          frames.push({ name: 'roc', ...at, data: { view: 'scatter', points: c.roc, xLabel: 'false-positive rate', yLabel: 'true-positive rate' } });
+          frames.push({ name: 'precision-recall', ...at, data: { view: 'scatter', points: c.pr, xLabel: 'recall', yLabel: 'precision' } });
+        }
         if (ep === 1 && (pr.lambdaR || pr.lambdaC)) {
           const spec: { series: string; x: number; y: number }[] = [];
           const step = (l: Float64Array) => Math.max(1, Math.floor(l.length / 400));
