@@ -78,7 +78,7 @@ test('kNN graphs: each node keeps its k most similar others, symmetrised by unio
   assert.ok(Math.abs(C[1] - 0.8) < 1e-15 && C[0] === 1 && C[3] === 1);
 });
 
-import { evaluate, gemm, mat, scaledIdentity, type Mat, type SpectralParams, type SpectralProblem } from '../../src/core/models/spectral/sgmcEnergy';
+import { evaluate, gemm, mat, scaledIdentity, zoomLevels, type Mat, type SpectralParams, type SpectralProblem } from '../../src/core/models/spectral/sgmcEnergy';
 
 function randMat(rng: Prng, r: number, c: number, s = 1): Mat {
   return mat(r, c, Float64Array.from({ length: r * c }, () => rng.normal() * s));
@@ -130,6 +130,11 @@ test('SGMC, FM and DMF energies: the hand-written gradients match float64 finite
   const e = evaluate(pr, sgmc, false).energy;
   assert.ok(e.data > 0 && e.dirichlet > 0 && e.diagonalisation > 0, JSON.stringify(e));
   assert.ok(gradCheck(pr, sgmc, ['P', 'C', 'Q']) < 1e-6);
+  // SGMC-Z: the data terms of the zoom-out filter bank (levels (1,1), (3,2), (5,3), (5,4))
+  assert.deepEqual(zoomLevels(5, 4, 2, 1), [[1, 1], [3, 2], [5, 3], [5, 4]]);
+  const zpr = { ...pr, zoom: { pSkip: 2, qSkip: 1 } };
+  assert.ok(evaluate(zpr, sgmc, false).energy.data > e.data, 'the coarse levels add data terms');
+  assert.ok(gradCheck(zpr, sgmc, ['P', 'C', 'Q']) < 1e-6);
   // FM: X = Φ C Ψᵀ, only C
   assert.ok(gradCheck(pr, { C: randMat(rng, m, n) }, ['C']) < 1e-6);
   // DMF: identity bases, data term only

@@ -15,11 +15,12 @@ import { llorma } from './factorization/llorma';
 import { dmf } from './spectral/dmf';
 import { fm } from './spectral/fm';
 import { sgmc } from './spectral/sgmc';
+import { sgmcZ } from './spectral/sgmcZ';
 import { topPop } from './ranking/topPop';
 import { userItemMean } from './baselines/userItemMean';
 import { globalMean } from './baselines/globalMean';
 
-const MODELS: ModelInfo[] = [glocalK, sparseFc, kernelNet, iAutoRec, biasedMf, regularizedSvd, llorma, dmf, fm, sgmc, topPop, userItemMean, globalMean];
+const MODELS: ModelInfo[] = [glocalK, sparseFc, kernelNet, iAutoRec, biasedMf, regularizedSvd, llorma, dmf, fm, sgmc, sgmcZ, topPop, userItemMean, globalMean];
 
 /** The model used when none is named (CLI, demo, quick train). */
 export const DEFAULT_MODEL = 'glocal-k';

@@ -13,6 +13,7 @@ import { train as llorma } from './factorization/llorma.train';
 import { train as dmf } from './spectral/dmf.train';
 import { train as fm } from './spectral/fm.train';
 import { train as sgmc } from './spectral/sgmc.train';
+import { train as sgmcZ } from './spectral/sgmcZ.train';
 import { train as topPop } from './ranking/topPop.train';
 import { train as userItemMean } from './baselines/userItemMean.train';
 import { train as globalMean } from './baselines/globalMean.train';
@@ -28,6 +29,7 @@ const TRAIN: Record<string, TrainFn> = {
   dmf,
   fm,
   sgmc,
+  'sgmc-z': sgmcZ,
   'top-pop': topPop,
   'user-item-mean': userItemMean,
   'global-mean': globalMean,

@@ -1,5 +1,6 @@
 /** FM (functional maps): catalogue entry (training code: ./fm.train.ts, energy in ./sgmcEnergy.ts). */
 import type { ModelInfo } from '../model';
+import { GD_PARAMS, GRAPH_PARAMS, SPECTRAL_PAPER, spectralArtifacts } from './params';
 
 export const fm: ModelInfo = {
   id: 'fm',
@@ -8,25 +9,11 @@ export const fm: ModelInfo = {
   tasks: ['rating', 'interaction'],
   source: { kind: 'paper', note: 'no official code; the SGMC paper’s functional-maps model' },
   description: 'X = Φ C Ψᵀ on the graph eigenbases, only C trained',
-  paper: { title: 'Spectral Geometric Matrix Completion', authors: 'Boyarski, Vedula, Bronstein', venue: 'MSML (PMLR 145)', year: 2021 },
-  params: [
-    { key: 'alpha', type: 'number', default: 2, min: 0, max: 10, description: 'Initialisation 10^(−α)·I (rectangular)' },
-    { key: 'optimizer', type: 'enum', default: 'gd', options: ['gd', 'adam'], description: 'gd: full-batch gradient descent with a fixed learning rate (the paper); adam: Adam with that learning rate' },
-    { key: 'lr', type: 'number', default: 0.001, min: 1e-9, max: 10, description: 'Fixed learning rate of full-batch gradient descent' },
-    { key: 'iterations', type: 'integer', default: 20000, min: 1, max: 10000000, description: 'At most this many gradient steps (the run also stops when the validation RMSE changes by < 1e-6 between evaluations)' },
-    { key: 'evalEvery', type: 'integer', default: 100, min: 1, max: 100000, description: 'Gradient steps between evaluations (one point of the curves)' },
-    { key: 'graph', type: 'enum', default: 'dataset', options: ['dataset', 'knn:5', 'knn:10', 'knn:20'], description: 'dataset: the graphs in the .mat file; knn:<k>: k-nearest-neighbour graphs of the training rating rows/columns (cosine)' },
-    { key: 'userGraph', type: 'boolean', default: true, description: 'Use the user graph (false: identity basis over users, as the paper’s item-graph-only rows)' },
-  ],
+  paper: SPECTRAL_PAPER,
+  params: [...GD_PARAMS, ...GRAPH_PARAMS],
   presets: {},
   paperResults: [],
-  artifacts: [
-    { name: 'energy terms', title: 'Energy terms', view: 'line', description: 'the data term and (SGMC) the Dirichlet and diagonalisation terms over iterations' },
-    { name: 'roc', title: 'ROC curve (test)', view: 'scatter', description: 'interaction data: true- vs false-positive rate of the test predictions, latest evaluation' },
-    { name: 'precision-recall', title: 'Precision–recall curve (test)', view: 'scatter', description: 'interaction data: precision vs recall of the test predictions, latest evaluation' },
-    { name: 'spectral coefficients', title: 'Spectral coefficients C_new', view: 'heatmap', description: 'P C Qᵀ in the graphs’ eigenbases, low frequencies top-left (block means when downsampled)' },
-    { name: 'spectra', title: 'Laplacian spectra', view: 'line', description: 'the eigenvalues of the user and item graphs, ascending' },
-  ],
+  artifacts: spectralArtifacts(true),
   lossKind: 'sum',
   usesTf: false,
 };

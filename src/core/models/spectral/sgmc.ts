@@ -1,5 +1,6 @@
 /** SGMC (spectral geometric matrix completion): catalogue entry (training code: ./sgmc.train.ts, energy in ./sgmcEnergy.ts). */
 import type { ModelInfo } from '../model';
+import { PQ_PARAMS, GD_PARAMS, GRAPH_PARAMS, SGMC_PARAMS, SPECTRAL_PAPER, spectralArtifacts } from './params';
 
 export const sgmc: ModelInfo = {
   id: 'sgmc',
@@ -8,32 +9,11 @@ export const sgmc: ModelInfo = {
   tasks: ['rating', 'interaction'],
   source: { kind: 'paper', note: 'no official code (MODELS.md: energy, initialisation; the paper’s Table 5 settings are not in this repository yet)' },
   description: 'X = Φ P C Qᵀ Ψᵀ with Dirichlet and diagonalisation terms on the graph eigenbases, full-batch gradient descent',
-  paper: { title: 'Spectral Geometric Matrix Completion', authors: 'Boyarski, Vedula, Bronstein', venue: 'MSML (PMLR 145)', year: 2021 },
-  params: [
-    { key: 'pMax', type: 'integer', default: 0, min: 0, max: 100000, description: 'Columns of P (0: the number of users); may exceed the matrix size' },
-    { key: 'qMax', type: 'integer', default: 0, min: 0, max: 100000, description: 'Columns of Q (0: the number of items); may exceed the matrix size' },
-    { key: 'alpha', type: 'number', default: 2, min: 0, max: 10, description: 'Initialisation 10^(−α)·I (rectangular)' },
-    { key: 'optimizer', type: 'enum', default: 'gd', options: ['gd', 'adam'], description: 'gd: full-batch gradient descent with a fixed learning rate (the paper); adam: Adam with that learning rate' },
-    { key: 'lr', type: 'number', default: 0.001, min: 1e-9, max: 10, description: 'Fixed learning rate of full-batch gradient descent' },
-    { key: 'iterations', type: 'integer', default: 20000, min: 1, max: 10000000, description: 'At most this many gradient steps (the run also stops when the validation RMSE changes by < 1e-6 between evaluations)' },
-    { key: 'evalEvery', type: 'integer', default: 100, min: 1, max: 100000, description: 'Gradient steps between evaluations (one point of the curves)' },
-    { key: 'graph', type: 'enum', default: 'dataset', options: ['dataset', 'knn:5', 'knn:10', 'knn:20'], description: 'dataset: the graphs in the .mat file; knn:<k>: k-nearest-neighbour graphs of the training rating rows/columns (cosine)' },
-    { key: 'userGraph', type: 'boolean', default: true, description: 'Use the user graph (false: identity basis over users, as the paper’s item-graph-only rows)' },
-    { key: 'muR', type: 'number', default: 0.001, min: 0, max: 1000, description: 'µ_r: Dirichlet energy of C_new over the user graph' },
-    { key: 'muC', type: 'number', default: 0.001, min: 0, max: 1000, description: 'µ_c: Dirichlet energy of C_new over the item graph' },
-    { key: 'rhoR', type: 'number', default: 0.0001, min: 0, max: 1000, description: 'ρ_r: off-diagonal energy of Pᵀ Λ_r P' },
-    { key: 'rhoC', type: 'number', default: 0.0001, min: 0, max: 1000, description: 'ρ_c: off-diagonal energy of Qᵀ Λ_c Q' },
-    { key: 'train', type: 'enum', default: 'PCQ', options: ['PCQ', 'C', 'PC', 'CQ'], description: 'Which of P, C, Q are trained' },
-  ],
+  paper: SPECTRAL_PAPER,
+  params: [...PQ_PARAMS, ...GD_PARAMS, ...GRAPH_PARAMS, ...SGMC_PARAMS],
   presets: {},
   paperResults: [],
-  artifacts: [
-    { name: 'energy terms', title: 'Energy terms', view: 'line', description: 'the data term and (SGMC) the Dirichlet and diagonalisation terms over iterations' },
-    { name: 'roc', title: 'ROC curve (test)', view: 'scatter', description: 'interaction data: true- vs false-positive rate of the test predictions, latest evaluation' },
-    { name: 'precision-recall', title: 'Precision–recall curve (test)', view: 'scatter', description: 'interaction data: precision vs recall of the test predictions, latest evaluation' },
-    { name: 'spectral coefficients', title: 'Spectral coefficients C_new', view: 'heatmap', description: 'P C Qᵀ in the graphs’ eigenbases, low frequencies top-left (block means when downsampled)' },
-    { name: 'spectra', title: 'Laplacian spectra', view: 'line', description: 'the eigenvalues of the user and item graphs, ascending' },
-  ],
+  artifacts: spectralArtifacts(true),
   lossKind: 'sum',
   usesTf: false,
 };

@@ -70,6 +70,37 @@ export interface SpectralProblem {
   muC: number;
   rhoR: number;
   rhoC: number;
+  /**
+   * SGMC-Z (the paper's zoom-out, Eq. 22): the data term is summed over the filter bank X_{p_k,q_k} =
+   * Φ[:, :p_k] C_new[:p_k, :q_k] Ψ[:, :q_k]ᵀ, p_k = min(m, 1 + k·pSkip), q_k = min(n, 1 + k·qSkip), k = 0, 1, … up to
+   * the first k where both reach the full size — pairs of equal k, not all (p, q) pairs (the zoom-out schedule
+   * refines rows and columns together). The prediction is the full-resolution X. Needs both bases.
+   */
+  zoom?: { pSkip: number; qSkip: number };
+}
+
+/** The (p, q) resolutions of the zoom-out filter bank, coarse to full. */
+export function zoomLevels(m: number, n: number, pSkip: number, qSkip: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let k = 0; ; k++) {
+    const p = Math.min(m, 1 + k * pSkip);
+    const q = Math.min(n, 1 + k * qSkip);
+    out.push([p, q]);
+    if (p === m && q === n) return out;
+  }
+}
+
+/** The first c columns of a row-major matrix. */
+function leftCols(A: Mat, c: number): Mat {
+  if (c === A.cols) return A;
+  const out = mat(A.rows, c);
+  for (let i = 0; i < A.rows; i++) out.data.set(A.data.subarray(i * A.cols, i * A.cols + c), i * c);
+  return out;
+}
+
+/** The top-left r×c block of a row-major matrix. */
+function block(A: Mat, r: number, c: number): Mat {
+  return leftCols(r === A.rows ? A : mat(r, A.cols, A.data.subarray(0, r * A.cols)), c);
 }
 
 export interface SpectralParams {
@@ -129,6 +160,27 @@ export function evaluate(pr: SpectralProblem, th: SpectralParams, wantGrad: bool
     R.data[k] = r;
     data += r * r;
   }
+  // SGMC-Z: the coarser levels' data terms, with their gradients with respect to C_new (the full level is X above)
+  let zoomGrad: Mat | undefined;
+  if (pr.zoom) {
+    if (!pr.Phi || !pr.Psi) throw new Error('SGMC-Z needs both graph eigenbases');
+    zoomGrad = mat(m, n);
+    for (const [p, q] of zoomLevels(m, n, pr.zoom.pSkip, pr.zoom.qSkip)) {
+      if (p === m && q === n) continue;
+      const Pp = leftCols(pr.Phi, p);
+      const Qq = leftCols(pr.Psi, q);
+      const Xk = gemm(false, true, gemm(false, false, Pp, block(Cnew, p, q)), Qq);
+      const Rk = mat(m, n);
+      for (let x = 0; x < m * n; x++) {
+        const r = (Xk.data[x] - pr.M[x]) * pr.S[x];
+        Rk.data[x] = 2 * r;
+        data += r * r;
+      }
+      if (!wantGrad) continue;
+      const Gk = gemm(false, false, gemm(true, false, Pp, Rk), Qq); // p×q
+      for (let i = 0; i < p; i++) for (let j = 0; j < q; j++) zoomGrad.data[i * n + j] += Gk.data[i * q + j];
+    }
+  }
   let dirichlet = 0;
   if (pr.lambdaR && pr.muR) for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) dirichlet += pr.muR * pr.lambdaR[i] * Cnew.data[i * n + j] ** 2;
   if (pr.lambdaC && pr.muC) for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) dirichlet += pr.muC * pr.lambdaC[j] * Cnew.data[i * n + j] ** 2;
@@ -151,6 +203,7 @@ export function evaluate(pr: SpectralProblem, th: SpectralParams, wantGrad: bool
   for (let k = 0; k < m * n; k++) R.data[k] *= 2;
   const GL = pr.Phi ? gemm(true, false, pr.Phi, R) : R;
   const G = pr.Psi ? gemm(false, false, GL, pr.Psi) : GL;
+  if (zoomGrad) for (let x = 0; x < m * n; x++) G.data[x] += zoomGrad.data[x];
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       const c = Cnew.data[i * n + j];

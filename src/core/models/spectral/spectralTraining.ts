@@ -17,9 +17,9 @@ import type { ArtifactFrame } from '../../../protocol/types';
 import { heatmapTensor } from '../../artifacts';
 import { rocPrCurves } from '../../tasks/metricFunctions';
 import { num, type TrainContext } from '../model';
-import { evaluate, mat, scaledIdentity, type Mat, type SpectralParams, type SpectralProblem } from './sgmcEnergy';
+import { evaluate, mat, scaledIdentity, zoomLevels, type Mat, type SpectralParams, type SpectralProblem } from './sgmcEnergy';
 
-export type SpectralVariant = 'dmf' | 'fm' | 'sgmc';
+export type SpectralVariant = 'dmf' | 'fm' | 'sgmc' | 'sgmc-z';
 
 const eigenCache = new Map<string, EigenBasis>();
 
@@ -109,7 +109,12 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
       pr.Psi = mat(n, n, e.vectors);
       pr.lambdaC = e.values;
     } else ctx.log('no item graph: identity basis over items');
-    if (variant === 'sgmc') {
+    if (variant === 'sgmc-z') {
+      if (!pr.Phi || !pr.Psi) throw Object.assign(new Error('sgmc-z needs both a user and an item graph (its filter bank truncates both bases)'), { input: true });
+      pr.zoom = { pSkip: num(hp, 'pSkip'), qSkip: num(hp, 'qSkip') };
+      ctx.log(`zoom-out filter bank: ${zoomLevels(m, n, pr.zoom.pSkip, pr.zoom.qSkip).length} levels`);
+    }
+    if (variant === 'sgmc' || variant === 'sgmc-z') {
       pr.muR = num(hp, 'muR');
       pr.muC = num(hp, 'muC');
       pr.rhoR = num(hp, 'rhoR');
@@ -124,7 +129,7 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
         const q = num(hp, 'qMax') || n;
         return { P: scaledIdentity(m, p, alpha), C: scaledIdentity(p, q, alpha), Q: scaledIdentity(n, q, alpha) };
       })();
-  const trains: ('P' | 'C' | 'Q')[] = variant === 'fm' ? ['C'] : variant === 'sgmc' ? (String(hp.train ?? 'PCQ').split('') as ('P' | 'C' | 'Q')[]) : ['P', 'C', 'Q'];
+  const trains: ('P' | 'C' | 'Q')[] = variant === 'fm' ? ['C'] : variant === 'sgmc' || variant === 'sgmc-z' ? (String(hp.train ?? 'PCQ').split('') as ('P' | 'C' | 'Q')[]) : ['P', 'C', 'Q'];
   const lr = num(hp, 'lr');
   const iterations = num(hp, 'iterations');
   const every = Math.max(1, num(hp, 'evalEvery'));
@@ -194,7 +199,7 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
         const at = { phase: 'train', epoch: ep, globalEpoch: 0 };
         const frames: ArtifactFrame[] = [];
         const points = [{ series: 'data term', x: its, y: terms.data }];
-        if (variant === 'sgmc') points.push({ series: 'Dirichlet terms', x: its, y: terms.dirichlet }, { series: 'diagonalisation terms', x: its, y: terms.diagonalisation });
+        if (variant === 'sgmc' || variant === 'sgmc-z') points.push({ series: 'Dirichlet terms', x: its, y: terms.dirichlet }, { series: 'diagonalisation terms', x: its, y: terms.diagonalisation });
         frames.push({ name: 'energy terms', ...at, data: { view: 'line', points, xLabel: 'iteration', yLabel: 'energy' } });
         // C_new: the coefficients in the graphs' eigenbases (low frequencies top-left); for DMF, X itself
         frames.push({ name: 'spectral coefficients', ...at, data: { view: 'heatmap', rowLabel: variant === 'dmf' ? 'users' : 'user-graph frequency', colLabel: variant === 'dmf' ? 'items' : 'item-graph frequency', panels: [{ group: variant === 'dmf' ? 'X = P C Qᵀ' : 'C_new = P C Qᵀ', variant: `iteration ${its}`, tensor: heatmapTensor('C_new', ev.Cnew.data, m, n) }] } });
