@@ -624,7 +624,10 @@ function scatterArtifact(fig: HTMLElement, decl: ArtifactDecl, frames: ArtifactF
   fig.append(el('div', { class: 'chart' }, canvas));
   const vals = d.points.map((q) => q.value ?? 0);
   const { min, max } = range(vals);
+  // coloured by value when the points carry one (a colour scale); otherwise one theme-friendly colour (ROC, PR curves)
+  const valued = d.points.some((q) => q.value !== undefined);
   const colors = d.points.map((q) => {
+    if (!valued) return PALETTE[0];
     const [r, g, b] = viridis(((q.value ?? 0) - min) / (max - min));
     return `rgb(${r | 0},${g | 0},${b | 0})`;
   });

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { fixtureState, fixtureMixedState, fixtureArtifacts, fixtureWithNewRun, fixtureCustomOnly, fixtureLlorma } from './fixture.mjs';
+import { fixtureState, fixtureMixedState, fixtureArtifacts, fixtureWithNewRun, fixtureCustomOnly, fixtureLlorma, fixtureSgmc } from './fixture.mjs';
 import { page, launchChromium } from './page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -209,6 +209,25 @@ try {
       const xOption = await p.$eval('#x-axis', (e) => e.textContent);
       assert(/x: ensemble size/.test(xOption), `the x-axis choice names the axis: "${xOption}"`);
       if (shots) await p.screenshot({ path: path.join(shots, `llorma-${theme}.png`), fullPage: true });
+      await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), state);
+      await p.waitForSelector('#curve-error');
+    });
+    await t(`[${theme}] SGMC on drug–target data: energy terms, C_new heatmap, Laplacian spectra, ROC and PR curves`, async () => {
+      const { state: sg, frames } = fixtureSgmc();
+      const n0 = await p.evaluate(() => window.__posted.length);
+      await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), sg);
+      await p.waitForFunction(() => document.querySelectorAll('#results-table tbody tr').length === 1);
+      await p.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'requestArtifacts'), n0);
+      await p.evaluate((m) => window.postMessage(m, '*'), { type: 'artifacts', runId: sg.runs[0].id, frames });
+      for (const id of ['#art-energy-terms canvas', '#art-roc canvas', '#art-precision-recall canvas', '#art-spectra canvas', '#art-spectral-coefficients .heat-canvas']) await p.waitForSelector(id);
+      await p.waitForTimeout(300);
+      for (const id of ['#art-energy-terms canvas', '#art-roc canvas', '#art-precision-recall canvas', '#art-spectra canvas']) assert((await inkOf(id)) > 0.01, `${id} is drawn`);
+      assert((await inkOf('#art-spectral-coefficients .heat-canvas')) > 0.5, 'the C_new heatmap is painted');
+      const series = await p.$eval('#art-energy-terms canvas', (c) => c.getAttribute('aria-label'));
+      assert(/data term/.test(series) && /Dirichlet/.test(series) && /diagonalisation/.test(series), `energy series: ${series}`);
+      const heads = await p.$$eval('#results-table thead th', (ths) => ths.map((th) => th.textContent));
+      assert(heads.some((h) => h.startsWith('AUC (a)')) && heads.some((h) => h.startsWith('AUPR (a)')), `columns ${heads.join(' | ')}`);
+      if (shots) await p.screenshot({ path: path.join(shots, `sgmc-${theme}.png`), fullPage: true });
       await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), state);
       await p.waitForSelector('#curve-error');
     });
