@@ -7,8 +7,9 @@
 //   llorma [--only ml-100k|10m]   LLORMA on ML-100K u1 (rank 5, 20) and a synthetic 10M-rating matrix: RMSE, wall, CPU, peak RSS
 //   tune --model M --grid k=a,b   hyper-parameter selection on the validation split only
 //   sgmc [--only eigen|synthetic] the spectral models: 3000-node eigendecomposition, Synthetic Netflix runs
+//   dti [--datasets nr,gpcr]      SGMC and DMF under CVS1/2/3 × seeds × folds (the SGMC paper's drug–target protocol)
 const [suite, ...rest] = process.argv.slice(2);
-const suites = { data: './data.mjs', backends: './backends.mjs', accuracy: './accuracy.mjs', panel: './panel.mjs', tune: './tune.mjs', firstrun: './firstrun.mjs', llorma: './llorma.mjs', sgmc: './sgmc.mjs' };
+const suites = { data: './data.mjs', backends: './backends.mjs', accuracy: './accuracy.mjs', panel: './panel.mjs', tune: './tune.mjs', firstrun: './firstrun.mjs', llorma: './llorma.mjs', sgmc: './sgmc.mjs', dti: './dti.mjs' };
 if (!suite || !suites[suite]) {
   process.stderr.write(`usage: npm run bench -- <${Object.keys(suites).join('|')}> [options]\n`);
   process.exit(2);
