@@ -2,21 +2,15 @@
 // hand-made split, it stops when the training MAE settles, and it learns low-rank data.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { executeRun, RunSink } from '../../src/core/run';
+import { executeRun } from '../../src/core/run';
 import { Prng } from '../../src/core/data/prng';
 import { syntheticTsv } from '../../src/core/data/synthetic';
 import { selected } from '../../src/core/tasks/format';
 import type { EpochMetrics, RunSpec } from '../../src/protocol/types';
-import { tmpDir, writeFile } from './helpers';
+import { collectingSink as sink, referenceSgd, tmpDir, writeFile } from './helpers';
 
 const dir = tmpDir();
 const noBackend = async () => { throw new Error('no tfjs needed'); };
-function sink() {
-  const epochs: EpochMetrics[] = [];
-  const s: RunSink = { log: () => undefined, backend: () => undefined, dataset: () => undefined, epoch: (m) => epochs.push(m), loss: () => undefined, artifact: () => undefined, progress: () => undefined };
-  return { epochs, s };
-}
-
 test('regularized-svd equals a direct implementation of PREA’s update order (users, then their items, in id order)', async () => {
   // ids deliberately out of order in the file: the model must visit them in ascending id order
   const train = [[3, 20, 4], [1, 10, 5], [2, 30, 2], [1, 30, 3], [3, 10, 1], [2, 20, 4], [1, 20, 4]];
@@ -32,24 +26,7 @@ test('regularized-svd equals a direct implementation of PREA’s update order (u
   const rng = new Prng(9);
   const U = Array.from({ length: 3 * k }, () => rng.next() / k);
   const V = Array.from({ length: 3 * k }, () => rng.next() / k);
-  const sorted = train.map(([u, i, v]) => [u - 1, i / 10 - 1, v]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const maes: number[] = [];
-  for (let ep = 0; ep < epochs; ep++) {
-    let s = 0;
-    for (const [u, i, v] of sorted) {
-      let est = 0;
-      for (let f = 0; f < k; f++) est += U[u * k + f] * V[i * k + f];
-      const e = v - est;
-      s += Math.abs(e);
-      for (let f = 0; f < k; f++) {
-        const a = U[u * k + f];
-        const b = V[i * k + f];
-        U[u * k + f] = a + lr * (e * b - reg * a);
-        V[i * k + f] = b + lr * (e * a - reg * b);
-      }
-    }
-    maes.push(s / sorted.length);
-  }
+  const maes = referenceSgd(train.map(([u, i, v]) => [u - 1, i / 10 - 1, v]), U, V, k, lr, reg, epochs).mae;
   assert.deepEqual(c.epochs.map((e) => e.trainLoss), maes, 'the training MAE of every pass');
   const pred = testPairs.map(([u, i]) => { let s = 0; for (let f = 0; f < k; f++) s += U[(u - 1) * k + f] * V[(i / 10 - 1) * k + f]; return Math.min(5, Math.max(1, Math.fround(s))); });
   const rmse = Math.sqrt(testPairs.reduce((acc, [, , v], j) => acc + (pred[j] - v) ** 2, 0) / testPairs.length);

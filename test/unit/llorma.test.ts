@@ -4,7 +4,7 @@
 // size with the three pictures; cancelling stops the workers.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { executeRun, RunSink } from '../../src/core/run';
+import { executeRun } from '../../src/core/run';
 import { Prng } from '../../src/core/data/prng';
 import { RatingMatrix, IdMap } from '../../src/core/data/ratingMatrix';
 import { syntheticTsv } from '../../src/core/data/synthetic';
@@ -12,21 +12,13 @@ import { selected } from '../../src/core/tasks/format';
 import { sgdPass, toCsr, uniformFactors } from '../../src/core/models/factorization/sgdFactors';
 import { FactorJobPool, runFactorJob } from '../../src/core/models/factorization/factorJobs';
 import { CoverageGrid, LlormaEnsemble, type LocalModel } from '../../src/core/models/factorization/llormaEnsemble';
-import type { ArtifactFrame, EpochMetrics, LogLine, RunSpec } from '../../src/protocol/types';
+import type { EpochMetrics, RunSpec } from '../../src/protocol/types';
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { repoRoot, tmpDir, writeFile } from './helpers';
+import { collectingSink as sink, referenceSgd, repoRoot, tmpDir, writeFile } from './helpers';
 
 const dir = tmpDir();
 const noBackend = async () => { throw new Error('no tfjs needed'); };
-function sink() {
-  const epochs: EpochMetrics[] = [];
-  const frames: ArtifactFrame[] = [];
-  const logs: LogLine[] = [];
-  const s: RunSink = { log: (l) => logs.push(l), backend: () => undefined, dataset: () => undefined, epoch: (m) => epochs.push(m), loss: () => undefined, artifact: (f) => frames.push(f), progress: () => undefined };
-  return { epochs, frames, logs, s };
-}
-
 function matrix(rows: number[][], nUsers: number, nItems: number): RatingMatrix {
   return new RatingMatrix(
     Int32Array.from(rows, (r) => r[0]), Int32Array.from(rows, (r) => r[1]), Float32Array.from(rows, (r) => r[2]),
@@ -36,29 +28,6 @@ function matrix(rows: number[][], nUsers: number, nItems: number): RatingMatrix 
 
 // a tiny matrix, rows deliberately not in (user, item) order
 const TINY = [[2, 1, 4], [0, 3, 5], [1, 0, 2], [0, 0, 3], [2, 3, 1], [1, 2, 4], [0, 2, 4], [2, 0, 5]];
-
-/** Plain SGD MF over the ratings sorted by user then item (the reference the local model must equal). */
-function plainSgd(rows: number[][], U: Float64Array, V: Float64Array, k: number, lr: number, reg: number, passes: number): number[] {
-  const sorted = [...rows].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const mses: number[] = [];
-  for (let p = 0; p < passes; p++) {
-    let sq = 0;
-    for (const [u, i, r] of sorted) {
-      let est = 0;
-      for (let f = 0; f < k; f++) est += U[u * k + f] * V[i * k + f];
-      const e = Math.fround(r) - est;
-      sq += e * e;
-      for (let f = 0; f < k; f++) {
-        const a = U[u * k + f];
-        const b = V[i * k + f];
-        U[u * k + f] = a + lr * (e * b - reg * a);
-        V[i * k + f] = b + lr * (e * a - reg * b);
-      }
-    }
-    mses.push(sq / sorted.length);
-  }
-  return mses;
-}
 
 test('a local model with every kernel weight 1 equals plain SGD MF in PREA’s order — in this thread and on a worker', async () => {
   const k = 3, lr = 0.02, reg = 0.001, passes = 7;
@@ -71,7 +40,7 @@ test('a local model with every kernel weight 1 equals plain SGD MF in PREA’s o
   const V0 = uniformFactors(() => rng.next(), 4, k, 1);
   const refU = Float64Array.from(U0);
   const refV = Float64Array.from(V0);
-  const mses = plainSgd(TINY, refU, refV, k, lr, reg, passes);
+  const mses = referenceSgd(TINY, refU, refV, k, lr, reg, passes).mse;
   const ones = (n: number) => new Float64Array(n).fill(1);
   const job = () => ({ U: Float64Array.from(U0), V: Float64Array.from(V0), k, lr, reg, wu: ones(3), wi: ones(4), maxRounds: passes, tol: 0, stopOn: 'mse' as const });
   const here = job();

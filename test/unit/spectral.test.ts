@@ -177,16 +177,15 @@ import { readYamanishi } from '../../src/core/data/yamanishi';
 import { loadDataset, prepareSplit } from '../../src/core/data/dataset';
 import { parseSplit, splitToString } from '../../src/core/data/splits';
 import { DatasetError } from '../../src/core/data/errors';
-import { tmpDir, writeFile } from './helpers';
+import { collectingSink as sink, tmpDir, writeFile, yamanishiTable } from './helpers';
 
 test('Yamanishi drug–target files: every pair an observation, kNN graphs from the similarities, clear errors', async () => {
   const dir = tmpDir();
   const drugs = ['D1', 'D2', 'D3', 'D4'];
   const targets = ['hsa1', 'hsa2', 'hsa3'];
-  const table = (rows: string[], cols: string[], v: (i: number, j: number) => number) => ['\t' + cols.join('\t'), ...rows.map((r, i) => [r, ...cols.map((_, j) => String(v(i, j)))].join('\t'))].join('\n') + '\n';
-  const ad = writeFile(dir, 'toy_admat_dgc.txt', table(targets, drugs, (i, j) => ((i + j) % 3 === 0 ? 1 : 0)));
-  writeFile(dir, 'toy_simmat_dc.txt', table(drugs, drugs, (i, j) => (i === j ? 1 : 1 / (1 + Math.abs(i - j)))));
-  writeFile(dir, 'toy_simmat_dg.txt', table(targets, targets, (i, j) => (i === j ? 1 : 0.1 * (i + j))));
+  const ad = writeFile(dir, 'toy_admat_dgc.txt', yamanishiTable(targets, drugs, (i, j) => ((i + j) % 3 === 0 ? 1 : 0)));
+  writeFile(dir, 'toy_simmat_dc.txt', yamanishiTable(drugs, drugs, (i, j) => (i === j ? 1 : 1 / (1 + Math.abs(i - j)))));
+  writeFile(dir, 'toy_simmat_dg.txt', yamanishiTable(targets, targets, (i, j) => (i === j ? 1 : 0.1 * (i + j))));
   const d = readYamanishi(ad, 1);
   assert.deepEqual(d.drugs, drugs);
   assert.equal(d.interactions.reduce((s, v) => s + v, 0), 4);
@@ -208,38 +207,31 @@ test('Yamanishi drug–target files: every pair an observation, kNN graphs from 
     assert.ok(p.test.length > 0);
   }
   // errors name the file and line
-  writeFile(dir, 'bad_admat_dgc.txt', table(targets, drugs, (i, j) => (i === 1 && j === 2 ? 2 : 0)));
-  writeFile(dir, 'bad_simmat_dc.txt', table(drugs, drugs, () => 1));
-  writeFile(dir, 'bad_simmat_dg.txt', table(['hsa1', 'hsaX', 'hsa3'], ['hsa1', 'hsaX', 'hsa3'], () => 1));
+  writeFile(dir, 'bad_admat_dgc.txt', yamanishiTable(targets, drugs, (i, j) => (i === 1 && j === 2 ? 2 : 0)));
+  writeFile(dir, 'bad_simmat_dc.txt', yamanishiTable(drugs, drugs, () => 1));
+  writeFile(dir, 'bad_simmat_dg.txt', yamanishiTable(['hsa1', 'hsaX', 'hsa3'], ['hsa1', 'hsaX', 'hsa3'], () => 1));
   assert.throws(() => readYamanishi(path.join(dir, 'bad_admat_dgc.txt')), (e: DatasetError) => e instanceof DatasetError && /bad_admat_dgc\.txt:3: .*\(hsa2, D3\) is 2/.test(e.message));
-  writeFile(dir, 'bad_admat_dgc.txt', table(targets, drugs, () => 0));
+  writeFile(dir, 'bad_admat_dgc.txt', yamanishiTable(targets, drugs, () => 0));
   assert.throws(() => readYamanishi(path.join(dir, 'bad_admat_dgc.txt')), /bad_simmat_dg\.txt.*order must match/);
 });
 
-import { executeRun, type RunSink } from '../../src/core/run';
+import { executeRun } from '../../src/core/run';
 import { clearEigenCache } from '../../src/core/models/spectral/spectralTraining';
 import { rocPrCurves } from '../../src/core/tasks/metricFunctions';
 import * as fs from 'fs';
 import { syntheticTsv } from '../../src/core/data/synthetic';
-import type { ArtifactFrame, EpochMetrics } from '../../src/protocol/types';
 
-function runSink() {
-  const epochs: EpochMetrics[] = [];
-  const frames: ArtifactFrame[] = [];
-  const s: RunSink = { log: () => undefined, backend: () => undefined, dataset: () => undefined, epoch: (m) => epochs.push(m), loss: () => undefined, artifact: (f) => frames.push(f), progress: () => undefined };
-  return { epochs, frames, s };
-}
 const noTf = async () => { throw new Error('no tfjs needed'); };
 
 test('sgmc without graphs says so (and how to build them); with graph=knn:5 it trains and draws its pictures', { skip: lapack.lapack ? false : `no LAPACK: ${lapack.reason}` }, async () => {
   const dir = tmpDir();
   const data = writeFile(dir, 'low.tsv', syntheticTsv({ users: 40, items: 30, rank: 2, density: 0.4, noise: 0.1, seed: 3 }));
   const spec = { model: 'sgmc', overrides: { iterations: 300, evalEvery: 50, optimizer: 'adam', lr: 0.01 }, dataset: { train: data }, split: 'random:0.1:2', valFraction: 0.1, seed: 4, backend: 'cpu' as const };
-  const a = await executeRun(spec, runSink().s, { runId: 'a', setupBackend: noTf, isCancelled: () => false });
+  const a = await executeRun(spec, sink().s, { runId: 'a', setupBackend: noTf, isCancelled: () => false });
   assert.equal(a.summary.status, 'failed');
   assert.equal(a.errorKind, 'input');
   assert.match(a.summary.error ?? '', /needs graphs.*graph=knn:10/);
-  const c = runSink();
+  const c = sink();
   const runs = path.join(dir, 'runs');
   const knn = { ...spec, overrides: { ...spec.overrides, graph: 'knn:5' } };
   const b = await executeRun(knn, c.s, { runId: 'b', setupBackend: noTf, isCancelled: () => false, artifactsDir: path.join(runs, 'b', 'artifacts') });
@@ -248,7 +240,7 @@ test('sgmc without graphs says so (and how to build them); with graph=knn:5 it t
   assert.equal(fs.readdirSync(path.join(runs, '.cache', 'eigen')).length, 2);
   clearEigenCache();
   const logs: string[] = [];
-  const again = await executeRun(knn, { ...runSink().s, log: (l) => logs.push(l.message) }, { runId: 'c', setupBackend: noTf, isCancelled: () => false, artifactsDir: path.join(runs, 'c', 'artifacts') });
+  const again = await executeRun(knn, { ...sink().s, log: (l) => logs.push(l.message) }, { runId: 'c', setupBackend: noTf, isCancelled: () => false, artifactsDir: path.join(runs, 'c', 'artifacts') });
   assert.equal(again.summary.status, 'completed');
   assert.equal(logs.filter((l) => /from the cache/.test(l)).length, 2, logs.join('\n'));
   assert.equal(again.summary.selection.last?.test.rmse, b.summary.selection.last?.test.rmse, 'same result from the cached bases');
@@ -268,11 +260,10 @@ test('sgmc on drug–target data (interaction task, CVS1 fold): AUC and AUPR fro
   const blockT = (i: number) => (i < 6 ? 0 : 1);
   const blockD = (j: number) => (j < 8 ? 0 : 1);
   const ids = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}${i}`);
-  const table = (rows: string[], cols: string[], v: (i: number, j: number) => number) => ['\t' + cols.join('\t'), ...rows.map((r, i) => [r, ...cols.map((_, j) => String(v(i, j)))].join('\t'))].join('\n') + '\n';
-  const ad = writeFile(dir, 'blk_admat_dgc.txt', table(ids('hsa', nT), ids('D', nD), (i, j) => (blockT(i) === blockD(j) && rng.next() < 0.6 ? 1 : 0)));
-  writeFile(dir, 'blk_simmat_dc.txt', table(ids('D', nD), ids('D', nD), (i, j) => (i === j ? 1 : blockD(i) === blockD(j) ? 0.8 : 0.1)));
-  writeFile(dir, 'blk_simmat_dg.txt', table(ids('hsa', nT), ids('hsa', nT), (i, j) => (i === j ? 1 : blockT(i) === blockT(j) ? 0.8 : 0.1)));
-  const c = runSink();
+  const ad = writeFile(dir, 'blk_admat_dgc.txt', yamanishiTable(ids('hsa', nT), ids('D', nD), (i, j) => (blockT(i) === blockD(j) && rng.next() < 0.6 ? 1 : 0)));
+  writeFile(dir, 'blk_simmat_dc.txt', yamanishiTable(ids('D', nD), ids('D', nD), (i, j) => (i === j ? 1 : blockD(i) === blockD(j) ? 0.8 : 0.1)));
+  writeFile(dir, 'blk_simmat_dg.txt', yamanishiTable(ids('hsa', nT), ids('hsa', nT), (i, j) => (i === j ? 1 : blockT(i) === blockT(j) ? 0.8 : 0.1)));
+  const c = sink();
   const r = await executeRun({ model: 'sgmc', task: 'interaction', overrides: { iterations: 400, evalEvery: 100, optimizer: 'adam', lr: 0.01 }, dataset: { train: ad }, split: 'cvs1:5:0:1', valFraction: 0.1, seed: 1, backend: 'cpu' }, c.s, { runId: 'dti', setupBackend: noTf, isCancelled: () => false });
   assert.equal(r.summary.status, 'completed', r.summary.error);
   const auc = c.epochs.at(-1)!.test.auc ?? NaN;
