@@ -87,3 +87,15 @@ export function timed(cmd, cwd = root, env = process.env) {
   fs.rmSync(file, { force: true });
   return { code: r.status, wall, cpu: user + sys, peak: kib * 1024, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * `node dist/cli.js train <args> --json` under GNU time (./timed): its wall and CPU seconds, peak RSS and the run
+ * summary the CLI prints as its last JSON line; throws with the CLI's stderr when it fails.
+ */
+export function cliTrain(args, runsDir) {
+  const quoted = [...args, '--runs-dir', runsDir].map((a) => `'${String(a).replace(/'/g, "'\\''")}'`).join(' ');
+  const r = timed(`node dist/cli.js train ${quoted} --json --quiet --no-progress`);
+  const json = r.stdout.split('\n').reverse().find((l) => l.startsWith('{'));
+  if (r.code !== 0 || !json) throw new Error(`node dist/cli.js train ${args.join(' ')} exited ${r.code}\n${r.stderr.slice(-2000)}`);
+  return { ...r, summary: JSON.parse(json) };
+}

@@ -10,19 +10,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { out, writeSection, table, readSection, argOf, ml100kDir, timed } from './common.mjs';
+import { out, writeSection, table, readSection, argOf, ml100kDir, cliTrain } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const HEAD = ['run', 'data', '(a) val-selected', '(b) all anchors', '(c) test-selected (paper protocol)', 'wall s', 'CPU s', 'peak RSS', 'measured'];
 
 function cli(args, runsDir) {
-  const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-  const r = timed(`node dist/cli.js train ${quoted} --runs-dir '${runsDir}' --json --quiet --no-progress`);
-  const json = r.stdout.split('\n').reverse().find((l) => l.startsWith('{'));
-  if (r.code !== 0 || !json) throw new Error(`llorma bench: the CLI exited ${r.code}\n${r.stderr.slice(-2000)}`);
-  const s = JSON.parse(json);
-  const m = s.metrics?.rmse ?? {};
-  return { ...r, a: m.valSelected, b: m.last, c: m.testSelected, seconds: s.seconds };
+  const r = cliTrain(args, runsDir);
+  const m = r.summary.metrics?.rmse ?? {};
+  return { ...r, a: m.valSelected, b: m.last, c: m.testSelected, seconds: r.summary.seconds };
 }
 
 /**

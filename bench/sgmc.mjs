@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { out, root, writeSection, table, readSection, argOf, timed } from './common.mjs';
+import { out, root, writeSection, table, readSection, argOf, cliTrain } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const HEAD = ['measurement', 'settings', 'result', 'wall s', 'CPU s', 'peak RSS', 'measured'];
@@ -46,11 +46,8 @@ export async function run(args) {
     const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'krl-bench-sgmc-'));
     try {
       for (const [model, settings] of [['sgmc', 'optimizer=adam lr=0.001 iterations=24000 evalEvery=1000'], ['dmf', 'optimizer=adam lr=0.001 iterations=24000 evalEvery=1000']]) {
-        const sets = settings.split(' ').flatMap((s) => ['--set', s]).join(' ');
-        const r = timed(`node dist/cli.js train --model ${model} --train '${data}' ${sets} --runs-dir '${runsDir}' --json --quiet --no-progress`);
-        const json = r.stdout.split('\n').reverse().find((l) => l.startsWith('{'));
-        if (r.code !== 0 || !json) throw new Error(`${model}: the CLI exited ${r.code}\n${r.stderr.slice(-2000)}`);
-        const m = JSON.parse(json).metrics.rmse;
+        const r = cliTrain(['--model', model, '--train', data, ...settings.split(' ').flatMap((x) => ['--set', x])], runsDir);
+        const m = r.summary.metrics.rmse;
         prev.set(`${model}, Synthetic Netflix|${settings}`, [`${model}, Synthetic Netflix`, settings, `RMSE (a) ${m.valSelected.toFixed(4)}, (b) ${m.last.toFixed(4)}, (c) ${m.testSelected.toFixed(4)}`, r.wall.toFixed(1), r.cpu.toFixed(1), gib(r.peak), date]);
       }
     } finally {
