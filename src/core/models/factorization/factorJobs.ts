@@ -124,17 +124,23 @@ parentPort.on('message', (m) => {
 });
 `;
 
-/** The WebAssembly pass's binary, when this runtime can run it (SIMD and shared memory); undefined otherwise. */
+let wasmProbe: { bytes?: Uint8Array } | undefined;
+
+/** The WebAssembly pass's binary, when this runtime can run it (SIMD and shared memory); undefined otherwise. Probed
+ * once per process. */
 function wasmBinary(): Uint8Array | undefined {
+  if (wasmProbe) return wasmProbe.bytes;
+  wasmProbe = {};
   try {
     const bytes = Buffer.from(SGD_PASS_WASM, 'base64');
     if (!WebAssembly.validate(bytes)) return undefined;
     const probe = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
     new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: probe } });
-    return new Uint8Array(bytes);
+    wasmProbe.bytes = new Uint8Array(bytes);
   } catch {
-    return undefined;
+    wasmProbe.bytes = undefined;
   }
+  return wasmProbe.bytes;
 }
 
 export type FactorEngine = 'wasm' | 'js';
