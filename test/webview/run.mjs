@@ -184,13 +184,17 @@ try {
       await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), state);
       await p.waitForSelector('#curve-error');
     });
-    await t(`[${theme}] LLORMA: curves over the ensemble size, RMSE vs anchors with the global line, coverage heatmaps, the local-model table`, async () => {
-      const { state: ll, frames } = fixtureLlorma();
+    // a panel of one run: its snapshot, then (when the panel asks for them) its pictures
+    const showOneRun = async (one, frames) => {
       const n0 = await p.evaluate(() => window.__posted.length);
-      await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), ll);
+      await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), one);
       await p.waitForFunction(() => document.querySelectorAll('#results-table tbody tr').length === 1);
       await p.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'requestArtifacts'), n0);
-      await p.evaluate((m) => window.postMessage(m, '*'), { type: 'artifacts', runId: ll.runs[0].id, frames });
+      await p.evaluate((m) => window.postMessage(m, '*'), { type: 'artifacts', runId: one.runs[0].id, frames });
+    };
+    await t(`[${theme}] LLORMA: curves over the ensemble size, RMSE vs anchors with the global line, coverage heatmaps, the local-model table`, async () => {
+      const { state: ll, frames } = fixtureLlorma();
+      await showOneRun(ll, frames);
       await p.waitForSelector('#art-rmse-vs-anchors canvas');
       await p.waitForSelector('#art-anchor-coverage .heat-canvas');
       await p.waitForTimeout(300);
@@ -214,11 +218,7 @@ try {
     });
     await t(`[${theme}] SGMC on drug–target data: energy terms, C_new heatmap, Laplacian spectra, ROC and PR curves`, async () => {
       const { state: sg, frames } = fixtureSgmc();
-      const n0 = await p.evaluate(() => window.__posted.length);
-      await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), sg);
-      await p.waitForFunction(() => document.querySelectorAll('#results-table tbody tr').length === 1);
-      await p.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'requestArtifacts'), n0);
-      await p.evaluate((m) => window.postMessage(m, '*'), { type: 'artifacts', runId: sg.runs[0].id, frames });
+      await showOneRun(sg, frames);
       for (const id of ['#art-energy-terms canvas', '#art-roc canvas', '#art-precision-recall canvas', '#art-spectra canvas', '#art-spectral-coefficients .heat-canvas']) await p.waitForSelector(id);
       await p.waitForTimeout(300);
       for (const id of ['#art-energy-terms canvas', '#art-roc canvas', '#art-precision-recall canvas', '#art-spectra canvas']) assert((await inkOf(id)) > 0.01, `${id} is drawn`);
