@@ -54,5 +54,5 @@ export async function run(args) {
       fs.rmSync(runsDir, { recursive: true, force: true });
     }
   }
-  writeSection('sgmc', 'Spectral models (work in progress)', `${table(HEAD, [...prev.values()])}\n\nEigendecomposition: LAPACK dsyevd through koffi on a random 3000-node graph Laplacian (about 10 edges per node), wall and CPU seconds of the call (target ≤ 20 s on 2 cores). Synthetic Netflix: the CLI under GNU time; paper: SGMC 0.0021, DMF 0.0468 (their Table 5 settings, not yet in this repository).`, `npm run bench -- sgmc${only ? ` --only ${only}` : ''}`);
+  writeSection('sgmc', 'Spectral models (work in progress)', `${table(HEAD, [...prev.values()])}\n\nEigendecomposition: LAPACK dsyevd through koffi on a random 3000-node graph Laplacian (about 10 edges per node), wall and CPU seconds of the call (target ≤ 20 s on 2 cores). Synthetic Netflix: the CLI under GNU time; backend: no tfjs — float64 on OpenBLAS dgemm; paper: SGMC 0.0021, DMF 0.0468 (their Table 5 settings, not yet in this repository).`, `npm run bench -- sgmc${only ? ` --only ${only}` : ''}`);
 }
