@@ -1,13 +1,16 @@
 // Spectral geometric matrix completion (issue #14, work in progress):
-//   npm run bench -- sgmc [--only eigen|synthetic] [--data <synthetic-netflix dir>]
+//   npm run bench -- sgmc [--only eigen|step|synthetic] [--data <synthetic-netflix dir>]
 // eigen: the full eigendecomposition (LAPACK dsyevd) of a 3000-node graph Laplacian (target ≤ 20 s on 2 cores).
+// step: one SGMC gradient step (energy, gradient, update) at ML-100K's shape with p_max = q_max = 4000, ours
+// (float32, sgemm) against the paper's formulation in PyTorch on the CPU (bench/torch_sgmc.py), in the same run.
 // synthetic: SGMC and DMF on Synthetic Netflix (Monti's 150 × 200 .mat with its graphs) through the CLI under GNU
 // time, with the settings given in the table (the paper's Table 5 settings are not in this repository yet).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { out, root, writeSection, table, readSection, argOf, cliTrain } from './common.mjs';
+import { spawnSync } from 'node:child_process';
+import { out, root, writeSection, table, readSection, argOf, cliTrain, median } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const HEAD = ['measurement', 'settings', 'result', 'wall s', 'CPU s', 'peak RSS', 'measured'];
@@ -31,6 +34,39 @@ function eigen3000() {
   return { wall, cpu: (cpu.user + cpu.system) / 1e6, lib: loadLapack().lapack.library, lambda0: e.values[0] };
 }
 
+const STEP = { m: 943, n: 1682, p: 4000, q: 4000, density: 0.0635, reps: 3 };
+
+/** Median seconds of one SGMC gradient step (energy + gradient + plain update) with our evaluate(), float32. */
+function ourStep({ m, n, p, q, density, reps }) {
+  const { evaluate, scaledIdentity, mat } = require(out('src/core/models/spectral/sgmcEnergy.js'));
+  const { Prng } = require(out('src/core/data/prng.js'));
+  const rng = new Prng(1);
+  const M = new Float64Array(m * n);
+  const S = new Float64Array(m * n);
+  for (let k = 0; k < m * n; k++) if (rng.next() < density) { S[k] = 1; M[k] = 1 + rng.int(5); }
+  // random bases: the timing does not depend on their values
+  const basis = (k) => mat(k, k, Float32Array.from({ length: k * k }, () => rng.next() - 0.5));
+  const lam = (k) => Float64Array.from({ length: k }, () => 10 * rng.next());
+  const pr = { M, S, m, n, Phi: basis(m), Psi: basis(n), lambdaR: lam(m), lambdaC: lam(n), muR: 1e-3, muC: 1e-3, rhoR: 1e-4, rhoC: 1e-4 };
+  const th = { P: scaledIdentity(m, p, 2, true), C: scaledIdentity(p, q, 2, true), Q: scaledIdentity(n, q, 2, true) };
+  const times = [];
+  for (let i = 0; i <= reps; i++) {
+    const t0 = process.hrtime.bigint();
+    const ev = evaluate(pr, th, true);
+    for (const k of ['P', 'C', 'Q']) { const A = th[k].data; const G = ev.grad[k].data; for (let x = 0; x < A.length; x++) A[x] -= 1e-6 * G[x]; }
+    if (i > 0) times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return median(times);
+}
+
+function torchStep({ m, n, p, q, density, reps }) {
+  const py = ['/usr/bin/python3', 'python3'].find((x) => spawnSync(x, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
+  if (!py) return { error: 'PyTorch not found (Debian: apt-get install python3-torch)' };
+  const r = spawnSync(py, [path.join(root, 'bench', 'torch_sgmc.py'), ...[m, n, p, q, density, reps].map(String)], { encoding: 'utf8', env: { ...process.env, KRL_THREADS: String(os.cpus().length) } });
+  if (r.status !== 0) return { error: `torch_sgmc.py failed: ${r.stderr.slice(-300)}` };
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
 export async function run(args) {
   const only = argOf(args, '--only', undefined);
   const date = new Date().toISOString().slice(0, 10);
@@ -40,6 +76,14 @@ export async function run(args) {
     const e = eigen3000();
     prev.set('eigendecomposition, 3000-node graph|dsyevd', ['eigendecomposition, 3000-node graph', 'dsyevd', `${e.lib}; λ₀ = ${e.lambda0.toExponential(1)}`, e.wall.toFixed(1), e.cpu.toFixed(1), '—', date]);
     process.stderr.write(`eigen 3000: ${e.wall.toFixed(1)} s\n`);
+  }
+  if (!only || only === 'step') {
+    const t = torchStep(STEP);
+    const ours = ourStep(STEP);
+    const shape = `${STEP.m}×${STEP.n}, p_max = q_max = ${STEP.p}`;
+    const ratio = t.median_s ? ours / t.median_s : NaN;
+    prev.set(`one SGMC gradient step, ML-100K shape|${shape}`, ['one SGMC gradient step, ML-100K shape', shape, `ours (float32, sgemm) ${ours.toFixed(2)} s · PyTorch ${t.median_s ? `${t.median_s.toFixed(2)} s (torch ${t.torch}, ${t.threads} threads, autograd)` : t.error} · ratio ours/PyTorch ${Number.isFinite(ratio) ? ratio.toFixed(2) : '—'}`, '—', '—', '—', date]);
+    process.stderr.write(`step: ours ${ours.toFixed(2)} s, torch ${t.median_s ?? t.error}\n`);
   }
   if (!only || only === 'synthetic') {
     const data = path.resolve(argOf(args, '--data', path.join(root, '..', 'shared', 'datasets', 'synthetic-netflix')), 'synthetic_netflix.mat');
@@ -54,5 +98,5 @@ export async function run(args) {
       fs.rmSync(runsDir, { recursive: true, force: true });
     }
   }
-  writeSection('sgmc', 'Spectral models (work in progress)', `${table(HEAD, [...prev.values()])}\n\nEigendecomposition: LAPACK dsyevd through koffi on a random 3000-node graph Laplacian (about 10 edges per node), wall and CPU seconds of the call (target ≤ 20 s on 2 cores). Synthetic Netflix: the CLI under GNU time; backend: no tfjs — float64 on OpenBLAS dgemm; paper: SGMC 0.0021, DMF 0.0468 (their Table 5 settings, not yet in this repository).`, `npm run bench -- sgmc${only ? ` --only ${only}` : ''}`);
+  writeSection('sgmc', 'Spectral models (work in progress)', `${table(HEAD, [...prev.values()])}\n\nEigendecomposition: LAPACK dsyevd through koffi on a random 3000-node graph Laplacian (about 10 edges per node), wall and CPU seconds of the call (target ≤ 20 s on 2 cores). Synthetic Netflix: the CLI under GNU time; backend: no tfjs — dense products on OpenBLAS (sgemm in float32 unless the row says precision=float64); paper: SGMC 0.0021, DMF 0.0468 (their Table 5 settings, not yet in this repository).`, `npm run bench -- sgmc${only ? ` --only ${only}` : ''}`);
 }

@@ -192,6 +192,7 @@ export async function executeRun(spec: RunSpec, sink: RunSink, opts: RunOptions)
       }
       await yieldToEventLoop();
       ctx.checkCancelled();
+      return { train, val, test };
     },
   };
 

@@ -130,6 +130,15 @@ test('SGMC, FM and DMF energies: the hand-written gradients match float64 finite
   const e = evaluate(pr, sgmc, false).energy;
   assert.ok(e.data > 0 && e.dirichlet > 0 && e.diagonalisation > 0, JSON.stringify(e));
   assert.ok(gradCheck(pr, sgmc, ['P', 'C', 'Q']) < 1e-6);
+  // the diagonalisation terms in their p×p form too (P, Q narrower than the matrix)
+  const narrow = { P: randMat(rng, m, 3, 0.5), C: randMat(rng, 3, 2, 0.5), Q: randMat(rng, n, 2, 0.5) };
+  assert.ok(evaluate(pr, narrow, false).energy.diagonalisation > 0);
+  assert.ok(gradCheck(pr, narrow, ['P', 'C', 'Q']) < 1e-6);
+  // float32 (sgemm) agrees with float64 within float32 rounding
+  const f32 = (A: Mat) => mat(A.rows, A.cols, Float32Array.from(A.data));
+  const e32 = evaluate({ ...pr, Phi: f32(pr.Phi!), Psi: f32(pr.Psi!) }, { P: f32(sgmc.P), C: f32(sgmc.C), Q: f32(sgmc.Q) }, true);
+  assert.ok(Math.abs(e32.energy.total - e.total) < 1e-4 * e.total, `${e32.energy.total} vs ${e.total}`);
+  assert.ok(e32.grad!.P!.data instanceof Float32Array);
   // SGMC-Z: the data terms of the zoom-out filter bank (levels (1,1), (3,2), (5,3), (5,4))
   assert.deepEqual(zoomLevels(5, 4, 2, 1), [[1, 1], [3, 2], [5, 3], [5, 4]]);
   const zpr = { ...pr, zoom: { pSkip: 2, qSkip: 1 } };

@@ -97,8 +97,9 @@ export interface TrainContext {
   cacheDir?: string;
   /** Threads a model may run on (the `threads` setting / --threads); undefined: all cores. */
   threads?: number;
-  /** Reports the end of an epoch; the harness computes the task's metrics from `predict` / `scoreUsers`. */
-  epochEnd(report: EpochReport): Promise<void>;
+  /** Reports the end of an epoch; the harness computes the task's metrics from `predict` / `scoreUsers` and returns
+   * them (a model's own stop rule reads them instead of recomputing). */
+  epochEnd(report: EpochReport): Promise<SplitMetrics>;
   /** A loss value inside an epoch (an optimiser iteration), for fine-grained curves. */
   lossPoint(phase: Phase, step: number, loss: number): void;
   log(message: string, level?: 'info' | 'warn' | 'debug'): void;

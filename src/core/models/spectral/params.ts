@@ -16,6 +16,7 @@ export const GD_PARAMS: ParamSpec[] = [
   { key: 'optimizer', type: 'enum', default: 'gd', options: ['gd', 'adam'], description: 'gd: full-batch gradient descent with a fixed learning rate (the paper); adam: Adam with that learning rate' },
   { key: 'lr', type: 'number', default: 0.001, min: 1e-9, max: 10, description: 'Fixed learning rate of full-batch gradient descent' },
   { key: 'iterations', type: 'integer', default: 20000, min: 1, max: 10000000, description: 'At most this many gradient steps (the run also stops when the validation RMSE changes by < 1e-6 between evaluations)' },
+  { key: 'precision', type: 'enum', default: 'float32', options: ['float32', 'float64'], description: 'Arithmetic of the dense products: float32 on sgemm (as the paper’s TensorFlow code; twice as fast) or float64 on dgemm' },
   { key: 'evalEvery', type: 'integer', default: 100, min: 1, max: 100000, description: 'Gradient steps between evaluations (one point of the curves)' },
 ];
 

@@ -8,31 +8,49 @@
  * Gradients (G = ∂E/∂C_new = Φᵀ 2((X − M) ⊙ S) Ψ + 2µ_r Λ_r C_new + 2µ_c C_new Λ_c):
  *   ∂E/∂C = Pᵀ G Q,  ∂E/∂P = G Q Cᵀ + 4ρ_r Λ_r P off(Pᵀ Λ_r P),  ∂E/∂Q = Gᵀ P C + 4ρ_c Λ_c Q off(Qᵀ Λ_c Q)
  * DMF is Φ = Ψ = I with µ = ρ = 0; FM is P = I, Q = I (only C, m×n, trained).
+ * Precision follows the arrays: Float32Array matrices run on sgemm (the paper's code is float32; the default of the
+ * models), Float64Array on dgemm (the gradient tests). Sums of the energy are accumulated in float64 either way.
+ * When P is wider than tall (p_max > m, as the paper's ML-100K setting), the diagonalisation term is computed
+ * through the m×m matrix A = P Pᵀ: ‖off(PᵀΛP)‖² = Σ_ij λ_i λ_j A_ij² − Σ_k d_k² with d = diag(PᵀΛP), and its
+ * gradient 4ρ Λ (A Λ P − P diag(d)) — 2·m²·p multiply–adds instead of 2·p²·m (the same for Q).
  */
 import { loadBlas } from '../../linalg/blas';
 
-/** Row-major dense matrix. */
+export type Arr = Float32Array | Float64Array;
+
+/** Row-major dense matrix, float32 or float64. */
 export interface Mat {
   rows: number;
   cols: number;
-  data: Float64Array;
+  data: Arr;
 }
 
-export const mat = (rows: number, cols: number, data: Float64Array = new Float64Array(rows * cols)): Mat => ({ rows, cols, data });
+export const mat = (rows: number, cols: number, data: Arr = new Float64Array(rows * cols)): Mat => ({ rows, cols, data });
 
-/** C = op(A)·op(B) (row-major; op = transpose when ta/tb). dgemm when a BLAS has it, else loops. */
+/** A zero matrix of the same precision as `like`. */
+export const matLike = (like: Arr, rows: number, cols: number): Mat => mat(rows, cols, like instanceof Float32Array ? new Float32Array(rows * cols) : new Float64Array(rows * cols));
+
+/** C = op(A)·op(B) (row-major; op = transpose when ta/tb). sgemm / dgemm when a BLAS has it, else loops. */
 export function gemm(ta: boolean, tb: boolean, A: Mat, B: Mat): Mat {
   const m = ta ? A.cols : A.rows;
   const k = ta ? A.rows : A.cols;
   const kb = tb ? B.cols : B.rows;
   const n = tb ? B.rows : B.cols;
   if (k !== kb) throw new Error(`gemm: ${A.rows}×${A.cols}${ta ? 'ᵀ' : ''} · ${B.rows}×${B.cols}${tb ? 'ᵀ' : ''}`);
-  const C = mat(m, n);
+  const f32 = A.data instanceof Float32Array;
+  if (f32 !== B.data instanceof Float32Array) throw new Error('gemm: mixed float32 and float64 operands');
+  const C = matLike(A.data, m, n);
   if (m === 0 || n === 0 || k === 0) return C;
   const blas = loadBlas().blas;
-  if (blas?.dgemm && m * n * k > 4096) {
-    blas.dgemm(ta, tb, m, n, k, 1, A.data, A.cols, B.data, B.cols, 0, C.data, n);
-    return C;
+  if (blas && m * n * k > 4096) {
+    if (f32) {
+      blas.sgemm(ta, tb, m, n, k, 1, A.data as Float32Array, A.cols, B.data as Float32Array, B.cols, 0, C.data as Float32Array, n);
+      return C;
+    }
+    if (blas.dgemm) {
+      blas.dgemm(ta, tb, m, n, k, 1, A.data as Float64Array, A.cols, B.data as Float64Array, B.cols, 0, C.data as Float64Array, n);
+      return C;
+    }
   }
   const a = A.data;
   const b = B.data;
@@ -47,9 +65,9 @@ export function gemm(ta: boolean, tb: boolean, A: Mat, B: Mat): Mat {
   return C;
 }
 
-/** 10^{−α}·I, rectangular (rows × cols). */
-export function scaledIdentity(rows: number, cols: number, alpha: number): Mat {
-  const M = mat(rows, cols);
+/** 10^{−α}·I, rectangular (rows × cols); float64 unless asked for float32. */
+export function scaledIdentity(rows: number, cols: number, alpha: number, f32 = false): Mat {
+  const M = f32 ? mat(rows, cols, new Float32Array(rows * cols)) : mat(rows, cols);
   const s = 10 ** -alpha;
   for (let i = 0; i < Math.min(rows, cols); i++) M.data[i * cols + i] = s;
   return M;
@@ -93,7 +111,7 @@ export function zoomLevels(m: number, n: number, pSkip: number, qSkip: number): 
 /** The first c columns of a row-major matrix. */
 function leftCols(A: Mat, c: number): Mat {
   if (c === A.cols) return A;
-  const out = mat(A.rows, c);
+  const out = matLike(A.data, A.rows, c);
   for (let i = 0; i < A.rows; i++) out.data.set(A.data.subarray(i * A.cols, i * A.cols + c), i * c);
   return out;
 }
@@ -125,24 +143,44 @@ export interface Evaluation {
   grad?: { P?: Mat; C: Mat; Q?: Mat };
 }
 
-/** off(A) of a square matrix and ‖off(A)‖². */
-function offDiag(A: Mat): { off: Mat; sq: number } {
-  const off = mat(A.rows, A.cols, Float64Array.from(A.data));
-  let sq = 0;
-  for (let i = 0; i < A.rows; i++) {
-    for (let j = 0; j < A.cols; j++) {
-      if (i === j) off.data[i * A.cols + j] = 0;
-      else sq += off.data[i * A.cols + j] ** 2;
-    }
-  }
-  return { off, sq };
-}
-
 /** diag(λ)·A (rows scaled). */
 function scaleRows(A: Mat, l: Float64Array): Mat {
-  const out = mat(A.rows, A.cols);
+  const out = matLike(A.data, A.rows, A.cols);
   for (let i = 0; i < A.rows; i++) for (let j = 0; j < A.cols; j++) out.data[i * A.cols + j] = l[i] * A.data[i * A.cols + j];
   return out;
+}
+
+/**
+ * ‖off(Pᵀ Λ P)‖² and (when asked) its gradient 4 Λ P off(Pᵀ Λ P), in whichever of the p×p or the m×m form is
+ * cheaper (P is m×p).
+ */
+function diagonalisation(P: Mat, l: Float64Array, wantGrad: boolean): { sq: number; grad?: Mat } {
+  const { rows: m, cols: p } = P;
+  const LP = scaleRows(P, l);
+  if (p <= m) {
+    const B = gemm(true, false, P, LP);
+    let sq = 0;
+    for (let i = 0; i < p; i++) {
+      B.data[i * p + i] = 0;
+      for (let j = 0; j < p; j++) sq += B.data[i * p + j] ** 2;
+    }
+    if (!wantGrad) return { sq };
+    const g = gemm(false, false, LP, B);
+    for (let k = 0; k < g.data.length; k++) g.data[k] *= 4;
+    return { sq, grad: g };
+  }
+  const A = gemm(false, true, P, P);
+  const d = new Float64Array(p);
+  for (let i = 0; i < m; i++) for (let k = 0; k < p; k++) d[k] += l[i] * P.data[i * p + k] ** 2;
+  let sq = 0;
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) sq += l[i] * l[j] * A.data[i * m + j] ** 2;
+  for (let k = 0; k < p; k++) sq -= d[k] ** 2;
+  if (!wantGrad) return { sq: Math.max(0, sq) };
+  const g = gemm(false, false, A, LP);
+  for (let i = 0; i < m; i++) {
+    for (let k = 0; k < p; k++) g.data[i * p + k] = 4 * l[i] * (g.data[i * p + k] - P.data[i * p + k] * d[k]);
+  }
+  return { sq: Math.max(0, sq), grad: g };
 }
 
 /** The energy terms, the prediction and (when asked) the gradient with respect to the given parameters. */
@@ -153,7 +191,7 @@ export function evaluate(pr: SpectralProblem, th: SpectralParams, wantGrad: bool
   if (Cnew.rows !== m || Cnew.cols !== n) throw new Error(`C_new is ${Cnew.rows}×${Cnew.cols}, the matrix ${m}×${n}`);
   const left = pr.Phi ? gemm(false, false, pr.Phi, Cnew) : Cnew;
   const X = pr.Psi ? gemm(false, true, left, pr.Psi) : left;
-  const R = mat(m, n);
+  const R = matLike(X.data, m, n);
   let data = 0;
   for (let k = 0; k < m * n; k++) {
     const r = (X.data[k] - pr.M[k]) * pr.S[k];
@@ -164,13 +202,13 @@ export function evaluate(pr: SpectralProblem, th: SpectralParams, wantGrad: bool
   let zoomGrad: Mat | undefined;
   if (pr.zoom) {
     if (!pr.Phi || !pr.Psi) throw new Error('SGMC-Z needs both graph eigenbases');
-    zoomGrad = mat(m, n);
+    zoomGrad = matLike(X.data, m, n);
     for (const [p, q] of zoomLevels(m, n, pr.zoom.pSkip, pr.zoom.qSkip)) {
       if (p === m && q === n) continue;
       const Pp = leftCols(pr.Phi, p);
       const Qq = leftCols(pr.Psi, q);
       const Xk = gemm(false, true, gemm(false, false, Pp, block(Cnew, p, q)), Qq);
-      const Rk = mat(m, n);
+      const Rk = matLike(X.data, m, n);
       for (let x = 0; x < m * n; x++) {
         const r = (Xk.data[x] - pr.M[x]) * pr.S[x];
         Rk.data[x] = 2 * r;
@@ -184,20 +222,12 @@ export function evaluate(pr: SpectralProblem, th: SpectralParams, wantGrad: bool
   let dirichlet = 0;
   if (pr.lambdaR && pr.muR) for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) dirichlet += pr.muR * pr.lambdaR[i] * Cnew.data[i * n + j] ** 2;
   if (pr.lambdaC && pr.muC) for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) dirichlet += pr.muC * pr.lambdaC[j] * Cnew.data[i * n + j] ** 2;
-  let diagonalisation = 0;
-  let offP: Mat | undefined;
-  let offQ: Mat | undefined;
-  if (th.P && pr.lambdaR && pr.rhoR) {
-    const o = offDiag(gemm(true, false, th.P, scaleRows(th.P, pr.lambdaR)));
-    offP = o.off;
-    diagonalisation += pr.rhoR * o.sq;
-  }
-  if (th.Q && pr.lambdaC && pr.rhoC) {
-    const o = offDiag(gemm(true, false, th.Q, scaleRows(th.Q, pr.lambdaC)));
-    offQ = o.off;
-    diagonalisation += pr.rhoC * o.sq;
-  }
-  const energy = { total: data + dirichlet + diagonalisation, data, dirichlet, diagonalisation };
+  let diagTerm = 0;
+  const dP = th.P && pr.lambdaR && pr.rhoR ? diagonalisation(th.P, pr.lambdaR, wantGrad) : undefined;
+  const dQ = th.Q && pr.lambdaC && pr.rhoC ? diagonalisation(th.Q, pr.lambdaC, wantGrad) : undefined;
+  if (dP) diagTerm += pr.rhoR * dP.sq;
+  if (dQ) diagTerm += pr.rhoC * dQ.sq;
+  const energy = { total: data + dirichlet + diagTerm, data, dirichlet, diagonalisation: diagTerm };
   if (!wantGrad) return { energy, Cnew, X };
   // G = Φᵀ (2R) Ψ + 2µ_r Λ_r C_new + 2µ_c C_new Λ_c
   for (let k = 0; k < m * n; k++) R.data[k] *= 2;
@@ -216,22 +246,16 @@ export function evaluate(pr: SpectralProblem, th: SpectralParams, wantGrad: bool
   // ∂C = Pᵀ G Q
   const GQ = th.Q ? gemm(false, false, G, th.Q) : G;
   const dC = th.P ? gemm(true, false, th.P, GQ) : GQ;
-  const grad: Evaluation['grad'] = { C: dC === G ? mat(G.rows, G.cols, Float64Array.from(G.data)) : dC };
+  const grad: Evaluation['grad'] = { C: dC === G ? mat(G.rows, G.cols, G.data.slice()) : dC };
   if (th.P) {
-    const dP = gemm(false, true, GQ, th.C);
-    if (offP && pr.lambdaR) {
-      const t = scaleRows(gemm(false, false, th.P, offP), pr.lambdaR);
-      for (let k = 0; k < dP.data.length; k++) dP.data[k] += 4 * pr.rhoR * t.data[k];
-    }
-    grad.P = dP;
+    const gP = gemm(false, true, GQ, th.C);
+    if (dP?.grad) for (let k = 0; k < gP.data.length; k++) gP.data[k] += pr.rhoR * dP.grad.data[k];
+    grad.P = gP;
   }
   if (th.Q) {
-    const dQ = gemm(true, false, G, PC);
-    if (offQ && pr.lambdaC) {
-      const t = scaleRows(gemm(false, false, th.Q, offQ), pr.lambdaC);
-      for (let k = 0; k < dQ.data.length; k++) dQ.data[k] += 4 * pr.rhoC * t.data[k];
-    }
-    grad.Q = dQ;
+    const gQ = gemm(true, false, G, PC);
+    if (dQ?.grad) for (let k = 0; k < gQ.data.length; k++) gQ.data[k] += pr.rhoC * dQ.grad.data[k];
+    grad.Q = gQ;
   }
   return { energy, Cnew, X, grad };
 }

@@ -83,6 +83,8 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
     S[fit.users[t] * n + fit.items[t]] = 1;
   }
   const pr: SpectralProblem = { M, S, m, n, muR: 0, muC: 0, rhoR: 0, rhoC: 0 };
+  const f32 = hp.precision !== 'float64';
+  const basisMat = (k: number, v: Float64Array) => mat(k, k, f32 ? Float32Array.from(v) : v);
   if (variant !== 'dmf') {
     const graphOpt = String(hp.graph ?? 'dataset');
     let gu: Graph | undefined;
@@ -101,12 +103,12 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
     if (hp.userGraph === false) gu = undefined;
     if (gu) {
       const e = basisOf(gu, (x) => ctx.log(x), ctx.cacheDir);
-      pr.Phi = mat(m, m, e.vectors);
+      pr.Phi = basisMat(m, e.vectors);
       pr.lambdaR = e.values;
     } else ctx.log('no user graph: identity basis over users');
     if (gi) {
       const e = basisOf(gi, (x) => ctx.log(x), ctx.cacheDir);
-      pr.Psi = mat(n, n, e.vectors);
+      pr.Psi = basisMat(n, e.vectors);
       pr.lambdaC = e.values;
     } else ctx.log('no item graph: identity basis over items');
     if (variant === 'sgmc-z') {
@@ -123,11 +125,11 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
   }
   const alpha = num(hp, 'alpha');
   const th: SpectralParams = variant === 'fm'
-    ? { C: scaledIdentity(m, n, alpha) }
+    ? { C: scaledIdentity(m, n, alpha, f32) }
     : (() => {
         const p = num(hp, 'pMax') || m;
         const q = num(hp, 'qMax') || n;
-        return { P: scaledIdentity(m, p, alpha), C: scaledIdentity(p, q, alpha), Q: scaledIdentity(n, q, alpha) };
+        return { P: scaledIdentity(m, p, alpha, f32), C: scaledIdentity(p, q, alpha, f32), Q: scaledIdentity(n, q, alpha, f32) };
       })();
   const trains: ('P' | 'C' | 'Q')[] = variant === 'fm' ? ['C'] : variant === 'sgmc' || variant === 'sgmc-z' ? (String(hp.train ?? 'PCQ').split('') as ('P' | 'C' | 'Q')[]) : ['P', 'C', 'Q'];
   const lr = num(hp, 'lr');
@@ -137,7 +139,7 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
   ctx.setTotalEpochs(epochs);
   // Adam (β1 0.9, β2 0.999, ε 1e-8) as an option; plain gradient descent is the paper's
   const adam = hp.optimizer === 'adam';
-  const moments = new Map<string, { m: Float64Array; v: Float64Array }>();
+  const moments = new Map<string, { m: Float64Array | Float32Array; v: Float64Array | Float32Array }>();
   let step = 0;
   let last: { Cnew: Mat; X: Mat } | undefined;
   const predict = (us: Int32Array, is: Int32Array) => {
@@ -151,17 +153,6 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
   let prevVal = NaN;
   let firstVal = NaN;
   let moved = false;
-  const valRmse = () => {
-    const v = ctx.data.val;
-    if (!v.length) return NaN;
-    const X = (last as { X: Mat }).X.data;
-    let s = 0;
-    for (let t = 0; t < v.length; t++) {
-      const p = Math.min(ctx.data.scale.max, Math.max(ctx.data.scale.min, X[v.users[t] * n + v.items[t]]));
-      s += (p - v.values[t]) ** 2;
-    }
-    return Math.sqrt(s / v.length);
-  };
   for (let ep = 1; ep <= epochs; ep++) {
     let energy = NaN;
     for (let it = 0; it < every && (ep - 1) * every + it < iterations; it++) {
@@ -177,7 +168,7 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
           continue;
         }
         let mo = moments.get(key);
-        if (!mo) moments.set(key, (mo = { m: new Float64Array(A.data.length), v: new Float64Array(A.data.length) }));
+        if (!mo) moments.set(key, (mo = { m: A.data.slice().fill(0), v: A.data.slice().fill(0) }));
         const c1 = 1 - 0.9 ** step;
         const c2 = 1 - 0.999 ** step;
         for (let x = 0; x < A.data.length; x++) {
@@ -193,7 +184,7 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
     last = ev;
     const terms = ev.energy;
     const its = Math.min(iterations, ep * every);
-    await ctx.epochEnd({
+    const metrics = await ctx.epochEnd({
       phase: 'train', epoch: ep, epochs, trainLoss: Number.isFinite(energy) ? terms.total : energy, iterations: its, predict,
       artifacts: ({ metrics }) => {
         const at = { phase: 'train', epoch: ep, globalEpoch: 0 };
@@ -220,7 +211,7 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
         return frames;
       },
     });
-    const v = valRmse();
+    const v = metrics.val.rmse ?? NaN;
     if (Number.isNaN(firstVal)) firstVal = v;
     else if (Math.abs(v - firstVal) > 1e-6) moved = true;
     if (moved && Number.isFinite(prevVal) && Math.abs(v - prevVal) < 1e-6) {
