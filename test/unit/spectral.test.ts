@@ -100,8 +100,8 @@ function problem(rng: Prng, m: number, n: number, withBases: boolean): SpectralP
 }
 
 /** Central finite differences of the energy against the hand-written gradient, every entry. */
-function gradCheck(pr: SpectralProblem, th: SpectralParams, keys: ('P' | 'C' | 'Q')[]) {
-  const g = evaluate(pr, th, true).grad!;
+function gradCheck(pr: SpectralProblem, th: SpectralParams, keys: ('P' | 'C' | 'Q')[], form?: 'dense' | 'factored') {
+  const g = evaluate(pr, th, true, form).grad!;
   let worst = 0;
   for (const key of keys) {
     const A = th[key] as Mat;
@@ -110,9 +110,9 @@ function gradCheck(pr: SpectralProblem, th: SpectralParams, keys: ('P' | 'C' | '
       const x = A.data[k];
       const h = 1e-6;
       A.data[k] = x + h;
-      const up = evaluate(pr, th, false).energy.total;
+      const up = evaluate(pr, th, false, form).energy.total;
       A.data[k] = x - h;
-      const dn = evaluate(pr, th, false).energy.total;
+      const dn = evaluate(pr, th, false, form).energy.total;
       A.data[k] = x;
       const fd = (up - dn) / (2 * h);
       worst = Math.max(worst, Math.abs(fd - G.data[k]) / Math.max(1, Math.abs(fd)));
@@ -134,6 +134,15 @@ test('SGMC, FM and DMF energies: the hand-written gradients match float64 finite
   const narrow = { P: randMat(rng, m, 3, 0.5), C: randMat(rng, 3, 2, 0.5), Q: randMat(rng, n, 2, 0.5) };
   assert.ok(evaluate(pr, narrow, false).energy.diagonalisation > 0);
   assert.ok(gradCheck(pr, narrow, ['P', 'C', 'Q']) < 1e-6);
+  // the factored evaluation (narrow P, Q: (ΦP) C (ΨQ)ᵀ, Dirichlet through Gram matrices) equals the dense one, and
+  // both forms' gradients hold for wide factors too
+  const dense = evaluate(pr, narrow, true, 'dense');
+  const fact = evaluate(pr, narrow, true, 'factored');
+  for (const k of ['total', 'data', 'dirichlet', 'diagonalisation'] as const) assert.ok(Math.abs(dense.energy[k] - fact.energy[k]) < 1e-9 * Math.max(1, dense.energy[k]), k);
+  for (const k of ['P', 'C', 'Q'] as const) dense.grad![k]!.data.forEach((v, x) => assert.ok(Math.abs(v - fact.grad![k]!.data[x]) < 1e-9 * Math.max(1, Math.abs(v)), `${k}[${x}]`));
+  assert.ok(gradCheck(pr, sgmc, ['P', 'C', 'Q'], 'factored') < 1e-6);
+  const noRowGraph = { ...pr, Phi: undefined, lambdaR: undefined };
+  assert.ok(gradCheck(noRowGraph, narrow, ['P', 'C', 'Q'], 'factored') < 1e-6);
   // float32 (sgemm) agrees with float64 within float32 rounding
   const f32 = (A: Mat) => mat(A.rows, A.cols, Float32Array.from(A.data));
   const e32 = evaluate({ ...pr, Phi: f32(pr.Phi!), Psi: f32(pr.Psi!) }, { P: f32(sgmc.P), C: f32(sgmc.C), Q: f32(sgmc.Q) }, true);

@@ -1,6 +1,6 @@
 /** DMF (deep matrix factorisation): catalogue entry (training code: ./dmf.train.ts, energy in ./sgmcEnergy.ts). */
 import type { ModelInfo } from '../model';
-import { PQ_PARAMS, GD_PARAMS, SPECTRAL_PAPER, spectralArtifacts } from './params';
+import { PQ_PARAMS, GD_PARAMS, SPECTRAL_PAPER, spectralArtifacts, DMF_SYNTHETIC_NETFLIX, DMF_PAPER_RESULTS } from './params';
 
 export const dmf: ModelInfo = {
   id: 'dmf',
@@ -11,8 +11,8 @@ export const dmf: ModelInfo = {
   description: 'X = P C Qᵀ trained by full-batch gradient descent from a small identity: the implicit low-rank bias of depth (Arora et al.); the SGMC paper’s baseline',
   paper: SPECTRAL_PAPER,
   params: [...PQ_PARAMS, ...GD_PARAMS],
-  presets: {},
-  paperResults: [],
+  presets: { 'synthetic-netflix': { description: 'Synthetic Netflix: gradient descent, α = 1, lr 0.003, p_max = q_max = 12, 60,000 steps — ours, chosen on validation', values: { ...DMF_SYNTHETIC_NETFLIX }, dataset: 'synthetic-netflix' } },
+  paperResults: DMF_PAPER_RESULTS,
   artifacts: spectralArtifacts(false),
   lossKind: 'sum',
   usesTf: false,

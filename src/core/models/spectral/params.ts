@@ -13,10 +13,12 @@ export const PQ_PARAMS: ParamSpec[] = [
 /** Initialisation and the optimiser. */
 export const GD_PARAMS: ParamSpec[] = [
   { key: 'alpha', type: 'number', default: 2, min: 0, max: 10, description: 'Initialisation 10^(−α)·I (rectangular)' },
+  { key: 'center', type: 'enum', default: 'ratings', options: ['ratings', 'always', 'never'], description: 'Fit the values minus their training mean and add it back to the predictions (a port choice, the paper is silent; from a 10^(−α) start no factor then has to grow to the rating scale first). ratings: for ratings, not for 0/1 interaction data (where it lowers AUC/AUPR)' },
   { key: 'optimizer', type: 'enum', default: 'gd', options: ['gd', 'adam'], description: 'gd: full-batch gradient descent with a fixed learning rate (the paper); adam: Adam with that learning rate' },
   { key: 'lr', type: 'number', default: 0.001, min: 1e-9, max: 10, description: 'Fixed learning rate of full-batch gradient descent' },
-  { key: 'iterations', type: 'integer', default: 20000, min: 1, max: 10000000, description: 'At most this many gradient steps (the run also stops when the validation RMSE changes by < 1e-6 between evaluations)' },
+  { key: 'iterations', type: 'integer', default: 20000, min: 1, max: 10000000, description: 'At most this many gradient steps (see stopTol)' },
   { key: 'precision', type: 'enum', default: 'float32', options: ['float32', 'float64'], description: 'Arithmetic of the dense products: float32 on sgemm (as the paper’s TensorFlow code; twice as fast) or float64 on dgemm' },
+  { key: 'stopTol', type: 'number', default: 1e-6, min: 0, max: 1, description: 'Stop when the validation RMSE changes by less than this between evaluations, once it has fallen 1% below its first value (the paper: 1e-6; 0: run all iterations)' },
   { key: 'evalEvery', type: 'integer', default: 100, min: 1, max: 100000, description: 'Gradient steps between evaluations (one point of the curves)' },
 ];
 
@@ -44,3 +46,25 @@ export function spectralArtifacts(spectra: boolean): ArtifactDecl[] {
     ...(spectra ? [{ name: 'spectra', title: 'Laplacian spectra', view: 'line' as const, description: 'the eigenvalues of the user and item graphs, ascending' }] : []),
   ];
 }
+
+/** The papers' numbers (MODELS.md "SGMC / DMF"); shown beside runs of a preset for that dataset. */
+export const SGMC_PAPER_RESULTS = [
+  { dataset: 'synthetic-netflix', metrics: { rmse: 0.0021 }, note: 'Table 5 settings (not in this repository)' },
+  { dataset: 'ml-100k', metrics: { rmse: 0.912 }, note: 'Monti split 1 with its graphs, p_max = q_max = 4000' },
+  { dataset: 'douban', metrics: { rmse: 0.731 }, note: 'Monti split with its user graph' },
+  { dataset: 'ml-1m', metrics: { rmse: 0.839 }, note: '' },
+];
+export const DMF_PAPER_RESULTS = [
+  { dataset: 'synthetic-netflix', metrics: { rmse: 0.0468 }, note: 'the SGMC paper’s DMF baseline' },
+  { dataset: 'ml-100k', metrics: { rmse: 0.918 }, note: 'Monti split 1' },
+  { dataset: 'douban', metrics: { rmse: 0.732 }, note: '' },
+  { dataset: 'ml-1m', metrics: { rmse: 0.843 }, note: '' },
+];
+
+/**
+ * Synthetic Netflix (Monti's 150 × 200 matrix with its graphs): our settings, chosen on the validation RMSE (a) with
+ * the CLI (BENCHMARKS.md "Spectral models"; the paper's Table 5 values are not in this repository). Plain gradient
+ * descent as the paper; all iterations run ((a) picks the validation-best evaluation).
+ */
+export const SGMC_SYNTHETIC_NETFLIX = { optimizer: 'gd', alpha: 1.5, lr: 0.004, pMax: 20, qMax: 20, iterations: 200000, evalEvery: 4000, stopTol: 0 };
+export const DMF_SYNTHETIC_NETFLIX = { optimizer: 'gd', alpha: 1, lr: 0.003, pMax: 12, qMax: 12, iterations: 60000, evalEvery: 2000, stopTol: 0 };

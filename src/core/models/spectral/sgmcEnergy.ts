@@ -183,9 +183,79 @@ function diagonalisation(P: Mat, l: Float64Array, wantGrad: boolean): { sq: numb
   return { sq: Math.max(0, sq), grad: g };
 }
 
-/** The energy terms, the prediction and (when asked) the gradient with respect to the given parameters. */
-export function evaluate(pr: SpectralProblem, th: SpectralParams, wantGrad: boolean): Evaluation {
+/** Σ A ⊙ B of two equal-shaped matrices. */
+function dotAll(A: Mat, B: Mat): number {
+  let s = 0;
+  for (let k = 0; k < A.data.length; k++) s += A.data[k] * B.data[k];
+  return s;
+}
+
+/** A += s·B (in place). */
+function addScaled(A: Mat, B: Mat, s: number): void {
+  for (let k = 0; k < A.data.length; k++) A.data[k] += s * B.data[k];
+}
+
+/**
+ * The same energy and gradient evaluated in the factors' space, for P and Q narrower than the matrix (p < m, q < n:
+ * the truncated `cpu` settings): X = (ΦP) C (ΨQ)ᵀ, and the Dirichlet terms through p×p and q×q Gram matrices,
+ *   tr(C_newᵀ Λ_r C_new) = tr(Cᵀ (PᵀΛ_rP) C (QᵀQ)),  tr(C_new Λ_c C_newᵀ) = tr(C (QᵀΛ_cQ) Cᵀ (PᵀP)),
+ * with gradients ∂C = 2(PᵀΛ_rP) C (QᵀQ), ∂P = 2Λ_r P C (QᵀQ) Cᵀ, ∂Q = 2Q Cᵀ (PᵀΛ_rP) C (and the column term alike).
+ * No product costs more than max(m, n)²·max(p, q) multiply–adds, against m·n·(m + n) for the dense form.
+ */
+function evaluateFactored(pr: SpectralProblem, P: Mat, C: Mat, Q: Mat, wantGrad: boolean): Evaluation {
   const { m, n } = pr;
+  const A = pr.Phi ? gemm(false, false, pr.Phi, P) : P;
+  const B = pr.Psi ? gemm(false, false, pr.Psi, Q) : Q;
+  const AC = gemm(false, false, A, C);
+  const X = gemm(false, true, AC, B);
+  const R = matLike(X.data, m, n);
+  let data = 0;
+  for (let k = 0; k < m * n; k++) {
+    const r = (X.data[k] - pr.M[k]) * pr.S[k];
+    R.data[k] = 2 * r;
+    data += r * r;
+  }
+  const Cnew = gemm(false, true, gemm(false, false, P, C), Q);
+  const rowTerm = pr.lambdaR && pr.muR ? { Gp: gemm(true, false, P, scaleRows(P, pr.lambdaR)), Gq: gemm(true, false, Q, Q), l: pr.lambdaR, mu: pr.muR } : undefined;
+  const colTerm = pr.lambdaC && pr.muC ? { Hp: gemm(true, false, P, P), Hq: gemm(true, false, Q, scaleRows(Q, pr.lambdaC)), l: pr.lambdaC, mu: pr.muC } : undefined;
+  let dirichlet = 0;
+  const rowParts = rowTerm && { GpC: gemm(false, false, rowTerm.Gp, C), CGq: gemm(false, false, C, rowTerm.Gq) };
+  const colParts = colTerm && { HpC: gemm(false, false, colTerm.Hp, C), CHq: gemm(false, false, C, colTerm.Hq) };
+  if (rowTerm && rowParts) dirichlet += rowTerm.mu * dotAll(rowParts.GpC, rowParts.CGq);
+  if (colTerm && colParts) dirichlet += colTerm.mu * dotAll(colParts.HpC, colParts.CHq);
+  const dP = pr.lambdaR && pr.rhoR ? diagonalisation(P, pr.lambdaR, wantGrad) : undefined;
+  const dQ = pr.lambdaC && pr.rhoC ? diagonalisation(Q, pr.lambdaC, wantGrad) : undefined;
+  const diagTerm = (dP ? pr.rhoR * dP.sq : 0) + (dQ ? pr.rhoC * dQ.sq : 0);
+  const energy = { total: data + dirichlet + diagTerm, data, dirichlet, diagonalisation: diagTerm };
+  if (!wantGrad) return { energy, Cnew, X };
+  const RB = gemm(false, false, R, B);
+  const gC = gemm(true, false, A, RB);
+  const dA = gemm(false, true, RB, C);
+  const gP = pr.Phi ? gemm(true, false, pr.Phi, dA) : dA;
+  const dB = gemm(true, false, R, AC);
+  const gQ = pr.Psi ? gemm(true, false, pr.Psi, dB) : dB;
+  if (rowTerm && rowParts) {
+    addScaled(gC, gemm(false, false, rowParts.GpC, rowTerm.Gq), 2 * rowTerm.mu);
+    addScaled(gP, scaleRows(gemm(false, false, P, gemm(false, true, rowParts.CGq, C)), rowTerm.l), 2 * rowTerm.mu);
+    addScaled(gQ, gemm(false, false, Q, gemm(true, false, C, rowParts.GpC)), 2 * rowTerm.mu);
+  }
+  if (colTerm && colParts) {
+    addScaled(gC, gemm(false, false, colParts.HpC, colTerm.Hq), 2 * colTerm.mu);
+    addScaled(gP, gemm(false, false, P, gemm(false, true, colParts.CHq, C)), 2 * colTerm.mu);
+    addScaled(gQ, scaleRows(gemm(false, false, Q, gemm(true, false, C, colParts.HpC)), colTerm.l), 2 * colTerm.mu);
+  }
+  if (dP?.grad) addScaled(gP, dP.grad, pr.rhoR);
+  if (dQ?.grad) addScaled(gQ, dQ.grad, pr.rhoC);
+  return { energy, Cnew, X, grad: { P: gP, C: gC, Q: gQ } };
+}
+
+/**
+ * The energy terms, the prediction and (when asked) the gradient with respect to the given parameters. P and Q
+ * narrower than the matrix (and no zoom-out bank) take the factored evaluation; `form` forces one (tests).
+ */
+export function evaluate(pr: SpectralProblem, th: SpectralParams, wantGrad: boolean, form?: 'dense' | 'factored'): Evaluation {
+  const { m, n } = pr;
+  if (th.P && th.Q && !pr.zoom && (form ? form === 'factored' : th.P.cols < m && th.Q.cols < n)) return evaluateFactored(pr, th.P, th.C, th.Q, wantGrad);
   const PC = th.P ? gemm(false, false, th.P, th.C) : th.C;
   const Cnew = th.Q ? gemm(false, true, PC, th.Q) : PC;
   if (Cnew.rows !== m || Cnew.cols !== n) throw new Error(`C_new is ${Cnew.rows}×${Cnew.cols}, the matrix ${m}×${n}`);

@@ -1,6 +1,6 @@
 /** SGMC-Z (zoom-out filter bank): catalogue entry (training code: ./sgmcZ.train.ts, energy in ./sgmcEnergy.ts). */
 import type { ModelInfo } from '../model';
-import { PQ_PARAMS, GD_PARAMS, GRAPH_PARAMS, SGMC_PARAMS, SPECTRAL_PAPER, spectralArtifacts } from './params';
+import { PQ_PARAMS, GD_PARAMS, GRAPH_PARAMS, SGMC_PARAMS, SPECTRAL_PAPER, spectralArtifacts, SGMC_SYNTHETIC_NETFLIX } from './params';
 
 export const sgmcZ: ModelInfo = {
   id: 'sgmc-z',
@@ -15,7 +15,7 @@ export const sgmcZ: ModelInfo = {
     { key: 'pSkip', type: 'integer', default: 10, min: 1, max: 100000, description: 'Row-frequency step of the zoom-out levels' },
     { key: 'qSkip', type: 'integer', default: 10, min: 1, max: 100000, description: 'Column-frequency step of the zoom-out levels' },
   ],
-  presets: {},
+  presets: { 'synthetic-netflix': { description: 'Synthetic Netflix: SGMC’s preset with a zoom-out bank of 6 levels (pSkip 30, qSkip 40), 30,000 steps', values: { ...SGMC_SYNTHETIC_NETFLIX, pSkip: 30, qSkip: 40, iterations: 30000, evalEvery: 2000 }, dataset: 'synthetic-netflix' } },
   paperResults: [],
   artifacts: spectralArtifacts(true),
   lossKind: 'sum',
