@@ -70,15 +70,16 @@ function torchStep({ m, n, p, q, density, reps }) {
 
 export async function run(args) {
   const only = argOf(args, '--only', undefined);
+  const want = (part) => !only || only.split(',').includes(part);
   const date = new Date().toISOString().slice(0, 10);
   const prev = new Map(readSection('sgmc').rows.slice(1).map((r) => [r[0] + '|' + r[1], r]));
   const gib = (b) => `${(b / 2 ** 30).toFixed(2)} GiB`;
-  if (!only || only === 'eigen') {
+  if (want('eigen')) {
     const e = eigen3000();
     prev.set('eigendecomposition, 3000-node graph|dsyevd', ['eigendecomposition, 3000-node graph', 'dsyevd', `${e.lib}; λ₀ = ${e.lambda0.toExponential(1)}`, e.wall.toFixed(1), e.cpu.toFixed(1), '—', date]);
     process.stderr.write(`eigen 3000: ${e.wall.toFixed(1)} s\n`);
   }
-  if (!only || only === 'step') {
+  if (want('step')) {
     const t = torchStep(STEP);
     const ours = ourStep(STEP);
     const shape = `${STEP.m}×${STEP.n}, p_max = q_max = ${STEP.p}`;
@@ -94,9 +95,8 @@ export async function run(args) {
         const args = settings.split(' ').flatMap((x) => (x.startsWith('preset:') ? ['--preset', x.slice(7)] : ['--set', x]));
         const r = cliTrain(['--model', model, '--train', file, ...args], runsDir);
         const m = r.summary.metrics.rmse;
-        const every = Number((/evalEvery=(\d+)/.exec(settings) ?? [])[1] ?? r.summary.hyper?.evalEvery ?? 1);
-        const its = (r.summary.epochs?.last ?? 0) * every;
-        const result = `RMSE (a) ${m.valSelected.toFixed(4)} at iteration ${(r.summary.epochs?.valSelected ?? 0) * every}, (b) ${m.last.toFixed(4)}, (c) ${m.testSelected.toFixed(4)} · paper ${paper} · ${its} iterations, ${its ? ((1000 * r.wall) / its).toFixed(2) : '—'} ms each (whole run)`;
+        const its = r.summary.iterations?.last ?? 0;
+        const result = `RMSE (a) ${m.valSelected.toFixed(4)} at iteration ${r.summary.iterations?.valSelected ?? '—'}, (b) ${m.last.toFixed(4)}, (c) ${m.testSelected.toFixed(4)} · paper ${paper} · ${its} iterations, ${its ? ((1000 * r.wall) / its).toFixed(2) : '—'} ms each (whole run)`;
         prev.set(`${model}, ${label}|${settings}`, [`${model}, ${label}`, settings, result, r.wall.toFixed(1), r.cpu.toFixed(1), gib(r.peak), date]);
         process.stderr.write(`${model} ${label}: ${result}\n`);
       }
@@ -104,7 +104,7 @@ export async function run(args) {
       fs.rmSync(runsDir, { recursive: true, force: true });
     }
   };
-  if (!only || only === 'synthetic') {
+  if (want('synthetic')) {
     const file = path.resolve(argOf(args, '--data', path.join(root, '..', 'shared', 'datasets', 'synthetic-netflix')), 'synthetic_netflix.mat');
     trainRows('Synthetic Netflix', file, [
       ['sgmc', 'preset:synthetic-netflix', '0.0021'],
@@ -113,7 +113,7 @@ export async function run(args) {
       ['sgmc-z', 'preset:synthetic-netflix', '—'],
     ]);
   }
-  if (!only || only === 'ml-100k') {
+  if (want('ml-100k')) {
     const file = path.resolve(argOf(args, '--monti', path.join(root, '..', 'shared', 'datasets', 'ml-100k-monti')), 'split_1.mat');
     trainRows('ML-100K (Monti split 1, its graphs)', file, [
       ['sgmc', 'optimizer=gd alpha=1 lr=0.0003 pMax=50 qMax=50 muR=0.01 muC=0.01 iterations=4000 evalEvery=200 stopTol=0', '0.912'],

@@ -341,6 +341,7 @@ export function summaryJson(s: RunSummary): string {
     runId: s.runId, model: s.model, dataset: s.dataset, backend: s.backend, status: s.status,
     task: s.task, selectBy: s.selectBy, metrics,
     epochs: Object.fromEntries(SELECTIONS.map((w) => [w.key, s.selection[w.key]?.globalEpoch ?? 0])),
+    iterations: Object.fromEntries(SELECTIONS.map((w) => [w.key, s.selection[w.key]?.iterations ?? null])),
     paper: s.paper ?? null, trainRatings: s.trainRatings, valRatings: s.valRatings, testRatings: s.testRatings,
     seconds: s.seconds, error: s.error ?? null,
   });

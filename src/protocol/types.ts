@@ -215,6 +215,8 @@ export interface ArtifactFrame {
 /** All metric records of one epoch the selection picked. */
 export interface SelectedEpoch {
   globalEpoch: number;
+  /** Optimiser iterations at that evaluation, when the model counts them. */
+  iterations?: number;
   train: MetricRecord;
   val: MetricRecord;
   test: MetricRecord;

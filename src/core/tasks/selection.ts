@@ -22,8 +22,8 @@ export class ProtocolSelection {
     return this.metric.direction === 'lower' ? a < b : a > b;
   }
 
-  update(m: Pick<EpochMetrics, 'globalEpoch' | 'train' | 'val' | 'test'>): void {
-    const at: SelectedEpoch = { globalEpoch: m.globalEpoch, train: m.train, val: m.val, test: m.test };
+  update(m: Pick<EpochMetrics, 'globalEpoch' | 'train' | 'val' | 'test' | 'iterations'>): void {
+    const at: SelectedEpoch = { globalEpoch: m.globalEpoch, ...(m.iterations !== undefined ? { iterations: m.iterations } : {}), train: m.train, val: m.val, test: m.test };
     const v = m.val[this.metric.key] ?? NaN;
     const t = m.test[this.metric.key] ?? NaN;
     // a NaN validation value (no validation split) moves (a) along with the last epoch
