@@ -67,4 +67,4 @@ export const DMF_PAPER_RESULTS = [
  * descent as the paper; all iterations run ((a) picks the validation-best evaluation).
  */
 export const SGMC_SYNTHETIC_NETFLIX = { optimizer: 'gd', alpha: 1.5, lr: 0.004, pMax: 20, qMax: 20, iterations: 200000, evalEvery: 4000, stopTol: 0 };
-export const DMF_SYNTHETIC_NETFLIX = { optimizer: 'gd', alpha: 1, lr: 0.003, pMax: 12, qMax: 12, iterations: 60000, evalEvery: 2000, stopTol: 0 };
+export const DMF_SYNTHETIC_NETFLIX = { optimizer: 'gd', alpha: 1, lr: 0.003, pMax: 0, qMax: 0, iterations: 80000, evalEvery: 4000, stopTol: 0 };
