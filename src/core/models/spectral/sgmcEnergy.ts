@@ -137,8 +137,9 @@ export interface EnergyTerms {
 
 export interface Evaluation {
   energy: EnergyTerms;
-  /** C_new (m×n) and X (m×n): the prediction. */
-  Cnew: Mat;
+  /** C_new (m×n; the factored form leaves it out of gradient evaluations, which do not need it) and X (m×n): the
+   * prediction. */
+  Cnew?: Mat;
   X: Mat;
   grad?: { P?: Mat; C: Mat; Q?: Mat };
 }
@@ -215,7 +216,6 @@ function evaluateFactored(pr: SpectralProblem, P: Mat, C: Mat, Q: Mat, wantGrad:
     R.data[k] = 2 * r;
     data += r * r;
   }
-  const Cnew = gemm(false, true, gemm(false, false, P, C), Q);
   const rowTerm = pr.lambdaR && pr.muR ? { Gp: gemm(true, false, P, scaleRows(P, pr.lambdaR)), Gq: gemm(true, false, Q, Q), l: pr.lambdaR, mu: pr.muR } : undefined;
   const colTerm = pr.lambdaC && pr.muC ? { Hp: gemm(true, false, P, P), Hq: gemm(true, false, Q, scaleRows(Q, pr.lambdaC)), l: pr.lambdaC, mu: pr.muC } : undefined;
   let dirichlet = 0;
@@ -227,7 +227,7 @@ function evaluateFactored(pr: SpectralProblem, P: Mat, C: Mat, Q: Mat, wantGrad:
   const dQ = pr.lambdaC && pr.rhoC ? diagonalisation(Q, pr.lambdaC, wantGrad) : undefined;
   const diagTerm = (dP ? pr.rhoR * dP.sq : 0) + (dQ ? pr.rhoC * dQ.sq : 0);
   const energy = { total: data + dirichlet + diagTerm, data, dirichlet, diagonalisation: diagTerm };
-  if (!wantGrad) return { energy, Cnew, X };
+  if (!wantGrad) return { energy, Cnew: gemm(false, true, gemm(false, false, P, C), Q), X };
   const RB = gemm(false, false, R, B);
   const gC = gemm(true, false, A, RB);
   const dA = gemm(false, true, RB, C);
@@ -246,7 +246,7 @@ function evaluateFactored(pr: SpectralProblem, P: Mat, C: Mat, Q: Mat, wantGrad:
   }
   if (dP?.grad) addScaled(gP, dP.grad, pr.rhoR);
   if (dQ?.grad) addScaled(gQ, dQ.grad, pr.rhoC);
-  return { energy, Cnew, X, grad: { P: gP, C: gC, Q: gQ } };
+  return { energy, X, grad: { P: gP, C: gC, Q: gQ } };
 }
 
 /**

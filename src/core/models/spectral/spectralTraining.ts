@@ -80,7 +80,7 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
   const S = new Float64Array(m * n);
   let mean = 0;
   const binary = ctx.data.scale.min === 0 && ctx.data.scale.max === 1;
-  const center = hp.center === 'always' || hp.center === true || ((hp.center ?? 'ratings') === 'ratings' && !binary);
+  const center = hp.center === 'always' || (hp.center === 'ratings' && !binary);
   if (center && fit.length) {
     for (let t = 0; t < fit.length; t++) mean += fit.values[t];
     mean /= fit.length;
@@ -149,7 +149,7 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
   const adam = hp.optimizer === 'adam';
   const moments = new Map<string, { m: Float64Array | Float32Array; v: Float64Array | Float32Array }>();
   let step = 0;
-  let last: { Cnew: Mat; X: Mat } | undefined;
+  let last: { X: Mat } | undefined;
   const predict = (us: Int32Array, is: Int32Array) => {
     const X = (last as { X: Mat }).X.data;
     const out = new Float32Array(us.length);
@@ -158,7 +158,7 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
   };
   // the paper's stop (|ΔRMSE_val| < 1e-6) applies once learning has begun — the validation RMSE 1% below its first
   // value: from a 10^(−α) start, gradient descent crosses long plateaus (saddles) where the RMSE barely moves
-  const stopTol = hp.stopTol === undefined ? 1e-6 : num(hp, 'stopTol');
+  const stopTol = num(hp, 'stopTol');
   let prevVal = NaN;
   let firstVal = NaN;
   let moved = false;
@@ -202,7 +202,7 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
         if (variant === 'sgmc' || variant === 'sgmc-z') points.push({ series: 'Dirichlet terms', x: its, y: terms.dirichlet }, { series: 'diagonalisation terms', x: its, y: terms.diagonalisation });
         frames.push({ name: 'energy terms', ...at, data: { view: 'line', points, xLabel: 'iteration', yLabel: 'energy' } });
         // C_new: the coefficients in the graphs' eigenbases (low frequencies top-left); for DMF, X itself
-        frames.push({ name: 'spectral coefficients', ...at, data: { view: 'heatmap', rowLabel: variant === 'dmf' ? 'users' : 'user-graph frequency', colLabel: variant === 'dmf' ? 'items' : 'item-graph frequency', panels: [{ group: variant === 'dmf' ? 'X = P C Qᵀ' : 'C_new = P C Qᵀ', variant: `iteration ${its}`, tensor: heatmapTensor('C_new', ev.Cnew.data, m, n) }] } });
+        frames.push({ name: 'spectral coefficients', ...at, data: { view: 'heatmap', rowLabel: variant === 'dmf' ? 'users' : 'user-graph frequency', colLabel: variant === 'dmf' ? 'items' : 'item-graph frequency', panels: [{ group: variant === 'dmf' ? 'X = P C Qᵀ' : 'C_new = P C Qᵀ', variant: `iteration ${its}`, tensor: heatmapTensor('C_new', (ev.Cnew as Mat).data, m, n) }] } });
         // interaction data: ROC and precision–recall curves of the test predictions at this evaluation
         if (metrics.test.auc !== undefined && ctx.data.test.length) {
           const t = ctx.data.test;
