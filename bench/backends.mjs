@@ -2,10 +2,7 @@
 // median seconds of one full-batch loss + gradient evaluation on each available backend, and of the same
 // computation in PyTorch on the CPU (bench/torch_glocal.py, threads = cores), in the same run.
 import { createRequire } from 'node:module';
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
-import * as os from 'node:os';
-import { root, out, median, writeSection, table, argOf } from './common.mjs';
+import { out, median, writeSection, table, argOf, runTorchScript } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -47,12 +44,8 @@ async function timeOurs(backend, shape) {
 }
 
 function timeTorch(shape) {
-  const py = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
-  if (!py) return { error: 'PyTorch not found (Debian: apt-get install python3-torch)' };
-  const r = spawnSync(py, [path.join(root, 'bench', 'torch_glocal.py'), String(shape.items), String(shape.users), String(DENSITY), String(shape.reps)], { encoding: 'utf8', env: { ...process.env, KRL_THREADS: String(os.cpus().length) } });
-  if (r.status !== 0) return { error: r.stderr.trim().split('\n').at(-1) };
-  const j = JSON.parse(r.stdout.trim().split('\n').at(-1));
-  return { median: j.median_s, torch: j.torch, threads: j.threads };
+  const j = runTorchScript('torch_glocal.py', [shape.items, shape.users, DENSITY, shape.reps]);
+  return j.error ? j : { median: j.median_s, torch: j.torch, threads: j.threads };
 }
 
 export async function run(args) {

@@ -99,3 +99,16 @@ export function cliTrain(args, runsDir) {
   if (r.code !== 0 || !json) throw new Error(`node dist/cli.js train ${args.join(' ')} exited ${r.code}\n${r.stderr.slice(-2000)}`);
   return { ...r, summary: JSON.parse(json) };
 }
+
+/**
+ * Runs a PyTorch reference script (bench/<script>, args) with a python3 that can import torch (Debian's
+ * python3-torch lives under /usr/bin) on all cores (KRL_THREADS); returns the JSON object it prints last, or
+ * { error } when PyTorch is missing or the script fails.
+ */
+export function runTorchScript(script, args) {
+  const py = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
+  if (!py) return { error: 'PyTorch not found (Debian: apt-get install python3-torch)' };
+  const r = spawnSync(py, [path.join(root, 'bench', script), ...args.map(String)], { encoding: 'utf8', env: { ...process.env, KRL_THREADS: String(os.cpus().length) } });
+  if (r.status !== 0) return { error: r.stderr.trim().split('\n').at(-1) };
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
