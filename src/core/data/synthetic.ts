@@ -1,4 +1,5 @@
 import { Prng } from './prng';
+import { Csr, unionSymmetric } from '../linalg/sparse';
 
 export interface SyntheticOptions {
   users: number;
@@ -52,4 +53,45 @@ export function syntheticTsv(o: SyntheticOptions): string {
     lines.push(`${r.user}\t${r.item}\t${r.rating}\t${r.timestamp}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * A synthetic similarity graph of a kNN graph's shape and density (the LEPORID embedding benchmark): n nodes in
+ * `groups` communities of unequal size; each node lists k others, a fraction `within` of them in its own community,
+ * with a symmetric weight in (0, 1] that depends on the pair only; symmetrised by union like a kNN graph.
+ */
+export function syntheticKnnGraph(n: number, k: number, seed: number, groups = 200, within = 0.7): Csr {
+  const rng = new Prng(seed);
+  // community sizes ∝ 1/(g+1)^0.8 (a few large, many small)
+  const share = Array.from({ length: groups }, (_, g) => 1 / (g + 1) ** 0.8);
+  const total = share.reduce((a, b) => a + b, 0);
+  const group = new Int32Array(n);
+  const start: number[] = [];
+  let at = 0;
+  for (let g = 0; g < groups; g++) {
+    start.push(at);
+    const size = g === groups - 1 ? n - at : Math.max(1, Math.round((share[g] / total) * n));
+    for (let t = 0; t < size && at < n; t++) group[at++] = g;
+  }
+  start.push(n);
+  const weight = (i: number, j: number) => {
+    const a = Math.min(i, j), b = Math.max(i, j);
+    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77)) >>> 0;
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+    return ((h >>> 8) + 1) / 16777216;
+  };
+  const lists: { cols: Int32Array; values: Float32Array }[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const g = group[i];
+    const lo = start[g], size = start[g + 1] - start[g];
+    const cols = new Int32Array(k);
+    const values = new Float32Array(k);
+    for (let t = 0; t < k; t++) {
+      const j = rng.next() < within && size > 1 ? lo + Math.floor(rng.next() * size) : Math.floor(rng.next() * n);
+      cols[t] = j;
+      values[t] = weight(i, j);
+    }
+    lists[i] = { cols, values };
+  }
+  return unionSymmetric(n, lists);
 }

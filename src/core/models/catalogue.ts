@@ -17,10 +17,13 @@ import { fm } from './spectral/fm';
 import { sgmc } from './spectral/sgmc';
 import { sgmcZ } from './spectral/sgmcZ';
 import { topPop } from './ranking/topPop';
+import { itemKnn } from './ranking/itemKnn';
+import { userKnn } from './ranking/userKnn';
+import { bpr } from './ranking/bpr';
 import { userItemMean } from './baselines/userItemMean';
 import { globalMean } from './baselines/globalMean';
 
-const MODELS: ModelInfo[] = [glocalK, sparseFc, kernelNet, iAutoRec, biasedMf, regularizedSvd, llorma, dmf, fm, sgmc, sgmcZ, topPop, userItemMean, globalMean];
+const MODELS: ModelInfo[] = [glocalK, sparseFc, kernelNet, iAutoRec, biasedMf, regularizedSvd, llorma, dmf, fm, sgmc, sgmcZ, topPop, itemKnn, userKnn, bpr, userItemMean, globalMean];
 
 /** The model used when none is named (CLI, demo, quick train). */
 export const DEFAULT_MODEL = 'glocal-k';

@@ -15,6 +15,9 @@ import { train as fm } from './spectral/fm.train';
 import { train as sgmc } from './spectral/sgmc.train';
 import { train as sgmcZ } from './spectral/sgmcZ.train';
 import { train as topPop } from './ranking/topPop.train';
+import { train as itemKnn } from './ranking/itemKnn.train';
+import { train as userKnn } from './ranking/userKnn.train';
+import { train as bpr } from './ranking/bpr.train';
 import { train as userItemMean } from './baselines/userItemMean.train';
 import { train as globalMean } from './baselines/globalMean.train';
 
@@ -31,6 +34,9 @@ const TRAIN: Record<string, TrainFn> = {
   sgmc,
   'sgmc-z': sgmcZ,
   'top-pop': topPop,
+  'item-knn': itemKnn,
+  'user-knn': userKnn,
+  bpr,
   'user-item-mean': userItemMean,
   'global-mean': globalMean,
 };

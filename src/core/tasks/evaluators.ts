@@ -8,8 +8,10 @@ import { aupr, auc, clip, mae, rankingAtK, rmse } from './metricFunctions';
 
 /** Predicts values for (user, item) index pairs. May be async (GPU readbacks are). */
 export type Predictor = (users: Int32Array, items: Int32Array) => Float32Array | Promise<Float32Array>;
-/** Scores every item for each of the given users: row-major users.length × nItems (higher = recommend first). */
-export type UserScorer = (users: Int32Array) => Float32Array | Promise<Float32Array>;
+/** Scores every item for each of the given users: row-major users.length × nItems (higher = recommend first).
+ * `part` says which held-out part is being ranked: sequence models (DLR²) and neighbourhood models read the user's
+ * history up to it (validation: the fitted part; test: fitted ∪ validation). */
+export type UserScorer = (users: Int32Array, part: 'val' | 'test') => Float32Array | Promise<Float32Array>;
 
 export interface EvalData {
   fit: RatingMatrix;
@@ -119,14 +121,14 @@ function rankingEvaluator(task: TaskDef, data: EvalData): Evaluator {
   const testBy = itemsByUser(data.test, data.nUsers);
   const nItems = data.nItems;
   /** Ranks the candidates of the users with held-out items in `relevantBy` (excluded: the parts in `seen`). */
-  const one = async (score: UserScorer, relevantBy: Int32Array[], seen: Int32Array[][]): Promise<MetricRecord> => {
+  const one = async (score: UserScorer, relevantBy: Int32Array[], seen: Int32Array[][], part: 'val' | 'test'): Promise<MetricRecord> => {
     const users = Int32Array.from(relevantBy.flatMap((l, u) => (l.length > 0 ? [u] : [])));
     if (users.length === 0) return {};
     const sums = new Map<string, number>();
     const mark = new Uint8Array(nItems);
     for (let b = 0; b < users.length; b += BATCH_USERS) {
       const batch = users.subarray(b, Math.min(users.length, b + BATCH_USERS));
-      const scores = await score(batch);
+      const scores = await score(batch, part);
       if (scores.length !== batch.length * nItems) throw new Error(`the model scored ${scores.length} entries for ${batch.length} users × ${nItems} items`);
       for (let a = 0; a < batch.length; a++) {
         const u = batch[a];
@@ -151,6 +153,6 @@ function rankingEvaluator(task: TaskDef, data: EvalData): Evaluator {
     const score = scoreUsers ?? scorerFromPredictor(predict, nItems);
     // train: no ranking metric (the fitted items are what the model learnt from); validation: candidates are the
     // items not in the fitted part; test: the items not in train ∪ validation
-    return { train: {}, val: await one(score, valBy, [fitBy]), test: await one(score, testBy, [fitBy, valBy]) };
+    return { train: {}, val: await one(score, valBy, [fitBy], 'val'), test: await one(score, testBy, [fitBy, valBy], 'test') };
   };
 }
