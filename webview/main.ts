@@ -621,22 +621,50 @@ function lineArtifact(fig: HTMLElement, decl: ArtifactDecl, frames: ArtifactFram
 function scatterArtifact(fig: HTMLElement, decl: ArtifactDecl, frames: ArtifactFrame[]): HTMLElement {
   const d = frames[frames.length - 1].data as Extract<ArtifactData, { view: 'scatter' }>;
   const canvas = el('canvas', { class: 'art-scatter', 'aria-label': decl.title }) as HTMLCanvasElement;
-  fig.append(el('div', { class: 'chart' }, canvas));
   const vals = d.points.map((q) => q.value ?? 0);
   const { min, max } = range(vals);
   // coloured by value when the points carry one (a colour scale); otherwise one theme-friendly colour (ROC, PR curves)
   const valued = d.points.some((q) => q.value !== undefined);
-  const colors = d.points.map((q) => {
+  const baseColors = d.points.map((q) => {
     if (!valued) return PALETTE[0];
     const [r, g, b] = viridis(((q.value ?? 0) - min) / (max - min));
     return `rgb(${r | 0},${g | 0},${b | 0})`;
   });
+  // the highlight switch (e.g. the lowest-degree nodes of an embedding): those points large and in the accent colour,
+  // the rest small and grey, so they can be found among thousands
+  let chart: Chart | undefined;
+  const style = (on: boolean) => {
+    const hi = d.highlight;
+    const colors = d.points.map((q, i) => (!on || !hi ? baseColors[i] : (q.value ?? Infinity) <= hi.maxValue ? css('--vscode-charts-red', '#e51400') : 'rgba(128,128,128,0.25)'));
+    const radius = d.points.map((q) => (on && d.highlight && (q.value ?? Infinity) <= d.highlight.maxValue ? 3.5 : 2));
+    return { colors, radius };
+  };
+  if (d.highlight) {
+    const box = el('input', { type: 'checkbox', class: 'art-highlight', 'aria-label': d.highlight.label }) as HTMLInputElement;
+    box.addEventListener('change', () => {
+      if (!chart) return;
+      const st = style(box.checked);
+      const ds = chart.data.datasets[0] as unknown as { pointBackgroundColor: string[]; pointRadius: number[] };
+      ds.pointBackgroundColor = st.colors;
+      ds.pointRadius = st.radius;
+      chart.update();
+    });
+    fig.append(el('label', { class: 'art-highlight-label' }, box, ` highlight ${d.highlight.label}`));
+  }
+  fig.append(el('div', { class: 'chart' }, canvas));
   queueMicrotask(() => {
     if (!canvas.isConnected) return;
     const opts = chartOptions(decl.title, d.yLabel, d.xLabel);
     opts.scales.y.type = 'linear';
     (opts.plugins as Record<string, unknown>).phaseLines = { at: [] };
-    view.artifactCharts.push(new Chart(canvas, { type: 'scatter', data: { datasets: [{ label: d.valueLabel ?? decl.title, data: d.points.map((q) => ({ x: q.x, y: q.y })), pointBackgroundColor: colors, pointRadius: 2 }] as never }, options: opts as never }));
+    // hover names the point (a node's id and degree) when the points carry labels
+    if (d.points.some((q) => q.label)) {
+      (opts as Record<string, unknown>).interaction = { mode: 'nearest', intersect: true };
+      (opts.plugins as Record<string, unknown>).tooltip = { callbacks: { label: (ctx: { dataIndex: number }) => d.points[ctx.dataIndex]?.label ?? '' } };
+    }
+    const st = style(false);
+    chart = new Chart(canvas, { type: 'scatter', data: { datasets: [{ label: d.valueLabel ?? decl.title, data: d.points.map((q) => ({ x: q.x, y: q.y })), pointBackgroundColor: st.colors, pointRadius: st.radius }] as never }, options: opts as never });
+    view.artifactCharts.push(chart);
   });
   return fig;
 }

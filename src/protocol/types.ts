@@ -192,6 +192,8 @@ export type ArtifactData =
       xLabel: string;
       yLabel: string;
       valueLabel?: string;
+      /** Points with value ≤ maxValue can be highlighted (the panel offers a switch named by label). */
+      highlight?: { maxValue: number; label: string };
     }
   | {
       view: 'table';

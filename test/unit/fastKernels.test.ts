@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { cpuTf, maxRelDiff } from './tfHelpers';
 import { registerCpuKernels, unregisterCpuKernels } from '../../src/core/linalg/kernels/register';
 import { conv2dSame } from '../../src/core/linalg/conv';
+import { loadBlas } from '../../src/core/linalg/blas';
 
 type TfNs = Parameters<typeof registerCpuKernels>[0];
 const installFastElementwise = (tf: TfNs) => registerCpuKernels(tf, { groups: ['elementwise'] });
@@ -95,4 +96,71 @@ test('single-channel "same" conv2d and its gradients match the stock kernels and
   left[3] = 1; // out[i,j] = x[i, j−1]
   assert.deepEqual(Array.from(conv2dSame(img, 3, 4, left, 3)), [0, 1, 2, 3, 0, 5, 6, 7, 0, 9, 10, 11]);
   void shiftConv;
+});
+
+test('multi-channel conv2d (im2col + sgemm) and its gradients match the stock kernels: DLR²’s shapes, strides and paddings', async (t) => {
+  const tf = await cpuTf();
+  if (!loadBlas().blas) return t.skip('no BLAS library (Debian: libopenblas0-pthread)');
+  const CASES: { x: number[]; f: number[]; s: number; pad: 'same' | 'valid' | number[][] }[] = [
+    { x: [2, 6, 9, 1], f: [1, 1, 1, 4], s: 1, pad: 'valid' },
+    { x: [2, 6, 9, 4], f: [3, 3, 4, 5], s: 1, pad: 'same' },
+    { x: [3, 8, 10, 4], f: [3, 3, 4, 6], s: 2, pad: 'valid' },
+    { x: [2, 6, 8, 3], f: [1, 1, 3, 5], s: 2, pad: 'valid' },
+    { x: [1, 7, 5, 2], f: [3, 2, 2, 3], s: 2, pad: 'same' },
+  ];
+  const data = CASES.map((c) => ({ x: rand(c.x), f: rand(c.f) }));
+  const runAll = async () => {
+    const out: Float32Array[][] = [];
+    for (const [i, c] of CASES.entries()) {
+      const x = tf.tensor4d(data[i].x, c.x as [number, number, number, number]);
+      const f = tf.tensor4d(data[i].f, c.f as [number, number, number, number]);
+      const conv = (xx: import('@tensorflow/tfjs').Tensor4D, ff: import('@tensorflow/tfjs').Tensor4D) => {
+        const xp = Array.isArray(c.pad) ? tf.pad(xx, c.pad as [number, number][]) : xx;
+        return tf.conv2d(xp as import('@tensorflow/tfjs').Tensor4D, ff, c.s, Array.isArray(c.pad) ? 'valid' : c.pad);
+      };
+      const y = conv(x, f);
+      const w = tf.tensor(Float32Array.from({ length: y.size }, (_, k) => Math.sin(k + 1)), y.shape);
+      const [gx, gf] = tf.grads((a: import('@tensorflow/tfjs').Tensor, b: import('@tensorflow/tfjs').Tensor) => tf.sum(tf.mul(conv(a as never, b as never), w)))([x, f]);
+      out.push([await y.data() as Float32Array, await gx.data() as Float32Array, await gf.data() as Float32Array]);
+    }
+    return out;
+  };
+  unregisterCpuKernels(tf, ['conv', 'blas']);
+  const stock = await runAll();
+  registerCpuKernels(tf, { groups: ['conv', 'blas'] });
+  const ours = await runAll();
+  unregisterCpuKernels(tf, ['conv', 'blas']);
+  CASES.forEach((c, i) => ['y', 'dx', 'df'].forEach((name, j) => {
+    assert.equal(ours[i][j].length, stock[i][j].length, `${JSON.stringify(c)} ${name}`);
+    assert.ok(maxRelDiff(ours[i][j], stock[i][j]) <= 1e-5, `${JSON.stringify(c)} ${name}: ${maxRelDiff(ours[i][j], stock[i][j])}`);
+  }));
+});
+
+test('Slice, PadV2, Tile and Mean (contiguous runs / matrix reductions) equal the stock kernels', async () => {
+  const tf = await cpuTf();
+  const shape = [3, 4, 5, 6];
+  const xv = rand(shape);
+  const cases: [string, (t: typeof tf) => import('@tensorflow/tfjs').Tensor][] = [
+    ['slice inner', (t) => t.slice(t.tensor4d(xv, shape as never), [1, 1, 1, 0], [2, 2, 3, 6])],
+    ['slice last axis', (t) => t.slice(t.tensor4d(xv, shape as never), [0, 0, 0, 2], [3, 4, 5, 3])],
+    ['slice all', (t) => t.slice(t.tensor4d(xv, shape as never), [0, 0, 0, 0], [-1, -1, -1, -1])],
+    ['slice 1-d', (t) => t.slice(t.tensor1d(xv.subarray(0, 10)), [3], [4])],
+    ['pad', (t) => t.pad(t.tensor4d(xv, shape as never), [[0, 0], [1, 1], [2, 1], [0, 0]])],
+    ['pad last axis, value', (t) => t.pad(t.tensor4d(xv, shape as never), [[1, 0], [0, 0], [0, 0], [2, 3]], 1.5)],
+    ['tile', (t) => t.tile(t.tensor4d(xv.subarray(0, 6), [1, 1, 1, 6]), [3, 2, 4, 1])],
+    ['tile inner', (t) => t.tile(t.tensor2d(xv.subarray(0, 6), [2, 3]), [2, 3])],
+    ['mean leading', (t) => t.mean(t.tensor4d(xv, shape as never), [0, 1, 2])],
+    ['mean trailing keepDims', (t) => t.mean(t.tensor4d(xv, shape as never), [2, 3], true)],
+    ['mean middle (stock)', (t) => t.mean(t.tensor4d(xv, shape as never), [1, 2])],
+    ['sum leading', (t) => t.sum(t.tensor4d(xv, shape as never), [0, 1, 2])],
+  ];
+  unregisterCpuKernels(tf, ['elementwise']);
+  const stock = await Promise.all(cases.map(async ([, f]) => { const y = f(tf); return { shape: y.shape, v: await y.data() }; }));
+  installFastElementwise(tf);
+  for (const [i, [name, f]] of cases.entries()) {
+    const y = f(tf);
+    assert.deepEqual(y.shape, stock[i].shape, name);
+    assert.ok(maxRelDiff(await y.data(), stock[i].v) <= 1e-6, `${name}: ${maxRelDiff(await y.data(), stock[i].v)}`);
+  }
+  uninstallFastElementwise(tf);
 });

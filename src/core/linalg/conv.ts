@@ -4,6 +4,7 @@
  * tfjs CPU Conv2DBackpropFilter takes seconds on a 1682×943 image; these take milliseconds. Used by the kernels
  * ./kernels/Conv2D*.ts; other shapes go to the stock kernels.
  */
+import type { Blas } from './blas';
 
 export interface ConvAttrs { strides: number | number[]; pad: unknown; dataFormat?: string; dilations?: number | number[]; dimRoundingMode?: string }
 
@@ -76,3 +77,178 @@ export function conv2dInputGrad(dy: ArrayLike<number>, h: number, w: number, f: 
   return conv2dSame(dy, h, w, flipped, k);
 }
 
+
+// ---------------------------------------------------------------------------------------------------------------
+// Multi-channel NHWC convolutions (any batch, channels, stride, padding; dilation 1) as im2col + sgemm: the
+// stock tfjs CPU kernels run them as scalar loops (~1 GFLOP/s); on BLAS they run at the library's speed. Used by
+// DLR²'s residual feature network. Active only while the BLAS kernel group is registered (setConvBlas).
+
+
+let convBlas: Blas | undefined;
+
+/** The BLAS the multi-channel convolutions use (undefined: the stock kernels run them). */
+export function setConvBlas(blas: Blas | undefined): void {
+  convBlas = blas;
+}
+
+export function getConvBlas(): Blas | undefined {
+  return convBlas;
+}
+
+export interface ConvGeometry {
+  n: number; h: number; w: number; c: number;
+  kh: number; kw: number; co: number;
+  sh: number; sw: number;
+  top: number; left: number;
+  ho: number; wo: number;
+}
+
+const pair = (v: number | number[] | undefined): [number, number] => (v === undefined ? [1, 1] : Array.isArray(v) ? (v.length === 1 ? [v[0], v[0]] : [v[0], v[1]]) : [v, v]);
+
+/** Output size and top/left padding as tfjs computes them; undefined for what the im2col path does not cover. */
+export function convGeometry(attrs: ConvAttrs, xShape: number[], fShape: number[]): ConvGeometry | undefined {
+  if (attrs.dataFormat && attrs.dataFormat !== 'NHWC' && attrs.dataFormat !== 'channelsLast') return undefined;
+  const [dh, dw] = pair(attrs.dilations);
+  if (dh !== 1 || dw !== 1) return undefined;
+  const [n, h, w, c] = xShape;
+  const [kh, kw, ci, co] = fShape;
+  if (ci !== c) return undefined;
+  const [sh, sw] = pair(attrs.strides);
+  const round = attrs.dimRoundingMode === 'ceil' ? Math.ceil : attrs.dimRoundingMode === 'round' ? Math.round : Math.floor;
+  let top: number, left: number, ho: number, wo: number;
+  const pad = attrs.pad;
+  if (pad === 'valid') {
+    top = left = 0;
+    ho = Math.ceil((h - kh + 1) / sh);
+    wo = Math.ceil((w - kw + 1) / sw);
+  } else if (pad === 'same') {
+    ho = Math.ceil(h / sh);
+    wo = Math.ceil(w / sw);
+    top = Math.floor(Math.max((ho - 1) * sh + kh - h, 0) / 2);
+    left = Math.floor(Math.max((wo - 1) * sw + kw - w, 0) / 2);
+  } else if (typeof pad === 'number') {
+    top = left = pad;
+    ho = round((h + 2 * pad - kh) / sh + 1);
+    wo = round((w + 2 * pad - kw) / sw + 1);
+  } else if (Array.isArray(pad) && pad.length === 4) {
+    const p = pad as number[][];
+    top = p[1][0];
+    left = p[2][0];
+    ho = Math.floor((h + p[1][0] + p[1][1] - kh) / sh + 1);
+    wo = Math.floor((w + p[2][0] + p[2][1] - kw) / sw + 1);
+  } else return undefined;
+  if (!(ho > 0 && wo > 0)) return undefined;
+  return { n, h, w, c, kh, kw, co, sh, sw, top, left, ho, wo };
+}
+
+/** Patches: rows (b, oy, ox), columns (ky, kx, c) — the filter's own layout, so Y = cols · F. */
+/** Scratch buffers reused between calls (the patches live only inside one kernel call): no 10–30 MB allocation and
+ * zeroing per convolution. */
+const scratch: Float32Array[] = [new Float32Array(0), new Float32Array(0)];
+function scratchBuffer(slot: 0 | 1, n: number, zero: boolean): Float32Array {
+  if (scratch[slot].length < n) scratch[slot] = new Float32Array(Math.ceil(n * 1.25));
+  const b = scratch[slot].subarray(0, n);
+  if (zero) b.fill(0);
+  return b;
+}
+
+function im2col(x: Float32Array, g: ConvGeometry): Float32Array {
+  const K = g.kh * g.kw * g.c;
+  // every entry is written below (padding as explicit zeros), so the reused buffer needs no clearing
+  const cols = scratchBuffer(0, g.n * g.ho * g.wo * K, false);
+  let r = 0;
+  for (let b = 0; b < g.n; b++) {
+    for (let oy = 0; oy < g.ho; oy++) {
+      for (let ox = 0; ox < g.wo; ox++, r++) {
+        let o = r * K;
+        for (let ky = 0; ky < g.kh; ky++) {
+          const iy = oy * g.sh + ky - g.top;
+          if (iy < 0 || iy >= g.h) {
+            cols.fill(0, o, o + g.kw * g.c);
+            o += g.kw * g.c;
+            continue;
+          }
+          const ix0 = ox * g.sw - g.left;
+          if (ix0 >= 0 && ix0 + g.kw <= g.w) {
+            // the whole kw × c window row is contiguous in x: one copy
+            const src = ((b * g.h + iy) * g.w + ix0) * g.c;
+            cols.set(x.subarray(src, src + g.kw * g.c), o);
+            o += g.kw * g.c;
+            continue;
+          }
+          for (let kx = 0; kx < g.kw; kx++, o += g.c) {
+            const ix = ix0 + kx;
+            if (ix < 0 || ix >= g.w) {
+              cols.fill(0, o, o + g.c);
+              continue;
+            }
+            const src = ((b * g.h + iy) * g.w + ix) * g.c;
+            for (let ch = 0; ch < g.c; ch++) cols[o + ch] = x[src + ch];
+          }
+        }
+      }
+    }
+  }
+  return cols;
+}
+
+/** y = conv(x, f), NHWC, as one sgemm over the patches. */
+export function conv2dGemm(blas: Blas, x: Float32Array, f: Float32Array, g: ConvGeometry): Float32Array {
+  const M = g.n * g.ho * g.wo;
+  const K = g.kh * g.kw * g.c;
+  const y = new Float32Array(M * g.co);
+  const cols = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.top === 0 && g.left === 0 ? x : im2col(x, g);
+  blas.sgemm(false, false, M, g.co, K, 1, cols, K, f, g.co, 0, y, g.co);
+  return y;
+}
+
+/** ∂L/∂f = colsᵀ · dy. */
+export function conv2dFilterGradGemm(blas: Blas, x: Float32Array, dy: Float32Array, g: ConvGeometry): Float32Array {
+  const M = g.n * g.ho * g.wo;
+  const K = g.kh * g.kw * g.c;
+  const df = new Float32Array(K * g.co);
+  const cols = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.top === 0 && g.left === 0 ? x : im2col(x, g);
+  blas.sgemm(true, false, K, g.co, M, 1, cols, K, dy, g.co, 0, df, g.co);
+  return df;
+}
+
+/** ∂L/∂x: dcols = dy · fᵀ, scattered back onto the input (col2im). */
+export function conv2dInputGradGemm(blas: Blas, dy: Float32Array, f: Float32Array, g: ConvGeometry): Float32Array {
+  const M = g.n * g.ho * g.wo;
+  const K = g.kh * g.kw * g.c;
+  const direct = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.top === 0 && g.left === 0;
+  const dcols = direct ? new Float32Array(M * K) : scratchBuffer(1, M * K, false);
+  blas.sgemm(false, true, M, K, g.co, 1, dy, g.co, f, g.co, 0, dcols, K);
+  if (direct) return dcols;
+  const dx = new Float32Array(g.n * g.h * g.w * g.c);
+  let r = 0;
+  for (let b = 0; b < g.n; b++) {
+    for (let oy = 0; oy < g.ho; oy++) {
+      for (let ox = 0; ox < g.wo; ox++, r++) {
+        let o = r * K;
+        for (let ky = 0; ky < g.kh; ky++) {
+          const iy = oy * g.sh + ky - g.top;
+          if (iy < 0 || iy >= g.h) {
+            o += g.kw * g.c;
+            continue;
+          }
+          const ix0 = ox * g.sw - g.left;
+          if (ix0 >= 0 && ix0 + g.kw <= g.w) {
+            const dst = ((b * g.h + iy) * g.w + ix0) * g.c;
+            const len = g.kw * g.c;
+            for (let t = 0; t < len; t++) dx[dst + t] += dcols[o + t];
+            o += len;
+            continue;
+          }
+          for (let kx = 0; kx < g.kw; kx++, o += g.c) {
+            const ix = ix0 + kx;
+            if (ix < 0 || ix >= g.w) continue;
+            const dst = ((b * g.h + iy) * g.w + ix) * g.c;
+            for (let ch = 0; ch < g.c; ch++) dx[dst + ch] += dcols[o + ch];
+          }
+        }
+      }
+    }
+  }
+  return dx;
+}

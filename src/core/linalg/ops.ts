@@ -5,6 +5,7 @@
  *   maskedSseBias(z, b, R, M)    = ½ Σ (M ⊙ (R − (z + b)))²      backward: dz = −dy·M²·(R − z − b), db = Σ_rows dz
  *   localKernel(W, u, v)         = W ⊙ K and λs·½ΣK² + λ2·½ΣW², K = max(0, 1 − ‖u_i − v_j‖²)
  *   squaredDistances(u, v)       = D_ij = Σ_d (u_id − v_jd)², computed directly
+ *   pairMlpScores(U, I, layers)  an MLP over every (u, i) pair with a split first layer (DLR²'s S over all items)
  * Where the active backend has our fused kernels (./kernels, registered on the cpu backend from one list) one
  * pass each way runs instead of five to ten tensor ops, split by rows over the worker pool of ./parallel; on every
  * other backend the same formulas run as ordinary tfjs ops.
@@ -12,6 +13,7 @@
 import type * as tfNs from '@tensorflow/tfjs';
 import { distanceRow, observedEntries, parallelRows, rangesFor, sharedF32, sharedF64, toShared, transposedF64 } from './parallel';
 import { LOCAL_KERNEL } from './kernels/KrlLocalKernel';
+import { PAIR_MLP } from './kernels/KrlPairMlp';
 
 type Tf = typeof tfNs;
 type T2 = tfNs.Tensor2D;
@@ -146,4 +148,26 @@ function directCpu(tf: Tf, u: T2, v: T2): T2 {
     out.set(acc, i * n);
   }
   return tf.tensor2d(out, [m, n]);
+}
+
+/**
+ * Scores of an MLP over every (user, item) pair whose first layer is split into halves: s[u, i] =
+ * w4ᵀ relu(W3ᵀ relu(W2ᵀ relu(U[u] + I[i]) + b2) + b3) + b4 (U: users × h, the user half including nothing else;
+ * I: items × h, the item half with the first bias folded in). DLR²'s S net over all items. Inference only. With
+ * the fused kernel (cpu backend + BLAS) the pairs run as blocks of sgemm; elsewhere as broadcast tfjs ops.
+ */
+export function pairMlpScores(tf: Tf, U: T2, I: T2, layers: [T2, tfNs.Tensor1D][]): T2 {
+  if (layers.length === 3 && tf.getKernel(PAIR_MLP, tf.getBackend()) !== undefined) {
+    const [[w2, b2], [w3, b3], [w4, b4]] = layers;
+    return tf.engine().runKernel(PAIR_MLP, { u: U, items: I, w2, b2, w3, b3, w4, b4 } as never, {} as never) as T2;
+  }
+  return tf.tidy(() => {
+    const [nu, h] = U.shape;
+    const ni = I.shape[0];
+    let x = tf.reshape(tf.relu(tf.add(tf.expandDims(U, 1), tf.expandDims(I, 0))), [nu * ni, h]) as T2;
+    layers.forEach(([w, b], k) => {
+      x = tf.fused.matMul({ a: x, b: w, bias: b, activation: k < layers.length - 1 ? 'relu' : 'linear' }) as T2;
+    });
+    return tf.reshape(x, [nu, ni]) as T2;
+  });
 }

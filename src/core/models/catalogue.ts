@@ -20,10 +20,11 @@ import { topPop } from './ranking/topPop';
 import { itemKnn } from './ranking/itemKnn';
 import { userKnn } from './ranking/userKnn';
 import { bpr } from './ranking/bpr';
+import { dlr2 } from './ranking/dlr2';
 import { userItemMean } from './baselines/userItemMean';
 import { globalMean } from './baselines/globalMean';
 
-const MODELS: ModelInfo[] = [glocalK, sparseFc, kernelNet, iAutoRec, biasedMf, regularizedSvd, llorma, dmf, fm, sgmc, sgmcZ, topPop, itemKnn, userKnn, bpr, userItemMean, globalMean];
+const MODELS: ModelInfo[] = [glocalK, sparseFc, kernelNet, iAutoRec, biasedMf, regularizedSvd, llorma, dmf, fm, sgmc, sgmcZ, topPop, itemKnn, userKnn, bpr, dlr2, userItemMean, globalMean];
 
 /** The model used when none is named (CLI, demo, quick train). */
 export const DEFAULT_MODEL = 'glocal-k';

@@ -18,6 +18,7 @@ import { train as topPop } from './ranking/topPop.train';
 import { train as itemKnn } from './ranking/itemKnn.train';
 import { train as userKnn } from './ranking/userKnn.train';
 import { train as bpr } from './ranking/bpr.train';
+import { train as dlr2 } from './ranking/dlr2.train';
 import { train as userItemMean } from './baselines/userItemMean.train';
 import { train as globalMean } from './baselines/globalMean.train';
 
@@ -37,6 +38,7 @@ const TRAIN: Record<string, TrainFn> = {
   'item-knn': itemKnn,
   'user-knn': userKnn,
   bpr,
+  dlr2,
   'user-item-mean': userItemMean,
   'global-mean': globalMean,
 };

@@ -1,8 +1,9 @@
-import { conv2dFilterGrad, samePad, type ConvAttrs } from '../conv';
+import { conv2dFilterGrad, conv2dFilterGradGemm, convGeometry, getConvBlas, samePad, type ConvAttrs } from '../conv';
 import { type CpuBackend, type TensorInfo, f32Values } from './cpuBackend';
 import type { CpuKernel } from './kernel';
 
-/** The filter gradient of a single-channel 'same' convolution (../conv.ts); other shapes go to the stock kernel. */
+/** The filter gradient: single-channel 'same' as direct loops, other shapes as im2col + sgemm while the BLAS group is
+ * registered (../conv.ts); the rest go to the stock kernel. */
 export const conv2DBackpropFilterKernel: CpuKernel = {
   kernelName: 'Conv2DBackpropFilter',
   group: 'conv',
@@ -12,7 +13,12 @@ export const conv2DBackpropFilterKernel: CpuKernel = {
     const fs = attrs.filterShape;
     const [n, h, w, c] = x.shape;
     const p = samePad(attrs, fs[0], fs[1]);
-    if (n !== 1 || c !== 1 || fs[2] !== 1 || fs[3] !== 1 || p === undefined) return (stock as (a: unknown) => TensorInfo)(args) as never;
+    if (n !== 1 || c !== 1 || fs[2] !== 1 || fs[3] !== 1 || p === undefined) {
+      const blas = getConvBlas();
+      const g = blas ? convGeometry(attrs, x.shape, fs) : undefined;
+      if (!blas || !g || g.ho !== dy.shape[1] || g.wo !== dy.shape[2]) return (stock as (a: unknown) => TensorInfo)(args) as never;
+      return backend.makeTensorInfo(fs, 'float32', conv2dFilterGradGemm(blas, f32Values(backend, x), f32Values(backend, dy), g)) as never;
+    }
     return backend.makeTensorInfo(fs, 'float32', conv2dFilterGrad(f32Values(backend, x), f32Values(backend, dy), h, w, fs[0])) as never;
   },
 };

@@ -1,8 +1,9 @@
-import { conv2dInputGrad, samePad, type ConvAttrs } from '../conv';
+import { conv2dInputGrad, conv2dInputGradGemm, convGeometry, getConvBlas, samePad, type ConvAttrs } from '../conv';
 import { type CpuBackend, type TensorInfo, f32Values } from './cpuBackend';
 import type { CpuKernel } from './kernel';
 
-/** The input gradient of a single-channel 'same' convolution (../conv.ts); other shapes go to the stock kernel. */
+/** The input gradient: single-channel 'same' as direct loops, other shapes as sgemm + col2im while the BLAS group is
+ * registered (../conv.ts); the rest go to the stock kernel. */
 export const conv2DBackpropInputKernel: CpuKernel = {
   kernelName: 'Conv2DBackpropInput',
   group: 'conv',
@@ -12,7 +13,12 @@ export const conv2DBackpropInputKernel: CpuKernel = {
     const is = attrs.inputShape;
     const [kh, kw, ci, co] = filter.shape;
     const p = samePad(attrs, kh, kw);
-    if (is[0] !== 1 || is[3] !== 1 || ci !== 1 || co !== 1 || p === undefined) return (stock as (a: unknown) => TensorInfo)(args) as never;
+    if (is[0] !== 1 || is[3] !== 1 || ci !== 1 || co !== 1 || p === undefined) {
+      const blas = getConvBlas();
+      const g = blas ? convGeometry(attrs, is, filter.shape) : undefined;
+      if (!blas || !g || g.ho !== dy.shape[1] || g.wo !== dy.shape[2]) return (stock as (a: unknown) => TensorInfo)(args) as never;
+      return backend.makeTensorInfo(is, 'float32', conv2dInputGradGemm(blas, f32Values(backend, dy), f32Values(backend, filter), g)) as never;
+    }
     return backend.makeTensorInfo(is, 'float32', conv2dInputGrad(f32Values(backend, dy), is[1], is[2], f32Values(backend, filter), kh)) as never;
   },
 };

@@ -7,6 +7,7 @@
 import * as os from 'os';
 import type * as tfNs from '@tensorflow/tfjs';
 import { loadBlas } from '../blas';
+import { setConvBlas } from '../conv';
 import type { CpuKernel, KernelGroup, Tf } from './kernel';
 import { addKernel } from './Add';
 import { subKernel } from './Sub';
@@ -23,6 +24,12 @@ import { tanhKernel } from './Tanh';
 import { expKernel } from './Exp';
 import { sqrtKernel } from './Sqrt';
 import { sumKernel } from './Sum';
+import { meanKernel } from './Mean';
+import { sliceKernel } from './Slice';
+import { padV2Kernel } from './PadV2';
+import { tileKernel } from './Tile';
+import { fusedConv2DKernel } from './FusedConv2D';
+import { krlPairMlp } from './KrlPairMlp';
 import { conv2DKernel } from './Conv2D';
 import { conv2DBackpropFilterKernel } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputKernel } from './Conv2DBackpropInput';
@@ -34,8 +41,9 @@ import { krlLocalKernelGrad } from './KrlLocalKernelGrad';
 export const CPU_KERNELS: CpuKernel[] = [
   addKernel, subKernel, multiplyKernel, realDivKernel, maximumKernel, minimumKernel,
   negKernel, squareKernel, reluKernel, stepKernel, sigmoidKernel, tanhKernel, expKernel, sqrtKernel, sumKernel,
+  meanKernel, sliceKernel, padV2Kernel, tileKernel,
   conv2DKernel, conv2DBackpropFilterKernel, conv2DBackpropInputKernel,
-  batchMatMulKernel, fusedMatMulKernel,
+  batchMatMulKernel, fusedMatMulKernel, fusedConv2DKernel, krlPairMlp,
   krlLocalKernel, krlLocalKernelGrad,
 ];
 
@@ -92,7 +100,9 @@ export function registerCpuKernels(tf: Tf, opts: { groups?: KernelGroup[]; blasL
         status = { active: false, reason: 'tfjs CPU backend has no BatchMatMul kernel to replace' };
         continue;
       }
-      for (const k of CPU_KERNELS) if (k.group === 'blas' && (stock.get(k.kernelName) ?? tf.getKernel(k.kernelName, 'cpu'))) install(tf, k, { blas });
+      // replacements need the stock kernel they replace; kernels of our own (Krl…) need none
+      for (const k of CPU_KERNELS) if (k.group === 'blas' && (k.kernelName.startsWith('Krl') || (stock.get(k.kernelName) ?? tf.getKernel(k.kernelName, 'cpu')))) install(tf, k, { blas });
+      setConvBlas(blas);
       blasStatus = status = { active: true, library: blas.library, threads: blas.threads };
       active.add('blas');
       continue;
@@ -121,6 +131,9 @@ export function unregisterCpuKernels(tf: Tf, groups: KernelGroup[] = ALL_GROUPS)
       stock.delete(k.kernelName);
     }
     active.delete(g);
-    if (g === 'blas') blasStatus = undefined;
+    if (g === 'blas') {
+      blasStatus = undefined;
+      setConvBlas(undefined);
+    }
   }
 }

@@ -1,0 +1,88 @@
+/**
+ * DLR²'s networks in tfjs layers, as the authors' code builds them (codes/DLR2/model.py, the default ResNet branch):
+ *
+ *   feature  the (1 + state) × dims "image" (user embedding stacked over the last `state` item embeddings, one
+ *            channel) → 1×1 conv to 64 channels, ReLU → residual block (3×3 conv 64, ReLU, 3×3 conv 64, + input,
+ *            ReLU) → residual block with stride 2 (3×3 conv 128 stride 2 with padding 1 on every side as torch pads,
+ *            ReLU, 3×3 conv 128; shortcut 1×1 conv 128 stride 2 + batch norm; sum, ReLU) → flatten → linear dims.
+ *            No biases in the convolutions, no batch norm on the main path (the code comments those out).
+ *   S        the discriminative net ("critic"): [feature; item] 2·dims → 256 → 256 → 128 → 1, ReLU.
+ *   G        the generative net ("actor"): feature dims → 256 → 256 → 128 → dims, ReLU, tanh out.
+ *
+ * Initialisation as torch's defaults: convolutions Kaiming-normal (fan-out, ReLU gain; tfjs draws it truncated),
+ * linear weights and biases U(±1/√fan_in). Batch norm: ε = 1e-5, and a moving-average momentum of 0.81 per
+ * step — torch runs the feature net twice per step on the same (user, state) rows (once for the positives, once
+ * for the negatives), two updates at 0.9 retention; here it runs once (same activations, same gradient).
+ *
+ * Losses (interaction.py): S with the square-square loss mean(S(s, p)² + max(0, m − S(s, n))²) — positives pushed
+ * to 0, negatives above the margin, so S ranks ascending; G with the hinge loss
+ * mean(max(0, ‖G(s) − p‖²/d − ‖G(s) − n‖²/d + m)). Margin m = 0.5 in the code (0 in the paper).
+ */
+import type * as tfNs from '@tensorflow/tfjs';
+import type { Prng } from '../../data/prng';
+
+type Tf = typeof tfNs;
+type T2 = tfNs.Tensor2D;
+
+export interface Dlr2Nets {
+  feature: tfNs.LayersModel;
+  critic: tfNs.Sequential;
+  actor: tfNs.Sequential;
+}
+
+export function buildDlr2(tf: Tf, dims: number, state: number, rng: Prng): Dlr2Nets {
+  const L = tf.layers;
+  const seed = () => rng.int(2 ** 31);
+  const kaiming = () => tf.initializers.varianceScaling({ scale: 2, mode: 'fanOut', distribution: 'normal', seed: seed() });
+  const uniformFanIn = (fanIn: number) => tf.initializers.randomUniform({ minval: -1 / Math.sqrt(fanIn), maxval: 1 / Math.sqrt(fanIn), seed: seed() });
+  const conv = (filters: number, kernelSize: number, strides = 1, padding: 'same' | 'valid' = 'same', activation?: 'relu') =>
+    L.conv2d({ filters, kernelSize, strides, padding, useBias: false, activation, kernelInitializer: kaiming() });
+  const dense = (units: number, fanIn: number, activation?: 'relu' | 'tanh', inputShape?: number[]) =>
+    L.dense({ units, activation, kernelInitializer: uniformFanIn(fanIn), biasInitializer: uniformFanIn(fanIn), ...(inputShape ? { inputShape } : {}) });
+
+  const input = tf.input({ shape: [state + 1, dims, 1] });
+  let x = conv(64, 1, 1, 'valid', 'relu').apply(input) as tfNs.SymbolicTensor;
+  // block 1: identity shortcut
+  let y = conv(64, 3, 1, 'same', 'relu').apply(x) as tfNs.SymbolicTensor;
+  y = conv(64, 3).apply(y) as tfNs.SymbolicTensor;
+  x = L.reLU().apply(L.add().apply([y, x])) as tfNs.SymbolicTensor;
+  // block 2: stride 2, torch's symmetric padding 1, 1×1 conv + batch-norm shortcut
+  let z = L.zeroPadding2d({ padding: [[1, 1], [1, 1]] }).apply(x) as tfNs.SymbolicTensor;
+  z = conv(128, 3, 2, 'valid', 'relu').apply(z) as tfNs.SymbolicTensor;
+  z = conv(128, 3).apply(z) as tfNs.SymbolicTensor;
+  let sc = conv(128, 1, 2, 'valid').apply(x) as tfNs.SymbolicTensor;
+  sc = L.batchNormalization({ momentum: 0.81, epsilon: 1e-5 }).apply(sc) as tfNs.SymbolicTensor;
+  x = L.reLU().apply(L.add().apply([z, sc])) as tfNs.SymbolicTensor;
+  const flat = L.flatten().apply(x) as tfNs.SymbolicTensor;
+  const fanIn = flat.shape[1] as number;
+  const out = dense(dims, fanIn).apply(flat) as tfNs.SymbolicTensor;
+  const feature = tf.model({ inputs: input, outputs: out });
+
+  const critic = tf.sequential({ layers: [dense(256, 2 * dims, 'relu', [2 * dims]), dense(256, 256, 'relu'), dense(128, 256, 'relu'), dense(1, 128)] });
+  const actor = tf.sequential({ layers: [dense(256, dims, 'relu', [dims]), dense(256, 256, 'relu'), dense(128, 256, 'relu'), dense(dims, 128, 'tanh')] });
+  return { feature, critic, actor };
+}
+
+/** S's square-square loss: mean over the batch of p² + max(0, m − n)² (p, n: S's outputs for positives, negatives). */
+export function squareSquareLoss(tf: Tf, p: tfNs.Tensor, n: tfNs.Tensor, margin: number): tfNs.Scalar {
+  return tf.mean(tf.add(tf.square(p), tf.square(tf.relu(tf.sub(margin, n))))) as tfNs.Scalar;
+}
+
+/** G's hinge loss: mean over the batch of max(0, mean_d (g − p)² − mean_d (g − n)² + m). */
+export function hingeLoss(tf: Tf, g: T2, p: T2, n: T2, margin: number): tfNs.Scalar {
+  const dp = tf.mean(tf.square(tf.sub(g, p)), 1);
+  const dn = tf.mean(tf.square(tf.sub(g, n)), 1);
+  return tf.mean(tf.relu(tf.add(tf.sub(dp, dn), margin))) as tfNs.Scalar;
+}
+
+/** The feature net's input: user embeddings (B × d) over the state items' embeddings (B·state × d) → B × (1+state) × d × 1. */
+export function stateImage(tf: Tf, userEmb: T2, stateEmb: T2, state: number): tfNs.Tensor4D {
+  const [b, d] = userEmb.shape;
+  return tf.concat([tf.reshape(userEmb, [b, 1, d]), tf.reshape(stateEmb, [b, state, d])], 1).reshape([b, state + 1, d, 1]) as tfNs.Tensor4D;
+}
+
+/** The weights of a dense layer as tensors (kernel in × out, bias). */
+export function denseWeights(layer: tfNs.layers.Layer): [T2, tfNs.Tensor1D] {
+  const [k, b] = layer.getWeights();
+  return [k as T2, b as tfNs.Tensor1D];
+}
