@@ -11,8 +11,44 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { argOf, cliTrain, ml100kDir, readSection, table, timed, writeSection } from './common.mjs';
+import { createRequire } from 'node:module';
+import { argOf, cliTrain, ml100kDir, out, readSection, runTorchScript, table, timed, writeSection } from './common.mjs';
 
+const require = createRequire(import.meta.url);
+
+/** Median seconds of one DLR² training step (feature net, S, G, losses, Adam) of ours on the cpu backend, random data. */
+async function ourStep(steps) {
+  const { setupBackend } = require(out('src/trainer/backend.js'));
+  const { buildDlr2, stateImage, squareSquareLoss, hingeLoss } = require(out('src/core/models/ranking/dlr2Net.js'));
+  const { Prng } = require(out('src/core/data/prng.js'));
+  const { Adam } = require(out('src/core/optim/adam.js'));
+  const { tf } = await setupBackend({ backend: 'cpu' });
+  const nets = buildDlr2(tf, 64, 5, new Prng(1));
+  const users = tf.randomNormal([1000, 64]);
+  const items = tf.randomNormal([1000, 64]);
+  const vars = [...nets.feature.trainableWeights, ...nets.critic.trainableWeights, ...nets.actor.trainableWeights].map((w) => w.read());
+  const opt = new Adam(tf, vars, { lr: 1e-3 });
+  const rng = new Prng(2);
+  const ints = (n) => tf.tensor1d(Int32Array.from({ length: n }, () => rng.int(1000)), 'int32');
+  const times = [];
+  for (let it = 0; it < steps + 3; it++) {
+    const [u, st, p, n] = [ints(32), ints(160), ints(32), ints(32)];
+    const t0 = process.hrtime.bigint();
+    await opt.step(() => tf.tidy(() => {
+      const s = nets.feature.apply(stateImage(tf, tf.gather(users, u), tf.gather(items, st), 5), { training: true });
+      const pa = tf.gather(items, p);
+      const na = tf.gather(items, n);
+      const loss = squareSquareLoss(tf, nets.critic.apply(tf.concat([s, pa], 1)), nets.critic.apply(tf.concat([s, na], 1)), 0.5);
+      return tf.add(loss, hingeLoss(tf, nets.actor.apply(s), pa, na, 0.5));
+    }));
+    if (it >= 3) times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    tf.dispose([u, st, p, n]);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+const STEP_HEAD = ['measurement', 'ours s/step', 'PyTorch s/step', 'ratio (ours / PyTorch)', 'measured'];
 const HEAD = ['model', 'settings', 'HR@10 (a)', 'P@10 (a)', 'R@10 (a)', 'NDCG@10 (a)', 'HR@10 (c)', 'chosen', 'wall s', 'CPU s', 'peak RSS', 'measured'];
 const PROTOCOL = ['--task', 'ranking', '--split', 'chrono:0.7:0.1:0.2', '--min-interactions', '20', '--backend', 'cpu'];
 const gib = (b) => `${(b / 2 ** 30).toFixed(2)} GiB`;
@@ -31,14 +67,16 @@ function evaluationSeconds(runsDir, runId) {
   return fs.readFileSync(log, 'utf8').split('\n').map((l) => /evaluation \(validation and test[^)]*\) ([\d.]+) s/.exec(l)?.[1]).filter(Boolean).map(Number).reduce((a, b) => a + b, 0);
 }
 
+export { ourStep };
+
 export async function run(args) {
   const data = path.join(ml100kDir(args), 'u.data');
   if (!fs.existsSync(data)) throw new Error(`${data} not found: give --data <MovieLens-100K folder> (u.data has the timestamps the protocol needs)`);
-  const only = new Set((argOf(args, '--only', 'baselines,dlr2,inits,embed')).split(','));
+  const only = new Set((argOf(args, '--only', 'baselines,step,dlr2,inits,embed')).split(','));
   const iterations = Number(argOf(args, '--iterations', '5000'));
   const initIterations = Number(argOf(args, '--init-iterations', '1000'));
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'krl-bench-ranking-'));
-  const old = readSection('ranking').rows.slice(1);
+  const old = readSection('ranking').rows.filter((r) => r.length === HEAD.length && r[0] !== 'model');
   const rows = [];
   const keep = (pred) => rows.push(...old.filter(pred));
   const train = (model, extra) => cliTrain(['--model', model, '--train', data, ...PROTOCOL, ...extra], runsDir);
@@ -58,6 +96,16 @@ export async function run(args) {
     }
   } else keep((r) => !r[0].startsWith('dlr2') && !r[0].startsWith('embedding'));
 
+  // rows an interrupted earlier invocation of this suite printed (its stdout), for runs not repeated here
+  const fromLog = argOf(args, '--from-log');
+  let provenance = '';
+  if (fromLog) {
+    const printed = fs.readFileSync(fromLog, 'utf8').split('\n').map((l) => l.split(' | ').map((c) => c.trim())).filter((c) => c.length === HEAD.length && /^dlr2/.test(c[0]));
+    const names = printed.map((r) => r[0]);
+    old.splice(0, old.length, ...old.filter((r) => !names.includes(r[0])), ...printed);
+    provenance = `\nRows ${names.map((n) => `"${n}"`).join(', ')} were printed by an earlier, interrupted \`npm run bench -- ranking --only dlr2,inits\` on this machine (its output kept: ${path.basename(fromLog)}); measured with the code of commit 4b5546d, before Adam became one fused pass per variable); the random-initialisation run was stopped there: with trained embeddings a step took about 3 s on the cpu backend (the gradient of the embedding lookups), 1000 iterations would have taken ~50 minutes — that row is owed.\n`;
+  }
+
   if (only.has('dlr2')) {
     const r = train('dlr2', ['--set', `iterations=${iterations}`, '--set', 'evalEvery=100']);
     const ev = evaluationSeconds(runsDir, r.summary.runId);
@@ -68,13 +116,26 @@ export async function run(args) {
   } else keep((r) => r[0] === 'dlr2');
 
   if (only.has('inits')) {
-    for (const init of ['leporid', 'le', 'random', 'svd']) {
+    for (const init of argOf(args, '--inits', 'leporid,le,random,svd').split(',')) {
       const r = train('dlr2', ['--set', `init=${init}`, '--set', `iterations=${initIterations}`, '--set', 'evalEvery=100']);
       rows.push(row(`dlr2 · ${init}`, `${init} embeddings (${init === 'random' ? 'trained, as the code' : 'frozen, as the code'}), ${initIterations} iterations, validation every 100`, r, `iteration ${r.summary.iterations.valSelected}`));
       process.stdout.write(`${rows.at(-1).join(' | ')}\n`);
     }
+    keep((r) => r[0].startsWith('dlr2 ·') && !rows.some((x) => x[0] === r[0]));
   } else keep((r) => r[0].startsWith('dlr2 ·'));
 
+  let stepRows = readSection('ranking').rows.filter((r) => r.length === STEP_HEAD.length && r[0].startsWith('DLR² training step'));
+  if (only.has('step')) {
+    const steps = 30;
+    const ours = await ourStep(steps);
+    stepRows = [];
+    for (const twice of [1, 0]) {
+      const t = runTorchScript('torch_dlr2.py', [steps, twice]);
+      const label = `DLR² training step (batch 32 + 32, Adam), ${twice ? 'PyTorch runs the feature net twice as the authors\' loop' : 'PyTorch runs it once as ours'}`;
+      stepRows.push(t.error ? [label, ours.toFixed(3), `– (${t.error})`, '–', new Date().toISOString().slice(0, 10)] : [label, ours.toFixed(3), `${t.secondsPerStep.toFixed(3)} (torch ${t.torch}, ${t.threads} threads)`, (ours / t.secondsPerStep).toFixed(2), new Date().toISOString().slice(0, 10)]);
+      process.stdout.write(`${stepRows.at(-1).join(' | ')}\n`);
+    }
+  }
   let embedText = '';
   if (only.has('embed')) {
     const nodes = Number(argOf(args, '--nodes', '50000'));
@@ -84,7 +145,11 @@ export async function run(args) {
     rows.push(['embedding (synthetic)', `${j.n} nodes, each lists 1000 (union: ${(j.entries / j.n).toFixed(0)} per node, ${j.entries} entries); 64 eigenvectors, ARPACK, ${j.products} products; graph build ${j.graphSeconds.toFixed(1)} s`, '–', '–', '–', '–', '–', `eigenvectors ${j.eigenSeconds.toFixed(1)} s (paper: 172 s for 47k users)`, r.wall.toFixed(1), r.cpu.toFixed(1), gib(r.peak), new Date().toISOString().slice(0, 10)]);
     process.stdout.write(`${rows.at(-1).join(' | ')}\n`);
   } else keep((r) => r[0].startsWith('embedding'));
-  embedText = '';
+  embedText = stepRows.length ? `\nOne DLR² training step against PyTorch (the architecture written in PyTorch from the same description, bench/torch_dlr2.py; random
+embeddings; median of 30 steps; same machine, same run; the "authors' loop" row runs the feature net twice per step as their code does):
+
+${table(STEP_HEAD, stepRows.filter((r) => r.length === STEP_HEAD.length))}
+` : '';
 
   const order = (r) => (r[0].startsWith('embedding') ? 3 : r[0].startsWith('dlr2 ·') ? 2 : r[0] === 'dlr2' ? 1 : 0);
   rows.sort((a, b) => order(a) - order(b));
@@ -97,6 +162,6 @@ no reference DLR² figure on this split; MODELS.md's measured baselines on it: I
 cpu backend (tfjs CPU + OpenBLAS), 2 threads.
 
 ${table(HEAD, rows)}
-${embedText}`, 'npm run bench -- ranking');
+${provenance}${embedText}`, `npm run bench -- ranking ${args.filter((a) => !a.startsWith('/')).join(' ')}`.trim());
   fs.rmSync(runsDir, { recursive: true, force: true });
 }

@@ -41,6 +41,9 @@ const BACKEND_HELP: Record<BackendName, string> = {
   tensorflow: 'tfjs-node-gpu (CUDA 11.2 + cuDNN 8.1)',
 };
 
+/** The split pick that also filters users and items to ≥ 20 interactions (LEPORID's ranking protocol). */
+const LEPORID_PROTOCOL = 'protocol:leporid';
+
 interface Choices {
   model: string;
   preset?: string;
@@ -128,6 +131,7 @@ export async function trainInteractive(host: Host, file: string) {
       { label: '5-fold, fold 1', description: 'kfold:5:0:1234', value: 'kfold:5:0:1234' },
       { label: 'chronological 80/20', description: 'per user, latest 20% to test (needs timestamps)', value: 'chrono:0.2' },
       { label: 'chronological 70/10/20', description: 'per user by time: train, validation, test (the ranking protocol; needs timestamps)', value: 'chrono:0.7:0.1:0.2' },
+      { label: 'LEPORID protocol', description: 'users and items with ≥ 20 interactions, then chronological 70/10/20 per user (needs timestamps)', value: LEPORID_PROTOCOL },
     ];
     s.split = await input.pick('Split', items, s.split);
     return stepBackend;
@@ -141,6 +145,8 @@ export async function trainInteractive(host: Host, file: string) {
   const ok = await MultiStepInput.run(title, () => 4 + (state.custom ? 1 : 0) + (getModel(state.model).tasks.length > 1 ? 1 : 0), state, stepModel);
   if (!ok) return undefined;
   await host.context.workspaceState.update(key, { model: state.model, preset: state.preset, task: state.task, split: state.split, backend: state.backend, overrides: state.overrides } satisfies Choices);
-  const spec = buildRunSpec({ model: state.model, preset: state.preset, overrides: state.custom ? state.overrides : {}, task: state.task, train: file, split: state.split, backend: state.backend }, host.defaults());
+  // the LEPORID protocol is a split plus the minimum-interaction filter
+  const protocol = state.split === LEPORID_PROTOCOL ? { split: 'chrono:0.7:0.1:0.2', minInteractions: 20 } : { split: state.split };
+  const spec = buildRunSpec({ model: state.model, preset: state.preset, overrides: state.custom ? state.overrides : {}, task: state.task, train: file, ...protocol, backend: state.backend }, host.defaults());
   return host.submit(spec);
 }

@@ -18,7 +18,7 @@ const test = (name: string, fn: () => Promise<void>, timeoutMs?: number) => test
 
 const ws = () => (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath as string);
 let api: KernelRecLabApi;
-const data = { base: '', test: '', bad: '', experiment: '' };
+const data = { base: '', test: '', bad: '', experiment: '', ranking: '' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until<T>(what: string, fn: () => T | undefined | false, ms = 60000): Promise<T> {
@@ -74,6 +74,10 @@ test('the extension activates and registers every command in package.json', asyn
   fs.writeFileSync(data.test, lines.filter((_, i) => i % 5 === 0).join('\n') + '\n');
   data.bad = path.join(ws(), 'data', 'broken.tsv');
   fs.writeFileSync(data.bad, '1\t1\t4\t100\n1\t2\t5\t101\n2\tabc\t3\t102\n');
+  // a ranking experiment: DLR² (tiny settings) and ItemKNN under a LEPORID-style protocol, through the trainer process
+  fs.writeFileSync(path.join(ws(), 'data', 'interactions.tsv'), lines.join('\n') + '\n');
+  data.ranking = path.join(ws(), 'data', 'ranking.krl.json');
+  fs.writeFileSync(data.ranking, JSON.stringify({ dataset: 'interactions.tsv', task: 'ranking', split: 'chrono:0.7:0.1:0.2', minInteractions: 5, runs: [{ model: 'dlr2', overrides: { iterations: 4, evalEvery: 2, dims: 8, knn: 10, batch: 4, storeSize: 20 } }, { model: 'item-knn', overrides: { k: 20 } }] }, null, 2));
   data.experiment = path.join(ws(), 'data', 'two-runs.krl.json');
   fs.writeFileSync(data.experiment, JSON.stringify({ dataset: 'toy/u1.base', runs: [{ model: 'user-item-mean' }, { model: 'biased-mf', overrides: { epochs: 3 }, seeds: [1] }, { model: 'llorma', preset: 'fast' }] }, null, 2));
 });
@@ -131,6 +135,20 @@ test('A malformed dataset shows an error naming file and line, leaves no run fol
   assert.equal(await vscode.commands.executeCommand('kernelRecLab.refreshRuns'), true);
   const again = (await vscode.commands.executeCommand('kernelRecLab.train', { train: data.base, model: 'user-item-mean' })) as { runId: string };
   assert.equal((await waitFinished(again.runId)).summary.status, 'completed');
+});
+
+test('A ranking experiment file runs DLR² (LEPORID embeddings by ARPACK in the trainer process) and ItemKNN; HR@k stored, embedding pictures written', async () => {
+  const r = (await vscode.commands.executeCommand('kernelRecLab.runExperimentFile', vscode.Uri.file(data.ranking))) as { runIds: string[] };
+  assert.equal(r.runIds.length, 2);
+  const results = await Promise.all(r.runIds.map(waitFinished));
+  assert.deepEqual(results.map((x) => x.summary.status), ['completed', 'completed'], results.map((x) => x.summary.error ?? '').join(' | '));
+  const dl = api.store.load(r.runIds[0]);
+  assert.equal(dl.summary?.task, 'ranking');
+  assert.equal(dl.metrics.length, 2, 'two evaluations (every 2 of 4 iterations)');
+  assert.ok(dl.metrics.every((m) => m.test['hr@10'] >= 0 && m.test['hr@10'] <= 1));
+  const frames = fs.readFileSync(path.join(api.store.dirOf(r.runIds[0]), 'artifacts', 'frames.jsonl'), 'utf8');
+  for (const name of ['user embedding', 'item embedding', 'spectrum', 'ranking curves']) assert.ok(frames.includes(`"name":"${name}"`), `artifact ${name}`);
+  assert.match(api.store.log(r.runIds[0]), /leporid user embedding: Jaccard kNN graph/);
 });
 
 test('Open Results shows the dataset panel with the run; the webview renders without console errors', async () => {

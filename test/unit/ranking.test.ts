@@ -257,3 +257,31 @@ test('pairMlpScores: the fused cpu kernel (blocks of sgemm) equals the composite
   }
   assert.ok(Math.abs(fusedOut[1 * 7 + 2] - h[0]) < 1e-5, `by hand ${h[0]} vs ${fusedOut[9]}`);
 });
+
+test('Adam (fused one-pass update) equals tfjs’s Adam with the same β, ε over several steps, fused and composite paths alike', async () => {
+  const tf = (await setupBackend({ backend: 'cpu' })).tf as typeof tfNs;
+  const { Adam } = await import('../../src/core/optim/adam.js');
+  const target = tf.tensor2d([[1, -2, 3], [0.5, 4, -1]]);
+  const run = async (mk: (v: tfNs.Variable) => (f: () => tfNs.Scalar) => Promise<number>) => {
+    const x = tf.variable(tf.tensor2d([[0, 0, 0], [1, 1, 1]]));
+    const step = mk(x);
+    for (let k = 0; k < 5; k++) await step(() => tf.sum(tf.square(tf.sub(x, target))) as tfNs.Scalar);
+    const out = await x.data();
+    x.dispose();
+    return out;
+  };
+  const theirs = await run((x) => {
+    const o = tf.train.adam(0.1, 0.9, 0.999, 1e-8);
+    return async (f) => { const c = o.minimize(f, true, [x]); const v = (await (c as tfNs.Scalar).data())[0]; c?.dispose(); return v; };
+  });
+  const ours = await run((x) => { const o = new Adam(tf, [x], { lr: 0.1 }); return (f) => o.step(f); });
+  unregisterCpuKernels(tf, ['fused']);
+  const composite = await run((x) => { const o = new Adam(tf, [x], { lr: 0.1 }); return (f) => o.step(f); });
+  registerCpuKernels(tf, { groups: ['fused'] });
+  for (let k = 0; k < 6; k++) {
+    assert.ok(Math.abs(ours[k] - theirs[k]) < 1e-5, `${k}: ours ${ours[k]} vs tfjs ${theirs[k]}`);
+    assert.ok(Math.abs(composite[k] - ours[k]) < 1e-6, `${k}: composite ${composite[k]} vs fused ${ours[k]}`);
+  }
+  // moved toward the target: 5 steps of 0.1 from 0
+  assert.ok(ours[0] > 0.3 && ours[1] < -0.3);
+});

@@ -212,3 +212,38 @@ export function fixtureSgmc() {
   const runs = [run];
   return { state: { dataset: 'gpcr', runs, selected: [run.id], heatmapRun: run.id, view: 'runs', columns: tableColumns(runs) }, frames };
 }
+
+/** A DLR² run: ranking curves, the 2-D user and item embeddings coloured by degree (with the low-degree highlight),
+ * the Laplacian spectra and the authors' checkpoint table — built with the model's own frame helpers. */
+export function fixtureDlr2() {
+  const { RANKING_ARTIFACTS, embeddingFrames, rankingCurvePoints } = require(path.join(root, 'out/src/core/models/ranking/params.js'));
+  const ranking = getTask('ranking');
+  const n = 8;
+  const rec = (k, base) => Object.fromEntries(ranking.metrics.map((m) => [m.key, Math.min(1, base * (1 + 0.04 * k) * (m.key.startsWith('hr') ? 1 : 0.3))]));
+  const metrics = Array.from({ length: n }, (_, k) => ({ phase: 'train', epoch: k + 1, epochs: n, globalEpoch: k + 1, trainLoss: 0.5 * Math.exp(-k / 4) + 0.1, iterations: (k + 1) * 100, train: {}, val: rec(k, 0.5), test: rec(k, 0.6), seconds: 20 }));
+  const run = runView('20261202-120000-dlr2-ml-100k', 'dlr2', 'DLR² (LEPORID-initialised)', undefined, ranking, 'hr@10', metrics, 'completed', { spec: { task: 'ranking', split: 'chrono:0.7:0.1:0.2' }, artifacts: RANKING_ARTIFACTS });
+  // embeddings: points on two noisy arcs, degrees from 20 to 400 (a quarter of the nodes below 40)
+  const side = (count, seed) => {
+    const dims = 4;
+    const vectors = new Float32Array(count * dims);
+    const degree = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      const a = (i / count) * Math.PI * 2;
+      vectors[i * dims + 1] = Math.cos(a) + 0.1 * Math.sin(i * seed);
+      vectors[i * dims + 2] = Math.sin(2 * a) + 0.1 * Math.cos(i * seed);
+      degree[i] = i % 4 === 0 ? 20 + (i % 17) : 60 + ((i * 37) % 340);
+    }
+    return { vectors, degree, spectrum: Array.from({ length: dims }, (_, k) => 0.2 + 0.2 * k) };
+  };
+  const emb = { spec: { method: 'leporid' }, dims: 4, users: side(300, 3), items: side(400, 7) };
+  const [u, i, sp] = embeddingFrames(emb, (x) => `user ${x + 1}`, (x) => `item ${x + 1}`);
+  const frames = [];
+  for (let e = 1; e <= n; e++) {
+    const at = { phase: 'train', epoch: e, globalEpoch: e };
+    frames.push({ name: 'ranking curves', ...at, data: { view: 'line', xLabel: 'iteration', yLabel: 'metric', yRange: [0, 1], points: rankingCurvePoints(metrics[e - 1], e * 100) } });
+    if (e === 1) frames.push({ name: 'user embedding', ...at, data: u }, { name: 'item embedding', ...at, data: i }, { name: 'spectrum', ...at, data: sp });
+    frames.push({ name: 'authors checkpoint', ...at, data: { view: 'table', columns: ['evaluation', 'iteration', 'test HR@10', 'test P@1', 'test P@10', 'test R@10'], rows: [[e, e * 100, 0.6, 0.2, 0.18, 0.1]] } });
+  }
+  const runs = [run];
+  return { state: { dataset: 'ml-100k', runs, selected: [run.id], heatmapRun: run.id, view: 'runs', columns: tableColumns(runs) }, frames };
+}

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { fixtureState, fixtureMixedState, fixtureArtifacts, fixtureWithNewRun, fixtureCustomOnly, fixtureLlorma, fixtureSgmc } from './fixture.mjs';
+import { fixtureState, fixtureMixedState, fixtureArtifacts, fixtureWithNewRun, fixtureCustomOnly, fixtureLlorma, fixtureSgmc, fixtureDlr2 } from './fixture.mjs';
 import { page, launchChromium } from './page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -228,6 +228,25 @@ try {
       const heads = await p.$$eval('#results-table thead th', (ths) => ths.map((th) => th.textContent));
       assert(heads.some((h) => h.startsWith('AUC (a)')) && heads.some((h) => h.startsWith('AUPR (a)')), `columns ${heads.join(' | ')}`);
       if (shots) await p.screenshot({ path: path.join(shots, `sgmc-${theme}.png`), fullPage: true });
+      await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), state);
+      await p.waitForSelector('#curve-error');
+    });
+    await t(`[${theme}] DLR²: ranking curves, user and item embeddings by degree with the low-degree highlight, spectra, the authors' checkpoint`, async () => {
+      const { state: dl, frames } = fixtureDlr2();
+      await showOneRun(dl, frames);
+      for (const id of ['#art-ranking-curves canvas', '#art-user-embedding canvas', '#art-item-embedding canvas', '#art-spectrum canvas']) await p.waitForSelector(id);
+      await p.waitForTimeout(300);
+      for (const id of ['#art-ranking-curves canvas', '#art-user-embedding canvas', '#art-spectrum canvas']) assert((await inkOf(id)) > 0.005, `${id} is drawn`);
+      const label = await p.$eval('#art-user-embedding .art-highlight-label', (e) => e.textContent);
+      assert(/lowest-degree quarter of users/.test(label), `highlight switch: "${label}"`);
+      const pixels = () => p.$eval('#art-user-embedding canvas', (c) => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let h = 0; for (let k = 0; k < d.length; k += 97) h = (h * 31 + d[k]) % 1000000007; return h; });
+      const before = await pixels();
+      await p.click('#art-user-embedding .art-highlight');
+      await p.waitForTimeout(200);
+      assert((await pixels()) !== before, 'the highlight redraws the points');
+      const rows = await p.$$eval('#art-authors-checkpoint tbody tr', (trs) => trs.length);
+      assert(rows === 1, `${rows} rows in the authors' checkpoint table`);
+      if (shots) await p.screenshot({ path: path.join(shots, `dlr2-${theme}.png`), fullPage: true });
       await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), state);
       await p.waitForSelector('#curve-error');
     });

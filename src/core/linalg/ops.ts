@@ -6,6 +6,7 @@
  *   localKernel(W, u, v)         = W ⊙ K and λs·½ΣK² + λ2·½ΣW², K = max(0, 1 − ‖u_i − v_j‖²)
  *   squaredDistances(u, v)       = D_ij = Σ_d (u_id − v_jd)², computed directly
  *   pairMlpScores(U, I, layers)  an MLP over every (u, i) pair with a split first layer (DLR²'s S over all items)
+ *   adamUpdate(x, g, m, v)       one Adam step of a parameter (torch's formula) in one pass
  * Where the active backend has our fused kernels (./kernels, registered on the cpu backend from one list) one
  * pass each way runs instead of five to ten tensor ops, split by rows over the worker pool of ./parallel; on every
  * other backend the same formulas run as ordinary tfjs ops.
@@ -14,6 +15,7 @@ import type * as tfNs from '@tensorflow/tfjs';
 import { distanceRow, observedEntries, parallelRows, rangesFor, sharedF32, sharedF64, toShared, transposedF64 } from './parallel';
 import { LOCAL_KERNEL } from './kernels/KrlLocalKernel';
 import { PAIR_MLP } from './kernels/KrlPairMlp';
+import { ADAM, type AdamAttrs } from './kernels/KrlAdam';
 
 type Tf = typeof tfNs;
 type T2 = tfNs.Tensor2D;
@@ -169,5 +171,20 @@ export function pairMlpScores(tf: Tf, U: T2, I: T2, layers: [T2, tfNs.Tensor1D][
       x = tf.fused.matMul({ a: x, b: w, bias: b, activation: k < layers.length - 1 ? 'relu' : 'linear' }) as T2;
     });
     return tf.reshape(x, [nu, ni]) as T2;
+  });
+}
+
+/**
+ * One Adam step for a parameter: returns the new parameter, first and second moments (torch's formula, see
+ * ./kernels/KrlAdam.ts). One pass with the fused kernel (cpu backend); elsewhere the same formula as tfjs ops.
+ */
+export function adamUpdate(tf: Tf, x: tfNs.Tensor, g: tfNs.Tensor, m: tfNs.Tensor, v: tfNs.Tensor, a: AdamAttrs): [tfNs.Tensor, tfNs.Tensor, tfNs.Tensor] {
+  if (tf.getKernel(ADAM, tf.getBackend()) !== undefined) return tf.engine().runKernel(ADAM, { x, g, m, v } as never, a as never) as unknown as [tfNs.Tensor, tfNs.Tensor, tfNs.Tensor];
+  return tf.tidy(() => {
+    const mo = tf.add(tf.mul(a.beta1, m), tf.mul(1 - a.beta1, g));
+    const vo = tf.add(tf.mul(a.beta2, v), tf.mul(1 - a.beta2, tf.square(g)));
+    const denom = tf.add(tf.div(tf.sqrt(vo), Math.sqrt(1 - a.beta2 ** a.t)), a.eps);
+    const xo = tf.sub(x, tf.mul(a.lr / (1 - a.beta1 ** a.t), tf.div(mo, denom)));
+    return [xo, mo, vo] as [tfNs.Tensor, tfNs.Tensor, tfNs.Tensor];
   });
 }

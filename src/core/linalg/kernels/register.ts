@@ -30,6 +30,7 @@ import { padV2Kernel } from './PadV2';
 import { tileKernel } from './Tile';
 import { fusedConv2DKernel } from './FusedConv2D';
 import { krlPairMlp } from './KrlPairMlp';
+import { krlAdam } from './KrlAdam';
 import { conv2DKernel } from './Conv2D';
 import { conv2DBackpropFilterKernel } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputKernel } from './Conv2DBackpropInput';
@@ -44,7 +45,7 @@ export const CPU_KERNELS: CpuKernel[] = [
   meanKernel, sliceKernel, padV2Kernel, tileKernel,
   conv2DKernel, conv2DBackpropFilterKernel, conv2DBackpropInputKernel,
   batchMatMulKernel, fusedMatMulKernel, fusedConv2DKernel, krlPairMlp,
-  krlLocalKernel, krlLocalKernelGrad,
+  krlLocalKernel, krlLocalKernelGrad, krlAdam,
 ];
 
 export const ALL_GROUPS: KernelGroup[] = ['elementwise', 'conv', 'blas', 'fused'];

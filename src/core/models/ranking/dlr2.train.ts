@@ -9,7 +9,8 @@
  * window share the user and state, so the feature net runs once per window (the code runs it twice on identical
  * inputs: same values, same gradients).
  *
- * Step. loss = hinge(G) + square-square(S); one Adam step (β 0.9 / 0.999, ε 1e-8, as torch) on the feature net, S
+ * Step. loss = hinge(G) + square-square(S); one Adam step (β 0.9 / 0.999, ε 1e-8, torch's update, ../../optim/adam.ts: one
+ * fused pass per variable) on the feature net, S
  * and G (and the embeddings when they train), learning rate lr·(1 + cos(π t / T))/2 at step t (torch's
  * CosineAnnealingLR stepped after each update) or constant.
  *
@@ -26,6 +27,7 @@ import type * as tfNs from '@tensorflow/tfjs';
 import type { TrainFn } from '../model';
 import type { RatingMatrix } from '../../data/ratingMatrix';
 import { pairMlpScores } from '../../linalg/ops';
+import { Adam } from '../../optim/adam';
 import { buildDlr2, denseWeights, hingeLoss, squareSquareLoss, stateImage } from './dlr2Net';
 import { embeddingFrames, rankingCurvePoints, runEmbeddings } from './params';
 
@@ -132,9 +134,9 @@ export const train: TrainFn = async (ctx) => {
     return { users, states, pos, neg: Int32Array.from(ns) };
   };
 
-  const optimizer = tf.train.adam(lr0, 0.9, 0.999, 1e-8);
   const vars = [...nets.feature.trainableWeights, ...nets.critic.trainableWeights, ...nets.actor.trainableWeights].map((w) => w.read() as tfNs.Variable);
   if (trainEmb) vars.push(userEmb, itemEmb);
+  const optimizer = new Adam(tf, vars, { lr: lr0, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
 
   // scoring all items for a batch of users: −S, with S's first layer split into its state half (per user) and
   // its item half (computed once per evaluation for all items); the pairs go through the op pairMlpScores
@@ -177,9 +179,9 @@ export const train: TrainFn = async (ctx) => {
   for (let it = 0; it < iterations; it++) {
     ctx.checkCancelled();
     const lr = hp.schedule === 'cosine' ? (lr0 * (1 + Math.cos((Math.PI * it) / iterations))) / 2 : lr0;
-    (optimizer as unknown as { learningRate: number }).learningRate = lr;
+    optimizer.lr = lr;
     const batch = nextBatch();
-    const cost = optimizer.minimize(() => tf.tidy(() => {
+    const v = await optimizer.step(() => tf.tidy(() => {
       const ui = tf.tensor1d(batch.users, 'int32');
       const img = stateImage(tf, tf.gather(userEmb, ui) as tfNs.Tensor2D, tf.gather(itemEmb, tf.tensor1d(batch.states, 'int32')) as tfNs.Tensor2D, state);
       const s = nets.feature.apply(img, { training: true }) as tfNs.Tensor2D;
@@ -189,15 +191,11 @@ export const train: TrainFn = async (ctx) => {
       const nr = nets.critic.apply(tf.concat([s, na], 1)) as tfNs.Tensor;
       const g = nets.actor.apply(s) as tfNs.Tensor2D;
       return tf.add(squareSquareLoss(tf, pr, nr, margin), hingeLoss(tf, g, pa, na, margin)) as tfNs.Scalar;
-    }), true, vars);
-    if (cost) {
-      const v = (await cost.data())[0];
-      cost.dispose();
-      lossSum += v;
-      lossN++;
-      if (it % 10 === 0) ctx.lossPoint('train', it, v);
-      if (!Number.isFinite(v)) throw new Error(`dlr2: the loss became ${v} at iteration ${it + 1} (try a smaller lr)`);
-    }
+    }));
+    lossSum += v;
+    lossN++;
+    if (it % 10 === 0) ctx.lossPoint('train', it, v);
+    if (!Number.isFinite(v)) throw new Error(`dlr2: the loss became ${v} at iteration ${it + 1} (try a smaller lr)`);
     if ((it + 1) % every === 0 || it + 1 === iterations) {
       e++;
       const tEval = Date.now();
