@@ -136,7 +136,7 @@ test('multi-channel conv2d (im2col + sgemm) and its gradients match the stock ke
   }));
 });
 
-test('Slice, PadV2, Tile and Mean (contiguous runs / matrix reductions) equal the stock kernels', async () => {
+test('Slice, PadV2, Tile, Mean and UnsortedSegmentSum (contiguous runs, matrix reductions, scatter-add) equal the stock kernels', async () => {
   const tf = await cpuTf();
   const shape = [3, 4, 5, 6];
   const xv = rand(shape);
@@ -153,6 +153,8 @@ test('Slice, PadV2, Tile and Mean (contiguous runs / matrix reductions) equal th
     ['mean trailing keepDims', (t) => t.mean(t.tensor4d(xv, shape as never), [2, 3], true)],
     ['mean middle (stock)', (t) => t.mean(t.tensor4d(xv, shape as never), [1, 2])],
     ['sum leading', (t) => t.sum(t.tensor4d(xv, shape as never), [0, 1, 2])],
+    ['unsorted segment sum', (t) => t.unsortedSegmentSum(t.tensor2d(xv.subarray(0, 30), [10, 3]), t.tensor1d([4, 0, 4, 2, 9, 1, 0, 3, 3, 4], 'int32'), 6)],
+    ['gather gradient', (t) => t.grad((e: import('@tensorflow/tfjs').Tensor) => t.sum(t.mul(t.gather(e, t.tensor1d([2, 0, 2, 5], 'int32')), t.tensor2d(xv.subarray(0, 12), [4, 3]))))(t.tensor2d(xv.subarray(0, 18), [6, 3]))],
   ];
   unregisterCpuKernels(tf, ['elementwise']);
   const stock = await Promise.all(cases.map(async ([, f]) => { const y = f(tf); return { shape: y.shape, v: await y.data() }; }));

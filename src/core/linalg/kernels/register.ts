@@ -28,6 +28,7 @@ import { meanKernel } from './Mean';
 import { sliceKernel } from './Slice';
 import { padV2Kernel } from './PadV2';
 import { tileKernel } from './Tile';
+import { unsortedSegmentSumKernel } from './UnsortedSegmentSum';
 import { fusedConv2DKernel } from './FusedConv2D';
 import { krlPairMlp } from './KrlPairMlp';
 import { krlAdam } from './KrlAdam';
@@ -42,7 +43,7 @@ import { krlLocalKernelGrad } from './KrlLocalKernelGrad';
 export const CPU_KERNELS: CpuKernel[] = [
   addKernel, subKernel, multiplyKernel, realDivKernel, maximumKernel, minimumKernel,
   negKernel, squareKernel, reluKernel, stepKernel, sigmoidKernel, tanhKernel, expKernel, sqrtKernel, sumKernel,
-  meanKernel, sliceKernel, padV2Kernel, tileKernel,
+  meanKernel, sliceKernel, padV2Kernel, tileKernel, unsortedSegmentSumKernel,
   conv2DKernel, conv2DBackpropFilterKernel, conv2DBackpropInputKernel,
   batchMatMulKernel, fusedMatMulKernel, fusedConv2DKernel, krlPairMlp,
   krlLocalKernel, krlLocalKernelGrad, krlAdam,
