@@ -103,7 +103,7 @@ export async function run(args) {
     const printed = fs.readFileSync(fromLog, 'utf8').split('\n').map((l) => l.split(' | ').map((c) => c.trim())).filter((c) => c.length === HEAD.length && /^dlr2/.test(c[0]));
     const names = printed.map((r) => r[0]);
     old.splice(0, old.length, ...old.filter((r) => !names.includes(r[0])), ...printed);
-    provenance = `\nRows ${names.map((n) => `"${n}"`).join(', ')} were printed by an earlier, interrupted \`npm run bench -- ranking --only dlr2,inits\` on this machine (its output kept: ${path.basename(fromLog)}); measured with the code of commit 4b5546d, before Adam became one fused pass per variable); the random-initialisation run was stopped there: with trained embeddings a step took about 3 s on the cpu backend (the gradient of the embedding lookups), 1000 iterations would have taken ~50 minutes — that row is owed.\n`;
+    provenance = `\nRows ${names.map((n) => `"${n}"`).join(', ')} were printed by an earlier, interrupted \`npm run bench -- ranking --only dlr2,inits\` on this machine (its output kept: ${path.basename(fromLog)}); measured with the code of commit 4b5546d, before Adam became one fused pass per variable); the random-initialisation run was stopped there: with trained embeddings a step took about 3 s on the cpu backend (the gradient of the embedding lookups, since a one-pass kernel)${argOf(args, '--inits', '').split(',').includes('random') && only.has('inits') ? '; the random row here was measured in this invocation' : ' — that row is owed'}.\n`;
   }
 
   if (only.has('dlr2')) {
