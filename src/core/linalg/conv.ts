@@ -152,43 +152,49 @@ function scratchBuffer(slot: 0 | 1, n: number, zero: boolean): Float32Array {
   return b;
 }
 
-function im2col(x: Float32Array, g: ConvGeometry): Float32Array {
+/**
+ * Walks the patch matrix (rows (b, oy, ox), columns (ky, kx, c)) in runs: visit(o, src, len) for `len` entries at
+ * column offset `o` of the patches, taken from NHWC offset `src` of the input, or src = −1 where they fall in the
+ * padding. A whole kw × c window row inside the image is one run (contiguous in the input). im2col copies the runs,
+ * col2im adds them back.
+ */
+function patchRuns(g: ConvGeometry, visit: (o: number, src: number, len: number) => void): void {
   const K = g.kh * g.kw * g.c;
-  // every entry is written below (padding as explicit zeros), so the reused buffer needs no clearing
-  const cols = scratchBuffer(0, g.n * g.ho * g.wo * K, false);
+  const row = g.kw * g.c;
   let r = 0;
   for (let b = 0; b < g.n; b++) {
     for (let oy = 0; oy < g.ho; oy++) {
       for (let ox = 0; ox < g.wo; ox++, r++) {
         let o = r * K;
-        for (let ky = 0; ky < g.kh; ky++) {
+        for (let ky = 0; ky < g.kh; ky++, o += row) {
           const iy = oy * g.sh + ky - g.top;
           if (iy < 0 || iy >= g.h) {
-            cols.fill(0, o, o + g.kw * g.c);
-            o += g.kw * g.c;
+            visit(o, -1, row);
             continue;
           }
           const ix0 = ox * g.sw - g.left;
+          const base = (b * g.h + iy) * g.w;
           if (ix0 >= 0 && ix0 + g.kw <= g.w) {
-            // the whole kw × c window row is contiguous in x: one copy
-            const src = ((b * g.h + iy) * g.w + ix0) * g.c;
-            cols.set(x.subarray(src, src + g.kw * g.c), o);
-            o += g.kw * g.c;
+            visit(o, (base + ix0) * g.c, row);
             continue;
           }
-          for (let kx = 0; kx < g.kw; kx++, o += g.c) {
+          for (let kx = 0; kx < g.kw; kx++) {
             const ix = ix0 + kx;
-            if (ix < 0 || ix >= g.w) {
-              cols.fill(0, o, o + g.c);
-              continue;
-            }
-            const src = ((b * g.h + iy) * g.w + ix) * g.c;
-            for (let ch = 0; ch < g.c; ch++) cols[o + ch] = x[src + ch];
+            visit(o + kx * g.c, ix < 0 || ix >= g.w ? -1 : (base + ix) * g.c, g.c);
           }
         }
       }
     }
   }
+}
+
+function im2col(x: Float32Array, g: ConvGeometry): Float32Array {
+  // every entry is written (padding as explicit zeros), so the reused buffer needs no clearing
+  const cols = scratchBuffer(0, g.n * g.ho * g.wo * g.kh * g.kw * g.c, false);
+  patchRuns(g, (o, src, len) => {
+    if (src < 0) cols.fill(0, o, o + len);
+    else cols.set(x.subarray(src, src + len), o);
+  });
   return cols;
 }
 
@@ -221,34 +227,9 @@ export function conv2dInputGradGemm(blas: Blas, dy: Float32Array, f: Float32Arra
   blas.sgemm(false, true, M, K, g.co, 1, dy, g.co, f, g.co, 0, dcols, K);
   if (direct) return dcols;
   const dx = new Float32Array(g.n * g.h * g.w * g.c);
-  let r = 0;
-  for (let b = 0; b < g.n; b++) {
-    for (let oy = 0; oy < g.ho; oy++) {
-      for (let ox = 0; ox < g.wo; ox++, r++) {
-        let o = r * K;
-        for (let ky = 0; ky < g.kh; ky++) {
-          const iy = oy * g.sh + ky - g.top;
-          if (iy < 0 || iy >= g.h) {
-            o += g.kw * g.c;
-            continue;
-          }
-          const ix0 = ox * g.sw - g.left;
-          if (ix0 >= 0 && ix0 + g.kw <= g.w) {
-            const dst = ((b * g.h + iy) * g.w + ix0) * g.c;
-            const len = g.kw * g.c;
-            for (let t = 0; t < len; t++) dx[dst + t] += dcols[o + t];
-            o += len;
-            continue;
-          }
-          for (let kx = 0; kx < g.kw; kx++, o += g.c) {
-            const ix = ix0 + kx;
-            if (ix < 0 || ix >= g.w) continue;
-            const dst = ((b * g.h + iy) * g.w + ix) * g.c;
-            for (let ch = 0; ch < g.c; ch++) dx[dst + ch] += dcols[o + ch];
-          }
-        }
-      }
-    }
-  }
+  patchRuns(g, (o, dst, len) => {
+    if (dst < 0) return;
+    for (let t = 0; t < len; t++) dx[dst + t] += dcols[o + t];
+  });
   return dx;
 }

@@ -2,7 +2,7 @@
  * Sum over axis 0, axis 1 or all axes of a float32 matrix (and over the leading or trailing axes of an N-d tensor,
  * e.g. the batch-norm moments over [0, 1, 2] of NHWC): the stock CPU Sum transposes before reducing any axis
  * but the last, which dominates gradients of broadcast ops (bias rows, column sums). Accumulates in float64 per
- * output element over axis 0 (the stock kernel accumulates in float32, so sums can differ in the last bits).
+ * output element (the stock kernel accumulates in float32, so sums can differ in the last bits).
  */
 import type { CpuBackend, TensorInfo } from './cpuBackend';
 import type { CpuKernel } from './kernel';
@@ -20,33 +20,8 @@ export const sumKernel: CpuKernel = {
     if (x.dtype !== 'float32' || !(xv instanceof Float32Array)) return fallback();
     const red = asMatrixReduction(x.shape, axis);
     if (!red) return fallback();
-    if (x.shape.length !== 2) {
-      // leading or trailing axes of an N-d tensor: the same as axis 0 or 1 of a matrix view
-      const acc = reduceMatrix(xv, red.m, red.n, red.along);
-      return cpu.makeTensorInfo(keepDims ? red.keepShape : red.outShape, 'float32', acc) as never;
-    }
-    const [m, n] = x.shape;
-    const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + 2 : a)).sort();
-    if (axes.length === 1 && axes[0] === 0) {
-      const acc = new Float64Array(n);
-      for (let r = 0, k = 0; r < m; r++) for (let c = 0; c < n; c++, k++) acc[c] += xv[k];
-      return cpu.makeTensorInfo(keepDims ? [1, n] : [n], 'float32', Float32Array.from(acc)) as never;
-    }
-    if (axes.length === 1 && axes[0] === 1) {
-      const o = new Float32Array(m);
-      for (let r = 0, k = 0; r < m; r++) {
-        let s = 0;
-        for (let c = 0; c < n; c++, k++) s += xv[k];
-        o[r] = s;
-      }
-      return cpu.makeTensorInfo(keepDims ? [m, 1] : [m], 'float32', o) as never;
-    }
-    if (axes.length === 2) {
-      let s = 0;
-      for (let k = 0; k < xv.length; k++) s += xv[k];
-      return cpu.makeTensorInfo(keepDims ? [1, 1] : [], 'float32', Float32Array.of(s)) as never;
-    }
-    return fallback();
+    // axis 0, axis 1 or both of a matrix, and leading or trailing runs of axes of an N-d tensor alike: a matrix view
+    return cpu.makeTensorInfo(keepDims ? red.keepShape : red.outShape, 'float32', reduceMatrix(xv, red.m, red.n, red.along)) as never;
   },
 };
 

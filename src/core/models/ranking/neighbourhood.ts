@@ -6,6 +6,7 @@
  */
 import type { RatingMatrix } from '../../data/ratingMatrix';
 import { gemm, mat, type Mat } from '../../linalg/dense';
+import type { TrainContext } from '../model';
 
 /** The neighbourhood sizes a run tries when k = 0. */
 export const K_SWEEP = [10, 20, 50, 100, 200, 400];
@@ -65,4 +66,41 @@ export function takeRows(X: Mat, users: Int32Array): Mat {
   const out = mat(users.length, X.cols, new Float32Array(users.length * X.cols));
   for (let a = 0; a < users.length; a++) out.data.set(X.data.subarray(users[a] * X.cols, (users[a] + 1) * X.cols), a * X.cols);
   return out;
+}
+
+/**
+ * The training of ItemKNN (byItems) and UserKNN: cosine similarities of the fitted part's item columns or user
+ * rows, each row pruned to its k nearest, one evaluation per neighbourhood size. Scores for a batch of users are one
+ * sgemm: history × S_k (items) or S_k rows × history (users). Test scores use the fitted ∪ validation history and
+ * neighbourhoods rebuilt from it (k as chosen on validation) unless history = fit.
+ */
+export async function trainNeighbourhood(ctx: TrainContext, byItems: boolean): Promise<void> {
+  const { fit, val, nUsers, nItems } = ctx.data;
+  const fitX = binaryMatrix(nUsers, nItems, [fit]);
+  const testX = ctx.hp.history === 'fit' ? fitX : binaryMatrix(nUsers, nItems, [fit, val]);
+  const S = cosine(fitX, byItems);
+  const orders = rowOrders(S);
+  const refit = testX !== fitX;
+  const St = refit ? cosine(testX, byItems) : S;
+  const ordersT = refit ? rowOrders(St) : orders;
+  const scores = (X: Mat, Sk: Mat, users: Int32Array) => (byItems ? gemm(false, false, takeRows(X, users), Sk) : gemm(false, false, takeRows(Sk, users), X)).data as Float32Array;
+  const ks = neighbourhoodSizes(ctx.hp.k as number, byItems ? nItems : nUsers);
+  ctx.setTotalEpochs(ks.length);
+  for (let e = 0; e < ks.length; e++) {
+    ctx.checkCancelled();
+    const Sk = pruneRows(S, orders, ks[e]);
+    const Skt = refit ? pruneRows(St, ordersT, ks[e]) : Sk;
+    ctx.log(`k = ${ks[e]}`);
+    await ctx.epochEnd({
+      phase: 'train', epoch: e + 1, epochs: ks.length,
+      // one pair: entry (u, i) of the score matrix, Σ_h history[u, h]·S_k[h, i] or Σ_v S_k[u, v]·history[v, i]
+      predict: (u, i) => Float32Array.from(u, (x, t) => {
+        let s = 0;
+        if (byItems) for (let h = 0; h < nItems; h++) s += fitX.data[x * nItems + h] * Sk.data[h * nItems + i[t]];
+        else for (let v = 0; v < nUsers; v++) s += Sk.data[x * nUsers + v] * fitX.data[v * nItems + i[t]];
+        return s;
+      }),
+      scoreUsers: (users, part) => (part === 'test' ? scores(testX, Skt, users) : scores(fitX, Sk, users)),
+    });
+  }
 }
