@@ -24,6 +24,8 @@ import { startTrainer, type TrainerRun } from './host/trainerClient';
 import { runTask, selectionFromMetrics } from './host/runInfo';
 import { buildRunSpec, BACKENDS, SpecError, suggest } from './host/runSpecBuilder';
 import type { BackendName, RunSpec, RunSummary } from './protocol/types';
+import { SweepCommands } from './host/sweepCli';
+import type { SweepTag } from './host/sweep';
 
 const EXIT = { ok: 0, failure: 1, input: 2, cancelled: 130 } as const;
 
@@ -39,7 +41,7 @@ interface Parsed {
   flags: Map<string, string[]>;
 }
 
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'quiet', 'no-progress', 'yes']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'quiet', 'no-progress', 'yes', 'dry-run', 'slurm', 'k8s', 'groups']);
 
 const TRAIN_FLAGS = ['model', 'train', 'test', 'task', 'select', 'ks', 'split', 'min-interactions', 'val', 'preset', 'set', 'seed', 'format', 'backend', 'threads', 'blas', 'runs-dir', 'max-memory', 'json', 'quiet', 'no-progress'];
 /** The options each command takes (anything else is an error with a suggestion). */
@@ -52,6 +54,9 @@ const COMMAND_FLAGS: Record<string, string[]> = {
   export: ['runs-dir', 'format', 'out'],
   models: ['json'],
   demo: ['backend', 'runs-dir'],
+  sweep: ['runs-dir', 'json', 'dry-run', 'max-concurrent', 'backend', 'threads', 'blas', 'max-memory', 'quiet', 'slurm', 'partition', 'time', 'cpus', 'gpus', 'mem', 'account', 'array-limit', 'node', 'k8s', 'image', 'pvc', 'mount', 'parallelism', 'cli', 'out'],
+  'sweep-task': ['runs-dir', 'index', 'threads', 'blas', 'max-memory', 'json', 'quiet'],
+  'sweep-status': ['runs-dir', 'json', 'csv', 'groups'],
   help: [],
 };
 
@@ -96,6 +101,8 @@ Usage:
   kernel-rec-lab delete <runId> [...] --yes
   kernel-rec-lab models [--json]
   kernel-rec-lab demo
+  kernel-rec-lab sweep <file.krl.json> [--dry-run] [--max-concurrent n] [--slurm … | --k8s …]
+  kernel-rec-lab sweep-status [<file.krl.json> | <sweep id>] [--json] [--csv <file>]
   kernel-rec-lab <command> --help
 
 train options:
@@ -148,6 +155,32 @@ Deletes run folders (only folders directly inside the runs folder). --yes is req
 
 Every model: family, tasks, source, each parameter (type, range, default, meaning) and each preset with the paper
 numbers it reproduces. --json prints the catalogue as JSON.`,
+  sweep: `kernel-rec-lab sweep <file.krl.json> [--dry-run] [--json] [--runs-dir <dir>] [--max-concurrent n] [--backend <b>]
+kernel-rec-lab sweep <file.krl.json> --slurm [--partition P] [--time T] [--cpus N] [--gpus G] [--mem M] [--account A]
+                     [--array-limit L] [--node <path>]
+kernel-rec-lab sweep <file.krl.json> --k8s --image <image> [--pvc <claim>] [--mount <path>] [--parallelism n]
+                     [--cpus N] [--gpus G] [--mem M] [--node <path>] [--cli <path in the image>] [--out <job.yaml>]
+
+Expands the experiment file's runs — "grid" (cartesian), "random" (seeded samples), "seeds", "folds" — and runs
+the points not yet completed in the runs folder (a rerun fills in only what is missing).
+  --dry-run          print the expanded runs (index, key, point, seed, fold, state) and stop
+  (default)          run them here through the queue, --max-concurrent at a time (default 1); Ctrl-C cancels all
+  --slurm            write a job array (one task per run) under <runs>/.sweeps/<id>/ and submit it with sbatch;
+                     prints the job id. The runs folder and the datasets must be on a file system the compute nodes
+                     share; --node is the Node binary there (default: this one)
+  --k8s              write an Indexed Job manifest (not applied): the PVC --pvc (default krl-workspace) mounted at
+                     --mount (default: the current folder) must hold the datasets and the runs folder
+Then: kernel-rec-lab sweep-status <file> shows every point's state and the validation-chosen point.`,
+  'sweep-status': `kernel-rec-lab sweep-status [<file.krl.json> | <sweep id>] [--json] [--csv <file>] [--groups] [--runs-dir <dir>]
+
+A sweep's runs (from its file, or from the runs folder by sweep id; without either: the sweeps in the runs folder):
+state per point — pending, queued or running on Slurm (squeue/sacct), running, completed, failed, cancelled,
+interrupted — the validation score of each completed run, the groups (mean ± std over seeds and folds) and the
+point chosen on validation. --csv writes the table as CSV.`,
+  'sweep-task': `kernel-rec-lab sweep-task <manifest.json> [--index i] [--runs-dir <dir>]
+
+One run of a sweep manifest (called by the Slurm array script and the Kubernetes Job; the index defaults to
+SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX). A run whose key is already completed is skipped.`,
   demo: `kernel-rec-lab demo [--backend <b>] [--runs-dir <dir>]
 
 Writes a generated dataset to ./.demo and trains the default model (short schedule), biased MF and the
@@ -270,9 +303,9 @@ function trainerPath(): string {
  * (so the CLI ends within 2 s at every stage, loading included); a second Ctrl-C kills it at once. Either way the
  * run folder stays readable and `cancelled`. A run that fails on bad input before training leaves no folder.
  */
-async function train(spec: RunSpec, opts: { runsDir: string; json: boolean; quiet?: boolean; maxMemoryBytes?: number }): Promise<{ code: number; summary: RunSummary }> {
+async function train(spec: RunSpec, opts: { runsDir: string; json: boolean; quiet?: boolean; maxMemoryBytes?: number; sweep?: SweepTag }): Promise<{ code: number; summary: RunSummary }> {
   const store = new RunStore(opts.runsDir);
-  const handle = store.create(spec, datasetName(spec.dataset.train, spec.dataset.test), { cli: cliVersion() });
+  const handle = store.create(spec, datasetName(spec.dataset.train, spec.dataset.test), { cli: cliVersion() }, opts.sweep);
   const { selectBy } = runTask({ record: { spec } });
   let axis = 'epoch';
   try {
@@ -485,6 +518,17 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'demo':
         return await demo(p);
+      case 'sweep':
+      case 'sweep-task':
+      case 'sweep-status': {
+        const sc = new SweepCommands({
+          runsDir: runsDir(p), flag: (k) => one(p, k), positional: p.positional, json,
+          defaults: { valFraction: 0.05, seed: 1234, backend: (one(p, 'backend') as BackendName | undefined) ?? 'auto', blasLibrary: one(p, 'blas'), threads: one(p, 'threads') === undefined ? undefined : Number(one(p, 'threads')) },
+          trainerPath, maxMemoryBytes: maxMemory(p), cliPath: __filename, cliVersion: cliVersion(),
+          trainOne: (spec, tag) => train(spec, { runsDir: runsDir(p), json: false, quiet: one(p, 'quiet') === 'true', maxMemoryBytes: maxMemory(p), sweep: tag }),
+        });
+        return p.cmd === 'sweep' ? await sc.sweep() : p.cmd === 'sweep-task' ? await sc.task() : sc.status();
+      }
       case 'help':
       case '--help':
       case '-h':

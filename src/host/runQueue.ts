@@ -9,6 +9,7 @@ import type { ArtifactFrame, RunSpec, RunSummary, EpochMetrics, LogLine, Backend
 import type { RunSink } from '../core/run';
 import { RunStore, RunHandle, RunWriteError, recordingSink } from './runStore';
 import { emptySummary, selectionFromMetrics } from './runInfo';
+import type { SweepTag } from './sweep';
 import { startTrainer, TrainerOptions, TrainerRun } from './trainerClient';
 import type { StartRunResult, DatasetInfoParams, ProgressParams } from '../protocol/trainer';
 
@@ -88,8 +89,8 @@ export class RunQueue extends EventEmitter<QueueEvents> {
   }
 
   /** Queues a run; resolves when it ends (completed, failed or cancelled). */
-  submit(spec: RunSpec, datasetName: string): { runId: string; done: Promise<StartRunResult> } {
-    const handle = this.store.create(spec, datasetName, this.versions);
+  submit(spec: RunSpec, datasetName: string, sweep?: SweepTag): { runId: string; done: Promise<StartRunResult> } {
+    const handle = this.store.create(spec, datasetName, this.versions, sweep);
     let resolve!: (r: StartRunResult) => void;
     const done = new Promise<StartRunResult>((r) => (resolve = r));
     this.waiting.push({ handle, spec, resolve });

@@ -18,6 +18,7 @@ import type { ArtifactFrame, BackendInfo, DatasetStats, EpochMetrics, LogLine, L
 import type { RunSink } from '../core/run';
 import { upgradeEpoch, upgradeSummary } from '../core/tasks/legacy';
 import { kernelFrames, type KernelSnapshot } from '../core/artifacts';
+import type { SweepTag } from './sweep';
 
 export interface RunRecord {
   /** The folder name; never taken from file content. */
@@ -36,6 +37,8 @@ export interface RunRecord {
   pidStart?: string;
   hostname: string;
   error?: string;
+  /** The sweep this run belongs to and its point in it (src/host/sweep.ts). */
+  sweep?: SweepTag;
 }
 
 export interface LoadedRun {
@@ -273,7 +276,7 @@ export class RunStore {
   }
 
   /** Creates a run folder with status `queued`. */
-  create(spec: RunSpec, datasetName: string, versions: Record<string, string> = {}): RunHandle {
+  create(spec: RunSpec, datasetName: string, versions: Record<string, string> = {}, sweep?: SweepTag): RunHandle {
     try {
       fs.mkdirSync(this.root, { recursive: true });
     } catch (e) {
@@ -298,6 +301,7 @@ export class RunStore {
       datasetName,
       versions: { node: process.versions.node, ...versions },
       hostname: os.hostname(),
+      ...(sweep ? { sweep } : {}),
     };
     const h = new RunHandle(this.dirOf(id), record);
     try {
@@ -423,8 +427,13 @@ export class RunStore {
     fs.rmSync(this.safeDirOf(id), { recursive: true, force: true });
   }
 
+  /**
+   * A run left `running`/`queued` by a process of this machine that is gone was interrupted. A run of another
+   * machine (a Slurm compute node writing to a shared runs folder) is left as it is: from here its process cannot
+   * be seen (sweep-status asks the scheduler instead).
+   */
   private reconcile(dir: string, record: RunRecord): void {
-    if ((record.status === 'running' || record.status === 'queued') && !sameProcessAlive(record)) {
+    if ((record.status === 'running' || record.status === 'queued') && record.hostname === os.hostname() && !sameProcessAlive(record)) {
       record.status = 'interrupted';
       record.finishedAt = record.finishedAt ?? new Date().toISOString();
       try {

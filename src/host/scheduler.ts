@@ -1,0 +1,271 @@
+/**
+ * Running a sweep's runs on a cluster the researcher already has: a Slurm job array (one task per run, submitted with
+ * sbatch) or a Kubernetes Indexed Job (a manifest written to a file, not applied). No daemon and no scheduler of our
+ * own: each task calls `kernel-rec-lab sweep-task <manifest> --index i`, which trains one run of the manifest into the
+ * shared runs folder (skipping it when that key is already completed). State comes from the scheduler (squeue,
+ * sacct where accounting is on) and from the run folders. No vscode import.
+ *
+ *   <runs>/.sweeps/<sweep id>/<stamp>-<slurm|k8s>/
+ *     manifest.json     the runs this submission covers (specs with absolute paths, tags), index = array task id
+ *     job.sbatch        (Slurm) the array script;  job.yaml (Kubernetes) the Indexed Job
+ *     submission.json   scheduler, job id, submitted at, the run keys by task index
+ *     logs/             (Slurm) one output file per array task
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { stringify as yamlStringify } from 'yaml';
+import type { SweepRun, SweepTag } from './sweep';
+import { writeFileAtomic } from './runStore';
+
+export interface Manifest {
+  version: 1;
+  sweep: { id: string; name: string; file?: string };
+  runsDir: string;
+  runs: SweepRun[];
+}
+
+export interface Submission {
+  scheduler: 'slurm' | 'k8s';
+  jobId?: string;
+  submittedAt: string;
+  dir: string;
+  keys: string[];
+}
+
+export interface SlurmOptions {
+  partition?: string;
+  time?: string;
+  cpus?: number;
+  gpus?: number;
+  mem?: string;
+  arrayLimit?: number;
+  account?: string;
+  /** Node binary on the compute nodes (default: this one, which must be on the shared file system). */
+  node: string;
+  /** The CLI bundle (dist/cli.js). */
+  cli: string;
+}
+
+function stamp(d = new Date()): string {
+  return d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+/** A new submission folder with its manifest. */
+export function writeManifest(runsDir: string, sweep: Manifest['sweep'], runs: SweepRun[], kind: 'slurm' | 'k8s'): { dir: string; manifest: string } {
+  const root = path.join(runsDir, '.sweeps', sweep.id);
+  fs.mkdirSync(root, { recursive: true });
+  let dir = path.join(root, `${stamp()}-${kind}`);
+  for (let n = 2; fs.existsSync(dir); n++) dir = path.join(root, `${stamp()}-${kind}-${n}`);
+  fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
+  const manifest = path.join(dir, 'manifest.json');
+  const m: Manifest = { version: 1, sweep, runsDir, runs };
+  writeFileAtomic(manifest, JSON.stringify(m, null, 1));
+  return { dir, manifest };
+}
+
+export function readManifest(file: string): Manifest {
+  let m: Manifest;
+  try {
+    m = JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
+  } catch (e) {
+    throw Object.assign(new Error(`${file}: cannot read the sweep manifest (${(e as Error).message})`), { input: true });
+  }
+  if (m?.version !== 1 || !Array.isArray(m.runs) || !m.sweep?.id) throw Object.assign(new Error(`${file}: not a sweep manifest`), { input: true });
+  return m;
+}
+
+/** Shell-quotes one word for bash. */
+export function shq(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The sbatch script of a job array over a manifest of n runs. */
+export function slurmScript(o: SlurmOptions & { name: string; manifest: string; runsDir: string; logs: string; n: number }): string {
+  const lines = ['#!/bin/bash', `#SBATCH --job-name=${shq(`krl-${o.name}`.slice(0, 60))}`, `#SBATCH --array=0-${o.n - 1}${o.arrayLimit ? `%${o.arrayLimit}` : ''}`, `#SBATCH --output=${shq(path.join(o.logs, '%A_%a.out'))}`];
+  if (o.partition) lines.push(`#SBATCH --partition=${shq(o.partition)}`);
+  if (o.time) lines.push(`#SBATCH --time=${shq(o.time)}`);
+  if (o.cpus) lines.push(`#SBATCH --cpus-per-task=${o.cpus}`);
+  if (o.gpus) lines.push(`#SBATCH --gres=gpu:${o.gpus}`);
+  if (o.mem) lines.push(`#SBATCH --mem=${shq(o.mem)}`);
+  if (o.account) lines.push(`#SBATCH --account=${shq(o.account)}`);
+  lines.push(
+    '# written by kernel-rec-lab sweep --slurm: one array task per run of manifest.json (task id = run index)',
+    'set -u',
+    `exec ${shq(o.node)} ${shq(o.cli)} sweep-task ${shq(o.manifest)} --index "$SLURM_ARRAY_TASK_ID" --runs-dir ${shq(o.runsDir)}${o.cpus ? ` --threads ${o.cpus}` : ''}`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+/** Runs a Slurm command; a missing command or a failure is an Error naming it and its stderr. */
+function slurmCmd(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { stderr?: string };
+    if (err.code === 'ENOENT') throw new Error(`${cmd} is not on the PATH: run this on a Slurm login node (or use --k8s / the local queue)`);
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${(err.stderr ?? err.message).trim()}`);
+  }
+}
+
+export function hasSbatch(): boolean {
+  const dirs = (process.env.PATH ?? '').split(path.delimiter);
+  return dirs.some((d) => d && fs.existsSync(path.join(d, 'sbatch')));
+}
+
+/** Writes the script and submits it; returns the submission (job id from sbatch --parsable). */
+export function submitSlurm(dir: string, manifest: string, runs: SweepRun[], name: string, runsDir: string, o: SlurmOptions): Submission {
+  const script = path.join(dir, 'job.sbatch');
+  fs.writeFileSync(script, slurmScript({ ...o, name, manifest, runsDir, logs: path.join(dir, 'logs'), n: runs.length }), { mode: 0o755 });
+  const out = slurmCmd('sbatch', ['--parsable', script]).trim();
+  const jobId = out.split(';')[0];
+  if (!/^\d+$/.test(jobId)) throw new Error(`sbatch answered ${JSON.stringify(out)}, not a job id`);
+  const sub: Submission = { scheduler: 'slurm', jobId, submittedAt: new Date().toISOString(), dir, keys: runs.map((r) => r.tag.key) };
+  writeFileAtomic(path.join(dir, 'submission.json'), JSON.stringify(sub, null, 1));
+  return sub;
+}
+
+/** Every submission of a sweep (newest last). */
+export function submissions(runsDir: string, id: string): Submission[] {
+  const root = path.join(runsDir, '.sweeps', id);
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(root).sort();
+  } catch {
+    return [];
+  }
+  const out: Submission[] = [];
+  for (const n of names) {
+    try {
+      out.push(JSON.parse(fs.readFileSync(path.join(root, n, 'submission.json'), 'utf8')) as Submission);
+    } catch {
+      /* a submission that failed before sbatch answered */
+    }
+  }
+  return out;
+}
+
+/** Slurm's state of each array task of the given jobs: "<job>_<task>" → state (PENDING, RUNNING, COMPLETED, …). */
+export function slurmStates(jobIds: string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  if (!jobIds.length) return m;
+  // squeue knows the tasks still queued or running (-r: one line per array task)
+  try {
+    const out = slurmCmd('squeue', ['-h', '-r', '-j', jobIds.join(','), '-o', '%i|%T']);
+    for (const line of out.split('\n')) {
+      const [id, st] = line.trim().split('|');
+      if (id && st) m.set(id, st);
+    }
+  } catch {
+    /* squeue refuses ids it no longer knows: they are finished */
+  }
+  // sacct knows finished ones where accounting is enabled (not required)
+  try {
+    const out = slurmCmd('sacct', ['-n', '-P', '-X', '-j', jobIds.join(','), '-o', 'JobID,State']);
+    for (const line of out.split('\n')) {
+      const [id, st] = line.trim().split('|');
+      if (id && st && /_\d+$/.test(id) && !m.has(id)) m.set(id, st.split(' ')[0]);
+    }
+  } catch {
+    /* accounting storage disabled */
+  }
+  return m;
+}
+
+/** The scheduler's view of a sweep's keys: queued or running array tasks. */
+export function schedulerView(runsDir: string, id: string): Map<string, 'slurm-pending' | 'slurm-running'> {
+  const subs = submissions(runsDir, id).filter((s) => s.scheduler === 'slurm' && s.jobId);
+  const out = new Map<string, 'slurm-pending' | 'slurm-running'>();
+  if (!subs.length || !hasSbatch()) return out;
+  const states = slurmStates(subs.map((s) => s.jobId as string));
+  for (const s of subs) {
+    s.keys.forEach((key, i) => {
+      const st = states.get(`${s.jobId}_${i}`);
+      if (st === 'PENDING' || st === 'CONFIGURING' || st === 'REQUEUED') out.set(key, 'slurm-pending');
+      else if (st === 'RUNNING' || st === 'COMPLETING') out.set(key, 'slurm-running');
+    });
+  }
+  return out;
+}
+
+/** Cancels a whole submission's array job, or one task of it. */
+export function scancel(jobId: string, task?: number): void {
+  slurmCmd('scancel', [task === undefined ? jobId : `${jobId}_${task}`]);
+}
+
+export interface K8sOptions {
+  image: string;
+  /** PersistentVolumeClaim holding the workspace (datasets and the runs folder), mounted at mountPath. */
+  pvc: string;
+  mountPath: string;
+  parallelism?: number;
+  cpus?: number;
+  gpus?: number;
+  mem?: string;
+  /** Node binary and CLI path inside the image. */
+  node: string;
+  cli: string;
+  namespace?: string;
+}
+
+/** A Kubernetes Indexed Job (batch/v1) over a manifest: completion index i trains run i. */
+export function k8sJob(name: string, manifest: string, runsDir: string, n: number, o: K8sOptions): Record<string, unknown> {
+  const dns = `krl-${name}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 52) || 'krl-sweep';
+  const resources: Record<string, Record<string, string | number>> = {};
+  if (o.cpus || o.mem || o.gpus) {
+    resources.requests = { ...(o.cpus ? { cpu: String(o.cpus) } : {}), ...(o.mem ? { memory: o.mem } : {}) };
+    resources.limits = { ...(o.mem ? { memory: o.mem } : {}), ...(o.gpus ? { 'nvidia.com/gpu': String(o.gpus) } : {}) };
+  }
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: dns, ...(o.namespace ? { namespace: o.namespace } : {}), labels: { 'app.kubernetes.io/name': 'kernel-rec-lab', 'kernel-rec-lab/sweep': dns.slice(0, 63) } },
+    spec: {
+      completionMode: 'Indexed',
+      completions: n,
+      parallelism: Math.min(n, o.parallelism ?? n),
+      backoffLimitPerIndex: 1,
+      maxFailedIndexes: n,
+      template: {
+        metadata: { labels: { 'app.kubernetes.io/name': 'kernel-rec-lab' } },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [{
+            name: 'run',
+            image: o.image,
+            command: [o.node, o.cli, 'sweep-task', manifest, '--runs-dir', runsDir, ...(o.cpus ? ['--threads', String(o.cpus)] : [])],
+            // no --index: sweep-task reads JOB_COMPLETION_INDEX, which Kubernetes sets in an Indexed Job's pods
+            ...(Object.keys(resources).length ? { resources } : {}),
+            volumeMounts: [{ name: 'workspace', mountPath: o.mountPath }],
+          }],
+          volumes: [{ name: 'workspace', persistentVolumeClaim: { claimName: o.pvc } }],
+        },
+      },
+    },
+  };
+}
+
+export function writeK8s(dir: string, manifest: string, runs: SweepRun[], name: string, runsDir: string, o: K8sOptions, out?: string): { file: string; job: Record<string, unknown> } {
+  const job = k8sJob(name, manifest, runsDir, runs.length, o);
+  const file = out ?? path.join(dir, 'job.yaml');
+  fs.writeFileSync(file, `# kernel-rec-lab sweep --k8s: an Indexed Job, one completion index per run of ${manifest}\n# apply with: kubectl apply -f ${path.basename(file)}\n${yamlStringify(job)}`);
+  const sub: Submission = { scheduler: 'k8s', submittedAt: new Date().toISOString(), dir, keys: runs.map((r) => r.tag.key) };
+  writeFileAtomic(path.join(dir, 'submission.json'), JSON.stringify(sub, null, 1));
+  return { file, job };
+}
+
+/** The index of this task: --index, else the scheduler's variable. */
+export function taskIndex(flag: string | undefined): number {
+  const v = flag ?? process.env.SLURM_ARRAY_TASK_ID ?? process.env.JOB_COMPLETION_INDEX;
+  const i = Number(v);
+  if (v === undefined || !Number.isInteger(i) || i < 0) throw Object.assign(new Error(`sweep-task needs --index <i> (or SLURM_ARRAY_TASK_ID / JOB_COMPLETION_INDEX); got ${JSON.stringify(v)}`), { input: true });
+  return i;
+}
+
+/** The scheduler tag of this process (Slurm array task or Kubernetes completion index). */
+export function schedulerTag(index: number): SweepTag['scheduler'] {
+  if (process.env.SLURM_ARRAY_JOB_ID) return { kind: 'slurm', job: `${process.env.SLURM_ARRAY_JOB_ID}_${process.env.SLURM_ARRAY_TASK_ID ?? index}`, task: index };
+  if (process.env.JOB_COMPLETION_INDEX !== undefined) return { kind: 'k8s', task: index, job: process.env.HOSTNAME };
+  return undefined;
+}
