@@ -160,8 +160,9 @@ function paramOf(model: ModelInfo, key: string, where: string) {
 }
 
 function typed(model: ModelInfo, key: string, v: HyperValue, where: string): HyperValue {
+  const spec = paramOf(model, key, where.replace(/: (grid|random\.space)\.[^:]*$/, ''));
   try {
-    return coerceParam(paramOf(model, key, where), v);
+    return coerceParam(spec, v);
   } catch (e) {
     throw new SpecError(`${where}: ${(e as Error).message}`);
   }

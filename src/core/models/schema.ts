@@ -22,6 +22,18 @@ function paramSchema(p: ParamSpec): Json {
   }
 }
 
+const RANGE: Json = { type: 'object', required: ['min', 'max'], additionalProperties: false, properties: { min: { type: 'number' }, max: { type: 'number' }, log: { type: 'boolean', description: 'sample the exponent uniformly (min > 0)' } } };
+
+const SEEDS: Json = { type: 'array', items: { type: 'integer' }, minItems: 1, uniqueItems: true, description: 'One run per seed (initialisation and validation split); groups average over them' };
+
+const FOLDS: Json = {
+  description: 'Cross-validation: k folds of the dataset (split kfold:k:i:seed), or given train/test pairs (u1…u5-style); groups average over them',
+  oneOf: [
+    { type: 'object', required: ['k'], additionalProperties: false, properties: { k: { type: 'integer', minimum: 2, maximum: 100 }, seed: { type: 'integer', default: 1234 } } },
+    { type: 'object', required: ['files'], additionalProperties: false, properties: { files: { type: 'array', minItems: 1, items: { type: 'object', required: ['train'], additionalProperties: false, properties: { train: { type: 'string' }, test: { type: 'string' }, name: { type: 'string' } } } } } },
+  ],
+};
+
 function modelRule(m: ModelInfo): Json {
   const presets = Object.keys(m.presets);
   return {
@@ -31,6 +43,17 @@ function modelRule(m: ModelInfo): Json {
         preset: presets.length ? { enum: presets, description: Object.entries(m.presets).map(([k, p]) => `${k}: ${p.description}`).join('\n') } : { not: {}, description: `${m.id} has no presets` },
         task: { enum: m.tasks },
         overrides: { type: 'object', additionalProperties: false, properties: Object.fromEntries(m.params.map((p) => [p.key, paramSchema(p)])) },
+        grid: { type: 'object', additionalProperties: false, properties: Object.fromEntries(m.params.map((p) => [p.key, { type: 'array', minItems: 1, uniqueItems: true, items: paramSchema(p), description: `values of ${p.key} to try: ${p.description}` }])) },
+        random: {
+          properties: {
+            space: {
+              type: 'object', additionalProperties: false,
+              properties: Object.fromEntries(m.params.map((p) => [p.key, p.type === 'number' || p.type === 'integer'
+                ? { oneOf: [{ type: 'array', minItems: 1, items: paramSchema(p) }, RANGE] }
+                : { type: 'array', minItems: 1, items: paramSchema(p) }])),
+            },
+          },
+        },
       },
     },
   };
@@ -49,11 +72,19 @@ export function experimentSchema(models: ModelInfo[] = listModels(), limits: Pic
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'Kernel Rec Lab experiment',
-    description: "One or more training runs. Run it with 'Kernel Rec Lab: Run Experiment File'. Generated from the model catalogue.",
+    description: "One or more training runs, or a sweep (grid / random / seeds / folds). Run it with 'Kernel Rec Lab: Run Experiment File' or 'kernel-rec-lab sweep'. Generated from the model catalogue.",
     type: 'object',
     required: ['runs'],
     additionalProperties: false,
     properties: {
+      $schema: { type: 'string' },
+      name: { type: 'string', description: 'The sweep’s name (its id in the runs folder; default: the file name). Rerunning a sweep of this name skips its completed runs' },
+      select: {
+        description: 'The metric the best grid point is chosen on, on the validation split (the test split is refused); default: each run’s selection metric',
+        oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: false, properties: { metric: { type: 'string' }, split: { enum: ['val', 'validation'], default: 'val' } } }],
+      },
+      seeds: SEEDS,
+      folds: FOLDS,
       ...common,
       runs: {
         type: 'array',
@@ -69,7 +100,14 @@ export function experimentSchema(models: ModelInfo[] = listModels(), limits: Pic
             overrides: { type: 'object', description: 'Hyper-parameter overrides (checked against the model’s parameters)' },
             select: { type: 'string', description: 'The metric that selects (a) and (c), e.g. rmse, hr@10, auc (default: the task’s)' },
             ks: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, description: 'Ranking cut-offs (default [1, 5, 10])' },
-            seeds: { type: 'array', items: { type: 'integer' }, minItems: 1 },
+            seeds: SEEDS,
+            folds: FOLDS,
+            grid: { type: 'object', description: 'Parameter → list of values; every combination is a grid point (the first key varies slowest)' },
+            random: {
+              type: 'object', required: ['n', 'space'], additionalProperties: false,
+              description: 'Random search: n points sampled (seeded) from space (parameter → list, or {min, max, log})',
+              properties: { n: { type: 'integer', minimum: 1, maximum: 10000 }, seed: { type: 'integer', default: 1 }, space: { type: 'object' } },
+            },
             ...common,
           },
           allOf: models.map(modelRule),

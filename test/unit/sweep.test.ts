@@ -1,0 +1,168 @@
+// Sweeps: expansion (grid × random × folds × seeds), identity keys, refusing test-set selection, the experiments
+// table (groups, mean ± std, the validation-chosen point), CSV, the Slurm script and the Kubernetes Job (validated
+// against the batch/v1 Job schema of kubernetes-models).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { expandSweep, groupKey, meanStd, pendingRuns, runKey, sweepCsv, sweepTable } from '../../src/host/sweep';
+import { k8sJob, slurmScript } from '../../src/host/scheduler';
+import { RunStore } from '../../src/host/runStore';
+import { CLI_DEFAULTS } from '../../src/host/runSpecBuilder';
+import { experimentSchema } from '../../src/core/models/schema';
+import type { RunSummary } from '../../src/protocol/types';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'krl-sweep-'));
+const FILE = '/data/exp/mf.krl.json';
+
+const base = (extra: Record<string, unknown> = {}, entry: Record<string, unknown> = {}) => ({
+  name: 'mf lr', dataset: 'ratings.tsv', seeds: [1, 2], folds: { k: 2, seed: 9 },
+  runs: [{ model: 'biased-mf', overrides: { epochs: 3 }, grid: { lr: [0.005, 0.01, 0.02] }, ...entry }], ...extra,
+});
+
+test('grid × folds × seeds expands in a fixed order, each run tagged with its point, seed and fold', () => {
+  const s = expandSweep(base(), FILE, CLI_DEFAULTS);
+  assert.equal(s.id, 'mf-lr');
+  assert.equal(s.runs.length, 12);
+  assert.deepEqual(s.params, ['lr']);
+  assert.deepEqual(s.runs.map((r) => r.tag.point.lr), [0.005, 0.005, 0.005, 0.005, 0.01, 0.01, 0.01, 0.01, 0.02, 0.02, 0.02, 0.02]);
+  assert.deepEqual(s.runs.slice(0, 4).map((r) => [r.spec.split, r.spec.seed]), [['kfold:2:0:9', 1], ['kfold:2:0:9', 2], ['kfold:2:1:9', 1], ['kfold:2:1:9', 2]]);
+  assert.equal(s.runs[0].spec.dataset.train, '/data/exp/ratings.tsv');
+  assert.deepEqual(s.runs[5].spec.overrides, { epochs: 3, lr: 0.01 });
+  assert.equal(new Set(s.runs.map((r) => r.tag.key)).size, 12);
+  assert.equal(new Set(s.runs.map((r) => r.tag.group)).size, 3, 'one group per grid point: seeds and folds are averaged');
+  assert.ok(s.runs.every((r, i) => r.tag.index === i && r.tag.total === 12));
+  // deterministic: the same file expands to the same keys
+  assert.deepEqual(expandSweep(base(), FILE, CLI_DEFAULTS).runs.map((r) => r.tag.key), s.runs.map((r) => r.tag.key));
+});
+
+test('a run key ignores where and how fast it runs, and changes with anything that defines the experiment', () => {
+  const [r] = expandSweep(base(), FILE, CLI_DEFAULTS).runs;
+  assert.equal(runKey({ ...r.spec, backend: 'webgpu', threads: 8, blasLibrary: '/x.so' }), runKey(r.spec));
+  assert.notEqual(runKey({ ...r.spec, seed: 3 }), runKey(r.spec));
+  assert.notEqual(runKey({ ...r.spec, overrides: { ...r.spec.overrides, reg: 0.1 } }), runKey(r.spec));
+  assert.equal(groupKey({ ...r.spec, seed: 3, split: 'kfold:2:1:9' }), groupKey(r.spec));
+  assert.notEqual(groupKey({ ...r.spec, overrides: { ...r.spec.overrides, lr: 0.5 } }), groupKey(r.spec));
+});
+
+test('random search is seeded, stays in its ranges, rounds integers and samples log ranges by exponent', () => {
+  const doc = (seed: number) => base({ seeds: undefined, folds: undefined }, { grid: undefined, random: { n: 40, seed, space: { lr: { min: 1e-4, max: 1e-1, log: true }, factors: { min: 2, max: 64 }, reg: [0.01, 0.1] } } });
+  const a = expandSweep(doc(5), FILE, CLI_DEFAULTS);
+  const b = expandSweep(doc(5), FILE, CLI_DEFAULTS);
+  const c = expandSweep(doc(6), FILE, CLI_DEFAULTS);
+  assert.equal(a.runs.length, 40);
+  assert.deepEqual(a.runs.map((r) => r.tag.point), b.runs.map((r) => r.tag.point));
+  assert.notDeepEqual(a.runs.map((r) => r.tag.point), c.runs.map((r) => r.tag.point));
+  for (const r of a.runs) {
+    const { lr, factors, reg } = r.tag.point as { lr: number; factors: number; reg: number };
+    assert.ok(lr >= 1e-4 && lr <= 1e-1, `lr ${lr}`);
+    assert.ok(Number.isInteger(factors) && factors >= 2 && factors <= 64, `factors ${factors}`);
+    assert.ok(reg === 0.01 || reg === 0.1);
+  }
+  // log-uniform: about a third of the samples per decade, far from uniform's 90 % in the last decade
+  const lastDecade = a.runs.filter((r) => (r.tag.point.lr as number) > 1e-2).length;
+  assert.ok(lastDecade < 25, `${lastDecade}/40 samples above 0.01`);
+});
+
+test('bad sweep files are refused with the file, the entry and the problem', () => {
+  const bad = (doc: unknown, re: RegExp) => assert.throws(() => expandSweep(doc, FILE, CLI_DEFAULTS), re);
+  bad(base({ select: { metric: 'rmse', split: 'test' } }), /validation split only/);
+  bad(base({}, { grid: { lrr: [0.1] } }), /runs\[0\]: model biased-mf has no parameter "lrr" \(did you mean "lr"\?\)/);
+  bad(base({}, { grid: { lr: [] } }), /grid\.lr must be a non-empty list/);
+  bad(base({}, { grid: { lr: [0.1, 0.1] } }), /lists a value twice/);
+  bad(base({}, { grid: { lr: [2] } }), /grid\.lr\[0\]: parameter lr: 2 is above the maximum 1/);
+  bad(base({}, { overrides: { lr: 0.1 } }), /"lr" is both swept and fixed/);
+  bad(base({ split: 'random:0.1:1' }), /"folds" sets each run's split/);
+  bad(base({ grdi: {} }), /unknown key "grdi"/);
+  bad(base({ seeds: [1, 1] }), /lists a seed twice/);
+  bad(base({ select: 'hr@10' }), /runs\[0\]: task rating has no metric "hr@10"/);
+  bad(base({}, { random: { n: 2, space: { lr: { min: 0, max: 1, log: true } } } }), /log range needs min > 0/);
+  bad({ ...base(), runs: [{ model: 'biased-mf', overrides: { epochs: 3 } }, { model: 'biased-mf', overrides: { epochs: 3 } }] }, /expands to a run identical to/);
+});
+
+test('given splits as folds: one fold per train/test pair, split "given"', () => {
+  const s = expandSweep({ name: 'u', seeds: [1], folds: { files: [{ train: 'u1.base', test: 'u1.test' }, { train: 'u2.base', test: 'u2.test' }] }, runs: [{ model: 'biased-mf', grid: { lr: [0.01, 0.02] } }] }, FILE, CLI_DEFAULTS);
+  assert.equal(s.runs.length, 4);
+  assert.deepEqual(s.runs.map((r) => [r.tag.fold, r.spec.split, path.basename(r.spec.dataset.test as string)]), [['u1', 'given', 'u1.test'], ['u2', 'given', 'u2.test'], ['u1', 'given', 'u1.test'], ['u2', 'given', 'u2.test']]);
+});
+
+/** Writes a completed run of a sweep point with given validation and test RMSE at (a). */
+function fakeRun(store: RunStore, r: ReturnType<typeof expandSweep>['runs'][number], val: number, testRmse: number, status: RunSummary['status'] = 'completed') {
+  const h = store.create(r.spec, 'ratings', {}, r.tag);
+  const rec = (x: number) => ({ globalEpoch: 3, train: { rmse: 0.5 }, val: { rmse: x }, test: { rmse: testRmse, mae: testRmse * 0.8 } });
+  const summary: RunSummary = { runId: h.id, model: r.spec.model, dataset: 'ratings', backend: 'cpu', status, task: 'rating', selectBy: 'rmse', selection: status === 'completed' ? { valSelected: rec(val), last: rec(val), testSelected: rec(val) } : {}, trainRatings: 1, valRatings: 1, testRatings: 1, seconds: 1 };
+  h.finish(summary);
+}
+
+test('the experiments table: states from the runs folder, mean ± std per grid point, the point chosen on validation, pending = what a rerun does', () => {
+  const dir = tmp();
+  const store = new RunStore(dir);
+  const s = expandSweep(base({ select: 'rmse' }), FILE, CLI_DEFAULTS);
+  // lr 0.005: val 1.0/1.2/1.1/1.3 ; lr 0.01: val 0.9… (best) ; lr 0.02: one run failed
+  const vals = [1.0, 1.2, 1.1, 1.3, 0.9, 0.95, 0.92, 0.97, 0.5, 0.6, 0.55, 0.5];
+  s.runs.forEach((r, i) => fakeRun(store, r, vals[i], 2 - vals[i], i === 11 ? 'failed' : 'completed'));
+  const t = sweepTable(s, store);
+  assert.equal(t.rows.length, 12);
+  assert.deepEqual(t.counts, { completed: 11, failed: 1 });
+  assert.equal(t.groups.length, 3);
+  const g = t.groups.find((x) => x.point.lr === 0.005);
+  const ms = meanStd([1.0, 1.2, 1.1, 1.3]);
+  assert.ok(g && g.val && Math.abs(g.val.mean - 1.15) < 1e-12 && Math.abs(g.val.std - ms.std) < 1e-12);
+  assert.ok(Math.abs((g?.test.rmse.valSelected?.mean ?? 0) - 0.85) < 1e-12);
+  // the lr 0.02 group has the lowest validation RMSE but a failed run: the choice is among complete groups
+  assert.equal(t.groups.find((x) => x.point.lr === 0.02)?.done, 3);
+  assert.equal(t.groups.find((x) => x.chosen)?.point.lr, 0.01);
+  assert.equal(t.chosen, t.groups.find((x) => x.point.lr === 0.01)?.group);
+  // a rerun does only the failed point
+  assert.deepEqual(pendingRuns(s, store).map((r) => r.tag.index), [11]);
+  const csv = sweepCsv(t).trim().split('\n');
+  assert.equal(csv.length, 13);
+  assert.match(csv[0], /^index,run,state,model,lr,seed,fold,val rmse \(a\),test rmse \(a\)/);
+  assert.match(csv[5], /^4,[^,]+,completed,biased-mf,0\.01,1,1\/2,0\.9,/);
+  assert.ok(csv[5].endsWith(',yes'));
+  // test numbers never choose: swapping the test RMSE does not move the choice
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the sbatch script: one array task per run, the limit, resources, logs per task, and the CLI call', () => {
+  const sh = slurmScript({ name: 'mf-lr', manifest: '/shared/runs/.sweeps/mf-lr/x/manifest.json', runsDir: '/shared/runs', logs: '/shared/runs/.sweeps/mf-lr/x/logs', n: 12, node: '/opt/node/bin/node', cli: '/opt/krl/dist/cli.js', partition: 'gpu', time: '01:00:00', cpus: 4, gpus: 1, mem: '8G', arrayLimit: 3 });
+  assert.match(sh, /^#!\/bin\/bash\n/);
+  assert.match(sh, /#SBATCH --array=0-11%3\n/);
+  assert.match(sh, /#SBATCH --partition=gpu\n/);
+  assert.match(sh, /#SBATCH --time=01:00:00\n/);
+  assert.match(sh, /#SBATCH --cpus-per-task=4\n/);
+  assert.match(sh, /#SBATCH --gres=gpu:1\n/);
+  assert.match(sh, /#SBATCH --mem=8G\n/);
+  assert.match(sh, /#SBATCH --output=\/shared\/runs\/\.sweeps\/mf-lr\/x\/logs\/%A_%a\.out\n/);
+  assert.match(sh, /exec \/opt\/node\/bin\/node \/opt\/krl\/dist\/cli\.js sweep-task \/shared\/runs\/\.sweeps\/mf-lr\/x\/manifest\.json --index "\$SLURM_ARRAY_TASK_ID" --runs-dir \/shared\/runs --threads 4/);
+  // paths with spaces and quotes are quoted for bash
+  assert.match(slurmScript({ name: 'a', manifest: "/x y/it's.json", runsDir: '/r', logs: '/l', n: 1, node: 'node', cli: 'c' }), /sweep-task '\/x y\/it'\\''s\.json'/);
+});
+
+test('the Kubernetes manifest is a valid batch/v1 Indexed Job (kubernetes-models schema); a broken one is caught', async () => {
+  // kubernetes-models is ESM-only: a real dynamic import
+  const load = new Function('s', 'return import(s)') as (s: string) => Promise<{ Job: new (x: unknown) => { validate(): void } }>;
+  const { Job } = await load('kubernetes-models/batch/v1/Job');
+  const job = k8sJob('mf lr', '/ws/.kernelrec/runs/.sweeps/mf-lr/x/manifest.json', '/ws/.kernelrec/runs', 12, { image: 'ghcr.io/acme/krl:1', pvc: 'krl-workspace', mountPath: '/ws', parallelism: 4, cpus: 2, gpus: 1, mem: '4Gi', node: 'node', cli: '/opt/kernel-rec-lab/dist/cli.js' });
+  new Job(job).validate();
+  const spec = job.spec as { completionMode: string; completions: number; parallelism: number; template: { spec: { containers: { command: string[]; resources: { limits: Record<string, string> } }[] } } };
+  assert.equal(spec.completionMode, 'Indexed');
+  assert.equal(spec.completions, 12);
+  assert.equal(spec.parallelism, 4);
+  assert.deepEqual(spec.template.spec.containers[0].command.slice(2, 4), ['sweep-task', '/ws/.kernelrec/runs/.sweeps/mf-lr/x/manifest.json']);
+  assert.equal(spec.template.spec.containers[0].resources.limits['nvidia.com/gpu'], '1');
+  assert.equal((job.metadata as { name: string }).name, 'krl-mf-lr');
+  const broken = JSON.parse(JSON.stringify(job));
+  broken.spec.completions = 'twelve';
+  assert.throws(() => new Job(broken).validate(), /completions/);
+});
+
+test('the experiment-file schema knows the sweep keys (grid, random, seeds, folds, select, name)', () => {
+  const s = experimentSchema() as { properties: Record<string, unknown> & { runs: { items: { properties: Record<string, unknown> } } } };
+  for (const k of ['name', 'select', 'seeds', 'folds']) assert.ok(k in s.properties, k);
+  for (const k of ['grid', 'random', 'seeds', 'folds']) assert.ok(k in s.properties.runs.items.properties, k);
+  const sel = JSON.stringify(s.properties.select);
+  assert.match(sel, /"val"/);
+  assert.doesNotMatch(sel, /"test"/);
+});
