@@ -25,6 +25,7 @@ import { runTask, selectionFromMetrics } from './host/runInfo';
 import { buildRunSpec, BACKENDS, SpecError, suggest } from './host/runSpecBuilder';
 import type { BackendName, RunSpec, RunSummary } from './protocol/types';
 import { SweepCommands } from './host/sweepCli';
+import { loadUserPresets, presetsFile, type UserPresets } from './host/userPresets';
 import type { SweepTag } from './host/sweep';
 
 const EXIT = { ok: 0, failure: 1, input: 2, cancelled: 130 } as const;
@@ -117,7 +118,8 @@ train options:
                         | cvs1|cvs2|cvs3:<k>:<i>:<seed> (drug–target folds: pairs, whole drugs, whole targets)  (default auto)
   --min-interactions n  keep users and items with at least n interactions (n or users:items; repeated until stable)
   --val <frac>          validation fraction carved from training (default 0.05, at most 0.5; 0 disables)
-  --preset <name>       the model's paper settings for a dataset (e.g. ml-100k)
+  --preset <name>       the model's paper settings for a dataset (e.g. ml-100k), or a preset saved in
+                        ./.kernelrec/presets.json (the experiments table's "Save the chosen point as a preset")
   --set key=value       override a hyper-parameter (repeatable)
   --seed <n>            seed for splits and initialisation (default 1234)
   --format <f>          auto | movielens | movielens-dat | csv | tsv | mat | yamanishi (default auto)
@@ -247,6 +249,11 @@ export function resultsTable(summaries: RunSummary[]): string {
   return out.join('\n\n');
 }
 
+/** The presets saved in this folder's .kernelrec/presets.json (the experiments table's "Save as preset"). */
+function workspacePresets(): UserPresets {
+  return loadUserPresets(presetsFile(process.cwd()));
+}
+
 /** The train command's flags through the one run-spec builder (validated before any run folder exists). */
 export function specFromArgs(p: Parsed): RunSpec {
   const train = one(p, 'train') ?? p.positional[0];
@@ -256,7 +263,7 @@ export function specFromArgs(p: Parsed): RunSpec {
     task: one(p, 'task'), select: one(p, 'select'), ks: one(p, 'ks'),
     train, test: one(p, 'test'), format: one(p, 'format'), split: one(p, 'split'), minInteractions: one(p, 'min-interactions'),
     valFraction: one(p, 'val'), seed: one(p, 'seed'), backend: one(p, 'backend'), threads: one(p, 'threads'),
-  }, { valFraction: 0.05, seed: 1234, backend: 'auto', blasLibrary: one(p, 'blas') });
+  }, { valFraction: 0.05, seed: 1234, backend: 'auto', blasLibrary: one(p, 'blas'), userPresets: workspacePresets() });
   return spec;
 }
 
@@ -523,7 +530,7 @@ async function main(argv: string[]): Promise<number> {
       case 'sweep-status': {
         const sc = new SweepCommands({
           runsDir: runsDir(p), flag: (k) => one(p, k), positional: p.positional, json,
-          defaults: { valFraction: 0.05, seed: 1234, backend: (one(p, 'backend') as BackendName | undefined) ?? 'auto', blasLibrary: one(p, 'blas'), threads: one(p, 'threads') === undefined ? undefined : Number(one(p, 'threads')) },
+          defaults: { valFraction: 0.05, seed: 1234, backend: (one(p, 'backend') as BackendName | undefined) ?? 'auto', blasLibrary: one(p, 'blas'), threads: one(p, 'threads') === undefined ? undefined : Number(one(p, 'threads')), userPresets: workspacePresets() },
           trainerPath, maxMemoryBytes: maxMemory(p), cliPath: __filename, cliVersion: cliVersion(),
           trainOne: (spec, tag) => train(spec, { runsDir: runsDir(p), json: false, quiet: one(p, 'quiet') === 'true', maxMemoryBytes: maxMemory(p), sweep: tag }),
         });

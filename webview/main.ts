@@ -9,6 +9,7 @@ import type { HostToWebview, PanelState, RunView, WebviewToHost } from '../src/p
 import type { ArtifactData, ArtifactDecl, ArtifactFrame, EpochMetrics, HeatmapTensor, MetricDef, ResultColumnSpec } from '../src/protocol/types';
 import { registerUi, el, button, checkbox, dropdown, tag } from './ui/index';
 import { viridis, range } from './colormap';
+import { renderSweep } from './sweep';
 import './style.css';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, BarController, BarElement, CategoryScale, Legend, Title, Tooltip, Decimation, Filler, ScatterController);
@@ -150,8 +151,13 @@ function render(): void {
   view.artifactCharts = [];
   app.replaceChildren();
   if (!s) return;
-  const header = el('header', { class: 'top' }, el('h1', {}, s.dataset));
+  const header = el('header', { class: 'top' }, el('h1', {}, s.view === 'sweep' ? `Sweep: ${s.sweep?.name ?? s.dataset.replace(/^sweep:/, '')}` : s.dataset));
   const tabs = el('nav', { class: 'tabs', role: 'tablist' });
+  if (s.view === 'sweep') {
+    app.append(header);
+    renderSweep(app, s.sweep, post, { fg: css('--vscode-foreground', '#888'), grid: css('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)'), palette: PALETTE }, view.charts);
+    return;
+  }
   const mk = (id: PanelState['view'], label: string) => {
     const b = el('button', { class: `tab${s.view === id ? ' active' : ''}`, role: 'tab', 'aria-selected': String(s.view === id), id: `tab-${id}` }, label);
     b.addEventListener('click', () => { s.view = id; render(); });

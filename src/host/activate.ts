@@ -12,6 +12,9 @@ import { RunsTree } from './runsTree';
 import { StatusBar } from './statusBar';
 import { ResultsPanels } from './resultsPanel';
 import { config, runsRoot } from './settings';
+import { registerSweepCommands } from './commands/sweepCommands';
+import { loadUserPresets, presetsFile, type UserPresets } from './userPresets';
+import type { SweepTag } from './sweep';
 import { datasetName } from '../core/data/names';
 import { headline } from '../core/tasks/format';
 import type { RunSpec } from '../protocol/types';
@@ -48,7 +51,7 @@ export interface Host {
   /** Settings as run-spec defaults. */
   defaults(): SpecDefaults;
   /** Queues a run, shows progress with cancel, and reports the outcome with Show Log / Retry. */
-  submit(spec: RunSpec, opts?: { progress?: boolean }): { runId: string; done: Promise<StartRunResult> };
+  submit(spec: RunSpec, opts?: { progress?: boolean; sweep?: SweepTag; quiet?: boolean }): { runId: string; done: Promise<StartRunResult> };
   /** Registers a command whose errors are shown (with Show Log) instead of thrown. */
   guard<A extends unknown[], R>(name: string, fn: (...a: A) => Promise<R>): vscode.Disposable;
   /** False (with a message) in Restricted Mode: browsing runs works there, training and native code do not. */
@@ -72,7 +75,7 @@ export function activateHost(context: vscode.ExtensionContext): KernelRecLabApi 
   const messages: KernelRecLabApi['messages'] = [];
   const tree = new RunsTree(store, queue);
   const status = new StatusBar(queue);
-  const panels = new ResultsPanels(context, store, queue);
+  const panels = new ResultsPanels(context, store, queue, () => host.defaults());
   context.subscriptions.push(log, tree, status, panels, vscode.window.registerTreeDataProvider('kernelRecLab.runs', tree));
   context.subscriptions.push({ dispose: () => queue.cancelAll() });
 
@@ -103,11 +106,18 @@ export function activateHost(context: vscode.ExtensionContext): KernelRecLabApi 
     context, log, store, queue, tree, panels, messages, trainerPath, show,
     defaults: () => {
       const c = config();
-      return { valFraction: c.validationFraction, seed: c.seed, backend: c.backend, blasLibrary: c.blasLibrary, threads: c.threads };
+      const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      let userPresets: UserPresets = {};
+      try {
+        userPresets = root ? loadUserPresets(presetsFile(root)) : {};
+      } catch (e) {
+        log.warn(`workspace presets ignored: ${(e as Error).message}`);
+      }
+      return { valFraction: c.validationFraction, seed: c.seed, backend: c.backend, blasLibrary: c.blasLibrary, threads: c.threads, userPresets };
     },
     submit: (spec, opts = {}) => {
       const label = datasetName(spec.dataset.train, spec.dataset.test);
-      const { runId, done } = queue.submit(spec, label);
+      const { runId, done } = queue.submit(spec, label, opts.sweep);
       log.info(`[${runId}] queued: ${spec.model} on ${label}`);
       panels.notifyRunAdded(runId, spec);
       if (opts.progress !== false) {
@@ -129,6 +139,8 @@ export function activateHost(context: vscode.ExtensionContext): KernelRecLabApi 
       }
       void done.then(async (r) => {
         const s = r.summary;
+        // a sweep's runs report once, together (sweepCommands); a failure is still said with its cause
+        if (opts.quiet && s.status !== 'failed') return;
         if (s.status === 'completed') {
           const pick = await show('info', `${spec.model} on ${label}: test ${headline(s)} (validation-selected) in ${s.seconds.toFixed(1)} s`, 'Open Results');
           if (pick === 'Open Results') await vscode.commands.executeCommand('kernelRecLab.openResults', runId);
@@ -164,7 +176,8 @@ export function activateHost(context: vscode.ExtensionContext): KernelRecLabApi 
       }),
   };
 
-  const { trainFromArgs } = registerRunCommands(host);
+  const { runSweepFile } = registerSweepCommands(host);
+  const { trainFromArgs } = registerRunCommands(host, runSweepFile);
   registerResultCommands(host);
   registerRunFileCommands(host);
   return { store, queue, panels, tree, messages, train: trainFromArgs };

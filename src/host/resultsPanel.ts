@@ -12,6 +12,9 @@ import type { ArtifactFrame, EpochMetrics, RunSpec } from '../protocol/types';
 import { tableColumns } from '../core/tasks/format';
 import type { DatasetStatsResult } from '../protocol/trainer';
 import { modelMeta, runTask } from './runInfo';
+import type { SpecDefaults } from './runSpecBuilder';
+import { expandSweepFile, sweepFromStore, sweepTable, sweepView, type ExpandedSweep, type SweepTag } from './sweep';
+import { hasSbatch, schedulerView } from './scheduler';
 
 const VIEW_TYPE = 'kernelRecLab.results';
 const UPDATE_INTERVAL_MS = 100;
@@ -41,7 +44,12 @@ export function runView(r: LoadedRun, live?: { status: 'queued' | 'running' }): 
   };
 }
 
+const SWEEP_PREFIX = 'sweep:';
+
 class ResultsPanel {
+  /** Set for a sweep's panel (its experiments table); such a panel's key is "sweep:<id>". */
+  readonly sweepId: string | undefined;
+  private poll: NodeJS.Timeout | undefined;
   selected: string[] = [];
   heatmapRun: string | undefined;
   datasetStats: DatasetStatsResult | undefined;
@@ -57,12 +65,17 @@ class ResultsPanel {
   readonly posted: HostToWebview['type'][] = [];
 
   constructor(readonly dataset: string, readonly panel: vscode.WebviewPanel, private readonly owner: ResultsPanels) {
+    this.sweepId = dataset.startsWith(SWEEP_PREFIX) ? dataset.slice(SWEEP_PREFIX.length) : undefined;
+    if (this.sweepId) this.view = 'sweep';
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(owner.context.extensionUri, 'dist'), vscode.Uri.joinPath(owner.context.extensionUri, 'media')] };
     panel.webview.html = this.html();
     panel.iconPath = vscode.Uri.joinPath(owner.context.extensionUri, 'media', 'icon.svg');
     panel.onDidChangeViewState(() => panel.visible && this.sendSnapshot());
     panel.webview.onDidReceiveMessage((m: WebviewToHost) => this.onMessage(m));
-    panel.onDidDispose(() => owner.forget(this));
+    panel.onDidDispose(() => {
+      if (this.poll) clearInterval(this.poll);
+      owner.forget(this);
+    });
   }
 
   private onMessage(m: WebviewToHost): void {
@@ -93,6 +106,21 @@ class ResultsPanel {
       case 'consoleError':
         this.consoleErrors.push(m.message);
         break;
+      case 'openRun':
+        void vscode.commands.executeCommand('kernelRecLab.openResults', m.runId);
+        break;
+      case 'sweepExportCsv':
+        void vscode.commands.executeCommand('kernelRecLab.exportSweepCsv', this.sweepId);
+        break;
+      case 'sweepSavePreset':
+        void vscode.commands.executeCommand('kernelRecLab.saveSweepPreset', this.sweepId);
+        break;
+      case 'sweepRunMissing':
+        void vscode.commands.executeCommand(m.slurm ? 'kernelRecLab.runSweepOnSlurm' : 'kernelRecLab.runSweep', this.sweepId);
+        break;
+      case 'sweepCancelAll':
+        void vscode.commands.executeCommand('kernelRecLab.cancelSweep', this.sweepId);
+        break;
     }
   }
 
@@ -103,6 +131,17 @@ class ResultsPanel {
   }
 
   state(): PanelState {
+    if (this.sweepId) {
+      const sweep = this.owner.sweepView(this.sweepId);
+      // runs on a cluster are not in the local queue: while any is queued or running there, look again every 5 s
+      const live = !!sweep && sweep.rows.some((r) => /^(slurm-|running|queued)/.test(r.state));
+      if (live && !this.poll) this.poll = setInterval(() => this.panel.visible && this.sendSnapshot(), 5000);
+      if (!live && this.poll) {
+        clearInterval(this.poll);
+        this.poll = undefined;
+      }
+      return { dataset: this.dataset, runs: [], selected: [], columns: [], view: 'sweep', sweep };
+    }
     const active = new Map(this.owner.queue.activeRuns().map((a) => [a.runId, a]));
     const runs = this.owner.store
       .list()
@@ -197,7 +236,10 @@ export class ResultsPanels implements vscode.Disposable {
   private readonly panels = new Map<string, ResultsPanel>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(readonly context: vscode.ExtensionContext, readonly store: RunStore, readonly queue: RunQueue) {
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly sweepsChanged = new Set<string>();
+
+  constructor(readonly context: vscode.ExtensionContext, readonly store: RunStore, readonly queue: RunQueue, private readonly defaults: () => SpecDefaults = () => ({ valFraction: 0.05, seed: 1234, backend: 'auto' })) {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: { dataset?: string } | undefined) => {
@@ -208,12 +250,64 @@ export class ResultsPanels implements vscode.Disposable {
     );
     queue.on('epoch', (id, m) => this.panelFor(id)?.queueEpoch(id, m));
     queue.on('artifact', (id, f) => this.panelFor(id)?.queueArtifact(id, f));
-    queue.on('changed', (id) => this.panelFor(id)?.sendSnapshot());
+    queue.on('changed', (id) => {
+      this.panelFor(id)?.sendSnapshot();
+      this.sweepChanged(id);
+    });
     queue.on('finished', (id) => {
+      this.sweepChanged(id);
       const p = this.panelFor(id);
       if (p) p.sendSnapshot();
       else for (const q of this.panels.values()) q.sendSnapshot(); // a run removed (bad input): refresh every panel
     });
+  }
+
+  /** A run of a sweep changed: its sweep panel refreshes (at most every 300 ms). */
+  private sweepChanged(runId: string): void {
+    if (![...this.panels.values()].some((p) => p.sweepId)) return;
+    let tag: SweepTag | undefined;
+    try {
+      tag = this.store.open(runId).record.sweep;
+    } catch {
+      return;
+    }
+    if (!tag || !this.panels.has(SWEEP_PREFIX + tag.id)) return;
+    this.sweepsChanged.add(tag.id);
+    if (this.sweepTimer) return;
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = undefined;
+      for (const id of this.sweepsChanged) this.panels.get(SWEEP_PREFIX + id)?.sendSnapshot();
+      this.sweepsChanged.clear();
+    }, 300);
+  }
+
+  /** A sweep as stored and as its file says (so points not yet run show as pending). */
+  expandedSweep(id: string): ExpandedSweep | undefined {
+    const stored = sweepFromStore(this.store, id);
+    const file = stored?.file;
+    if (file && fs.existsSync(file)) {
+      try {
+        const fromFile = expandSweepFile(file, this.defaults());
+        if (fromFile.id === id) return fromFile;
+      } catch {
+        /* the file no longer parses: show what the runs folder knows */
+      }
+    }
+    return stored;
+  }
+
+  sweepView(id: string): ReturnType<typeof sweepView> | undefined {
+    const s = this.expandedSweep(id);
+    if (!s) return undefined;
+    const slurm = hasSbatch();
+    return sweepView(sweepTable(s, this.store, slurm ? schedulerView(this.store.root, id) : undefined), slurm);
+  }
+
+  /** Opens (or reveals) a sweep's experiments table. */
+  openSweep(id: string): string {
+    const p = this.open(SWEEP_PREFIX + id);
+    p.sendSnapshot();
+    return SWEEP_PREFIX + id;
   }
 
   private panelFor(runId: string): ResultsPanel | undefined {
@@ -241,7 +335,8 @@ export class ResultsPanels implements vscode.Disposable {
       existing.panel.reveal(undefined, true);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, dataset, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: false });
+    const title = dataset.startsWith(SWEEP_PREFIX) ? `Sweep: ${this.expandedSweep(dataset.slice(SWEEP_PREFIX.length))?.name ?? dataset.slice(SWEEP_PREFIX.length)}` : dataset;
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: false });
     return this.adopt(dataset, panel);
   }
 

@@ -13,6 +13,7 @@ import { parseSplit } from '../core/data/splits';
 import { resolveTask } from '../core/tasks/resolve';
 import { isTaskId, parseKs } from '../core/tasks/tasks';
 import { BACKENDS, LIMITS } from '../core/limits';
+import type { UserPresets } from './userPresets';
 
 export class SpecError extends Error {
   readonly input = true;
@@ -30,6 +31,8 @@ export interface SpecDefaults {
   backend: BackendName;
   threads?: number;
   blasLibrary?: string;
+  /** The workspace's presets (.kernelrec/presets.json), usable wherever a model preset is. */
+  userPresets?: UserPresets;
 }
 
 export const CLI_DEFAULTS: SpecDefaults = { valFraction: 0.05, seed: 1234, backend: 'auto' };
@@ -124,12 +127,21 @@ export function buildRunSpec(req: SpecRequest, defaults: SpecDefaults = CLI_DEFA
     } catch (e) {
       throw new SpecError(`${(e as Error).message}`);
     }
-    if (req.preset !== undefined && !model.presets[req.preset]) {
-      throw new SpecError(`model ${model.id} has no preset "${req.preset}"${suggest(req.preset, Object.keys(model.presets))} (presets: ${Object.keys(model.presets).join(', ') || 'none'})`);
+    let preset = req.preset;
+    let fromUser: Hyper = {};
+    if (preset !== undefined && !model.presets[preset]) {
+      const up = defaults.userPresets?.[preset];
+      const mine = Object.entries(defaults.userPresets ?? {}).filter(([, p]) => p.model === model.id).map(([k]) => k);
+      if (!up) throw new SpecError(`model ${model.id} has no preset "${preset}"${suggest(preset, [...Object.keys(model.presets), ...mine])} (presets: ${Object.keys(model.presets).join(', ') || 'none'}${mine.length ? `; workspace presets: ${mine.join(', ')}` : ''})`);
+      if (up.model !== model.id) throw new SpecError(`the workspace preset "${preset}" is for model ${up.model}, not ${model.id}`);
+      if (up.preset !== undefined && !model.presets[up.preset]) throw new SpecError(`the workspace preset "${preset}" builds on "${up.preset}", which model ${model.id} does not have`);
+      // a workspace preset = its paper preset + its values (the run records the values themselves)
+      preset = up.preset;
+      fromUser = up.values;
     }
-    const overrides: Hyper = { ...(req.overrides ?? {}), ...parseAssignments(model, req.assignments ?? []) };
+    const overrides: Hyper = { ...fromUser, ...(req.overrides ?? {}), ...parseAssignments(model, req.assignments ?? []) };
     try {
-      resolveHyper(model, req.preset, overrides);
+      resolveHyper(model, preset, overrides);
     } catch (e) {
       throw new SpecError((e as Error).message);
     }
@@ -166,7 +178,7 @@ export function buildRunSpec(req: SpecRequest, defaults: SpecDefaults = CLI_DEFA
     const scale = req.scale ?? (task === 'interaction' ? { min: 0, max: 1 } : undefined);
     const spec: RunSpec = {
       model: model.id,
-      preset: req.preset,
+      preset,
       overrides,
       dataset: { train: path.resolve(base, req.train), test: req.test ? path.resolve(base, req.test) : undefined, format, ...(scale ? { scale } : {}) },
       split,

@@ -17,6 +17,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Hyper, HyperValue, MetricDef, RunSpec, RunStatus, RunSummary, TaskDef } from '../protocol/types';
+import type { SweepView } from '../protocol/webview';
 import { getModel } from '../core/models/catalogue';
 import { coerceParam, type ModelInfo } from '../core/models/model';
 import { Prng } from '../core/data/prng';
@@ -487,4 +488,16 @@ export function sweepCsv(t: SweepTable): string {
       ...metrics.flatMap((m) => SELECTIONS.map((w) => num(r.summary?.selection[w.key]?.test[m]))), num(r.summary?.seconds), r.tag.group === t.chosen ? 'yes' : ''].map(q).join(','));
   }
   return lines.join('\n') + '\n';
+}
+
+/** The experiments table as the panel's view (plain data). */
+export function sweepView(t: SweepTable, slurm: boolean): SweepView {
+  return {
+    id: t.id, name: t.name, file: t.file, params: t.params, metric: t.metric, metrics: t.task.metrics, chosen: t.chosen, counts: t.counts, slurm,
+    rows: t.rows.map((r) => ({
+      index: r.index, runId: r.runId, state: r.state, model: r.spec.model, point: r.tag.point, seed: r.tag.seed, fold: r.tag.fold, group: r.tag.group, val: r.valScore,
+      test: Object.fromEntries(SELECTIONS.filter((w) => r.summary?.selection[w.key]).map((w) => [w.key, r.summary?.selection[w.key]?.test ?? {}])), seconds: r.summary?.seconds, error: r.error,
+    })),
+    groups: t.groups.map((g) => ({ group: g.group, model: g.model, point: g.point, n: g.n, done: g.done, val: g.val, test: g.test, chosen: g.chosen })),
+  };
 }

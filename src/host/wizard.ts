@@ -73,8 +73,21 @@ export async function trainInteractive(host: Host, file: string) {
       { label: 'Model defaults', description: def.params.map((p) => `${p.key}=${p.default}`).join(' '), value: undefined },
       ...Object.entries(def.presets).map(([name, p]) => ({ label: name, description: p.description, detail: Object.entries(p.values).map(([k, v]) => `${k}=${v}`).join(' '), value: name })),
     ];
+    // the workspace's presets (.kernelrec/presets.json: saved from a sweep's experiments table)
+    const mine = Object.entries(host.defaults().userPresets ?? {}).filter(([, p]) => p.model === def.id);
+    for (const [name, p] of mine) items.push({ label: `$(bookmark) ${name}`, description: p.description ?? 'workspace preset', detail: `${p.preset ? `${p.preset} + ` : ''}${Object.entries(p.values).map(([k, v]) => `${k}=${v}`).join(' ')}`, value: `__user__:${name}` });
     if (def.params.length) items.push({ label: 'Custom…', description: 'edit hyper-parameters', value: '__custom__' });
     const v = await input.pick('Preset (paper settings per dataset)', items, s.preset);
+    if (v?.startsWith('__user__:')) {
+      const up = mine.find(([name]) => `__user__:${name}` === v)?.[1];
+      if (up) {
+        // a workspace preset = its paper preset + its values, passed as overrides
+        s.preset = up.preset;
+        s.overrides = { ...up.values };
+        s.custom = true;
+        return afterHyper(s);
+      }
+    }
     s.custom = v === '__custom__';
     s.preset = s.custom ? s.preset : v;
     return s.custom ? stepCustom : afterHyper(s);

@@ -5,7 +5,7 @@
  * from the definitions sent here (task metric definitions, declared artifacts): the panel has no model- or
  * metric-specific code.
  */
-import type { ArtifactDecl, ArtifactFrame, BackendInfo, EpochMetrics, PaperNumbers, ResultColumnSpec, RunSpec, RunStatus, RunSummary, TaskDef } from './types';
+import type { ArtifactDecl, ArtifactFrame, BackendInfo, EpochMetrics, Hyper, MetricDef, MetricRecord, PaperNumbers, ResultColumnSpec, RunSpec, RunStatus, RunSummary, SelectionName, TaskDef } from './types';
 import type { DatasetStatsResult } from './trainer';
 
 export interface RunView {
@@ -47,7 +47,56 @@ export interface PanelState {
   /** The result table's metric columns, built by the host from the task definitions of the runs shown. */
   columns: ResultColumnSpec[];
   /** Which view opens first. */
-  view: 'runs' | 'dataset';
+  view: 'runs' | 'dataset' | 'sweep';
+  /** The experiments table of a sweep (a sweep panel). */
+  sweep?: SweepView;
+}
+
+/** One run of a sweep: its point, state and results. */
+export interface SweepRowView {
+  index: number;
+  runId?: string;
+  /** pending | slurm-pending | slurm-running | queued | running | completed | failed | cancelled | interrupted | corrupt */
+  state: string;
+  model: string;
+  point: Hyper;
+  seed: number;
+  fold?: string;
+  group: string;
+  /** Validation value of the selection metric at the run's val-selected epoch. */
+  val?: number;
+  /** Test metrics at (a) val-selected, (b) last, (c) test-selected. */
+  test: Partial<Record<SelectionName, MetricRecord>>;
+  seconds?: number;
+  error?: string;
+}
+
+export interface SweepGroupView {
+  group: string;
+  model: string;
+  point: Hyper;
+  n: number;
+  done: number;
+  val?: { mean: number; std: number };
+  test: Record<string, Partial<Record<SelectionName, { mean: number; std: number }>>>;
+  chosen: boolean;
+}
+
+export interface SweepView {
+  id: string;
+  name: string;
+  file?: string;
+  params: string[];
+  /** The metric points are chosen on (validation). */
+  metric: MetricDef;
+  /** The task's metrics (columns at (a)/(b)/(c)). */
+  metrics: MetricDef[];
+  rows: SweepRowView[];
+  groups: SweepGroupView[];
+  chosen?: string;
+  counts: Record<string, number>;
+  /** sbatch is on the PATH (the panel offers Run on Slurm). */
+  slurm: boolean;
 }
 
 export type HostToWebview =
@@ -66,4 +115,10 @@ export type WebviewToHost =
   | { type: 'cancel'; runId: string }
   | { type: 'openLog'; runId: string }
   | { type: 'png'; dataUrl: string }
-  | { type: 'consoleError'; message: string };
+  | { type: 'consoleError'; message: string }
+  /** Sweep panel actions. */
+  | { type: 'sweepExportCsv' }
+  | { type: 'sweepSavePreset' }
+  | { type: 'sweepRunMissing'; slurm: boolean }
+  | { type: 'sweepCancelAll' }
+  | { type: 'openRun'; runId: string };

@@ -247,3 +247,32 @@ export function fixtureDlr2() {
   const runs = [run];
   return { state: { dataset: 'ml-100k', runs, selected: [run.id], heatmapRun: run.id, view: 'runs', columns: tableColumns(runs) }, frames };
 }
+
+/**
+ * A sweep's experiments table built by the real sweep engine (out/src/host/sweep.js) over run folders written to a
+ * temporary runs folder: biased MF × 3 learning rates × 2 seeds × 2 folds, one run failed, one not yet run.
+ */
+export function fixtureSweep() {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const { expandSweep, sweepTable, sweepView } = require(path.join(root, 'out/src/host/sweep.js'));
+  const { RunStore } = require(path.join(root, 'out/src/host/runStore.js'));
+  const { CLI_DEFAULTS } = require(path.join(root, 'out/src/host/runSpecBuilder.js'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'krl-sweep-fixture-'));
+  try {
+    const store = new RunStore(dir);
+    const s = expandSweep({ name: 'mf-lr', dataset: 'ratings.tsv', select: { metric: 'rmse', split: 'val' }, seeds: [1, 2], folds: { k: 2, seed: 99 }, runs: [{ model: 'biased-mf', overrides: { epochs: 40 }, grid: { lr: [0.005, 0.01, 0.02] } }] }, '/work/exp/mf.krl.json', CLI_DEFAULTS);
+    const val = [0.951, 0.962, 0.948, 0.957, 0.931, 0.936, 0.929, 0.940, 0.944, 0.950, 0.941, 0.947];
+    s.runs.forEach((r, i) => {
+      if (i === 10) return; // not run yet
+      const h = store.create(r.spec, 'ratings', {}, r.tag);
+      const status = i === 11 ? 'failed' : 'completed';
+      const rec = (v, t) => ({ globalEpoch: 30, train: { rmse: 0.7, mae: 0.55 }, val: { rmse: v, mae: v * 0.79 }, test: { rmse: t, mae: t * 0.79 } });
+      h.finish({ runId: h.id, model: r.spec.model, dataset: 'ratings', backend: 'cpu', status, task: 'rating', selectBy: 'rmse', selection: status === 'completed' ? { valSelected: rec(val[i], val[i] + 0.012), last: rec(val[i] + 0.004, val[i] + 0.015), testSelected: rec(val[i] + 0.002, val[i] + 0.008) } : {}, trainRatings: 40000, valRatings: 2000, testRatings: 42000, seconds: 3.2 + i / 10, ...(status === 'failed' ? { error: 'the trainer process ran out of memory' } : {}) });
+    });
+    const view = sweepView(sweepTable(s, store), true);
+    return { dataset: 'sweep:mf-lr', runs: [], selected: [], columns: [], view: 'sweep', sweep: view };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

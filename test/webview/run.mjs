@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { fixtureState, fixtureMixedState, fixtureArtifacts, fixtureWithNewRun, fixtureCustomOnly, fixtureLlorma, fixtureSgmc, fixtureDlr2 } from './fixture.mjs';
+import { fixtureState, fixtureMixedState, fixtureArtifacts, fixtureWithNewRun, fixtureCustomOnly, fixtureLlorma, fixtureSgmc, fixtureDlr2, fixtureSweep } from './fixture.mjs';
 import { page, launchChromium } from './page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -284,6 +284,58 @@ try {
       assert(lossLabel, 'loss chart present');
       await p.$eval('#x-axis', (d) => { d.value = 'epoch'; d.dispatchEvent(new Event('change')); });
       await p.$eval('#smoothing', (s) => { s.value = '0'; s.dispatchEvent(new Event('input')); });
+    });
+    await t(`[${theme}] a sweep's experiments table: rows, the chosen point, sort, filter, groups, scatter and actions`, async () => {
+      const sw = fixtureSweep();
+      await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), sw);
+      await p.waitForSelector('#sweep-table tbody tr');
+      await p.waitForSelector('#sweep-chart');
+      await p.waitForTimeout(300);
+      const rows = () => p.$$eval('#sweep-table tbody tr', (trs) => trs.map((tr) => ({ chosen: tr.classList.contains('chosen'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent) })));
+      let r = await rows();
+      assert(r.length === 12, `${r.length} rows`);
+      const head = await p.$$eval('#sweep-table thead th', (ths) => ths.map((th) => th.textContent));
+      for (const h of ['lr', 'seed', 'fold', 'val RMSE', 'RMSE (a)', 'RMSE (b)', 'RMSE (c)', 'MAE (a)']) assert(head.some((x) => x.startsWith(h)), `column ${h} in ${head.join('|')}`);
+      // lr 0.01 has the lowest mean validation RMSE among complete points (lr 0.02 has a failed and a pending run)
+      const chosen = r.filter((x) => x.chosen);
+      assert(chosen.length === 4 && chosen.every((x) => x.cells[0] === '★' && x.cells.includes('0.01')), JSON.stringify(chosen.map((x) => x.cells.slice(0, 6))));
+      assert(r.some((x) => x.cells.includes('pending')) && r.some((x) => x.cells.includes('failed')), 'pending and failed rows shown');
+      // sort by the validation score: ascending, the chosen point's best run first
+      await p.click('#sweep-table thead th[data-key="val"]');
+      r = await rows();
+      const vals = r.map((x) => Number(x.cells[7])).filter(Number.isFinite);
+      assert(vals.every((v, i) => i === 0 || vals[i - 1] <= v), `sorted: ${vals}`);
+      assert(Math.abs(vals[0] - 0.929) < 1e-9, `first ${vals[0]}`);
+      // filter
+      await p.fill('#sweep-filter', 'lr=0.02');
+      r = await rows();
+      assert(r.length === 4, `${r.length} rows for lr=0.02`);
+      await p.fill('#sweep-filter', '');
+      // grouped: three rows with mean ± std
+      await p.click('#sweep-group');
+      await p.waitForFunction(() => document.querySelectorAll('#sweep-table tbody tr').length === 3);
+      r = await rows();
+      assert(r.every((x) => x.cells.some((c) => /±/.test(c))), 'mean ± std cells');
+      assert(r.filter((x) => x.chosen).length === 1, 'one chosen group');
+      assert(r.some((x) => x.cells.includes('2/4')), 'the incomplete group shows 2/4');
+      assert((await inkOf('#sweep-chart')) > 0.003, 'the scatter is drawn');
+      if (shots) await p.screenshot({ path: path.join(shots, `sweep-${theme}.png`), fullPage: true });
+      await p.click('#sweep-group');
+      await p.waitForFunction(() => document.querySelectorAll('#sweep-table tbody tr').length === 12);
+      // actions post to the host
+      for (const [sel, type] of [['#sweep-csv', 'sweepExportCsv'], ['#sweep-preset', 'sweepSavePreset'], ['#sweep-run', 'sweepRunMissing']]) {
+        await p.click(sel);
+        await p.waitForFunction((ty) => window.__posted.some((m) => m.type === ty), type);
+      }
+      const missing = await p.evaluate(() => window.__posted.filter((m) => m.type === 'sweepRunMissing').at(-1));
+      assert(missing.slurm === false, 'run missing here');
+      await p.click('#sweep-slurm');
+      await p.waitForFunction(() => window.__posted.some((m) => m.type === 'sweepRunMissing' && m.slurm === true));
+      await p.dblclick('#sweep-table tbody tr[data-index="4"]');
+      const open = await p.evaluate(() => window.__posted.filter((m) => m.type === 'openRun').at(-1));
+      assert(open && /biased-mf/.test(open.runId), `openRun ${JSON.stringify(open)}`);
+      await p.evaluate((s) => window.postMessage({ type: 'snapshot', state: s }, '*'), state);
+      await p.waitForSelector('#curve-error');
     });
     await t(`[${theme}] no console errors or CSP violations`, async () => {
       const reported = await p.evaluate(() => window.__posted.filter((m) => m.type === 'consoleError').map((m) => m.message));

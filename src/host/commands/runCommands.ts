@@ -4,7 +4,6 @@ import * as path from 'path';
 import type { BackendName, Hyper } from '../../protocol/types';
 import type { Host } from '../activate';
 import { DEFAULT_MODEL } from '../../core/models/catalogue';
-import { loadExperiment } from '../experimentFile';
 import { buildRunSpec, rerunRequest } from '../runSpecBuilder';
 import { isDatasetName, pickDataset, trainInteractive } from '../wizard';
 import { pickRun, runIdOf } from './pick';
@@ -27,7 +26,7 @@ export interface TrainArgs {
   progress?: boolean;
 }
 
-export function registerRunCommands(host: Host) {
+export function registerRunCommands(host: Host, runSweepFile: (file: string, opts?: { confirmOutside?: boolean; all?: boolean }) => Promise<{ runIds: string[] } | undefined>) {
   const trainFromArgs = (a: TrainArgs) => {
     const spec = buildRunSpec({ model: a.model ?? DEFAULT_MODEL, preset: a.preset, overrides: a.overrides, task: a.task, select: a.select, train: a.train, test: a.test, split: a.split, minInteractions: a.minInteractions, valFraction: a.valFraction, seed: a.seed, backend: a.backend }, host.defaults());
     return host.submit(spec, { progress: a.progress });
@@ -43,7 +42,7 @@ export function registerRunCommands(host: Host) {
       const r = await trainInteractive(host, file);
       return r ? { runId: r.runId } : undefined;
     }),
-    host.guard('kernelRecLab.runExperimentFile', async (arg?: vscode.Uri | string, opts?: { confirmOutside?: boolean }) => {
+    host.guard('kernelRecLab.runExperimentFile', async (arg?: vscode.Uri | string, opts?: { confirmOutside?: boolean; all?: boolean }) => {
       if (!host.trusted('running experiment files')) return undefined;
       let file = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : vscode.window.activeTextEditor?.document.fileName;
       if (!file || !file.endsWith('.krl.json')) {
@@ -52,18 +51,9 @@ export function registerRunCommands(host: Host) {
         file = pick?.file;
       }
       if (!file) return undefined;
-      const specs = loadExperiment(file, host.defaults());
-      // a cloned repository's experiment file must not read files elsewhere on the machine unasked
-      const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-      const inside = (p: string) => folders.some((f) => { const r = path.relative(f, p); return !!r && !r.startsWith('..') && !path.isAbsolute(r); });
-      const outside = [...new Set(specs.flatMap((s) => [s.dataset.train, s.dataset.test]).filter((p): p is string => !!p && !inside(p)))];
-      if (outside.length && opts?.confirmOutside !== true) {
-        const ans = await vscode.window.showWarningMessage(`${path.basename(file)} reads dataset files outside the workspace:\n${outside.slice(0, 5).join('\n')}${outside.length > 5 ? `\n… and ${outside.length - 5} more` : ''}\nRun it anyway?`, { modal: true }, 'Run');
-        if (ans !== 'Run') return undefined;
-      }
-      const runIds = specs.map((s) => host.submit(s, { progress: false }).runId);
-      void host.show('info', `Kernel Rec Lab: queued ${runIds.length} run(s) from ${path.basename(file)}.`);
-      return { runIds };
+      // through the sweep engine: a rerun of the file runs only the points not completed (opts.all: every point)
+      const r = await runSweepFile(file, { confirmOutside: opts?.confirmOutside, all: opts?.all });
+      return r ? { runIds: r.runIds } : undefined;
     }),
     host.guard('kernelRecLab.cancelRun', async (arg?: unknown) => {
       const id = runIdOf(arg) ?? (await pickRun(host, 'Cancel which run?', (s) => s === 'running' || s === 'queued'));
