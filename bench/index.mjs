@@ -5,7 +5,7 @@
 //   panel                        results panel responsiveness (10 runs × 1000 epochs)
 //   firstrun                     npm ci && npm run demo in a fresh clone with an empty cache (wall, CPU, peak RSS)
 //   llorma [--only ml-100k|10m]   LLORMA on ML-100K u1 (rank 5, 20) and a synthetic 10M-rating matrix: RMSE, wall, CPU, peak RSS
-//   tune --model M --grid k=a,b   hyper-parameter selection on the validation split only
+//   tune --model M --grid k=a,b   hyper-parameter selection on the validation split only (through kernel-rec-lab sweep)
 //   sgmc [--only eigen|synthetic] the spectral models: 3000-node eigendecomposition, Synthetic Netflix runs
 //   dti [--datasets nr,gpcr]      SGMC and DMF under CVS1/2/3 × seeds × folds (the SGMC paper's drug–target protocol)
 //   ranking [--only baselines,dlr2,inits,embed]  LEPORID + DLR², ItemKNN, UserKNN, BPR, TopPop on ML-100K (≥ 20, chrono 70/10/20)

@@ -1,46 +1,50 @@
 // Hyper-parameter selection on the validation split only:
 //   npm run bench -- tune --model sparse-fc --preset ml-100k --grid lambda2=20,60 --grid lambdaS=0.006,0.013 [--set maxiter=5] [--epochs 8] [--data <ml-100k dir>]
-// Every combination is trained on u1.base minus the same 5% validation split (seed 1234) that `accuracy` uses for
-// (a); the score is the best validation value of the run's selection metric over epochs (RMSE for the rating models). Rows of earlier runs with the same grid keys are kept. The run still evaluates u1.test each epoch (the same code
-// path as every run), but this script never reads or prints those numbers, so the choice cannot peek at the test set. The table goes to BENCHMARKS.md, one section per model, grid keys and fixed settings (--set, --epochs).
+// A thin wrapper over the sweep engine (kernel-rec-lab sweep / sweep-status: the same expansion, runs and selection
+// rule as the product's sweeps). Every combination is trained on u1.base minus the same 5% validation split (seed
+// 1234) that `accuracy` uses for (a); the score is the best validation value of the run's selection metric over
+// epochs (RMSE for the rating models). Rows of earlier runs with the same grid keys are kept. The run still evaluates u1.test each epoch (the same code
+// path as every run), but this script never uses or prints those numbers, so the choice cannot peek at the test set. The table goes to BENCHMARKS.md, one section per model, grid keys and fixed settings (--set, --epochs).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { out, writeSection, table, readSection, u1Spec, argOf, argAll, ml100kDir } from './common.mjs';
+import { out, root, writeSection, table, readSection, u1Spec, argOf, argAll, ml100kDir } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 
-function combos(grid) {
-  let acc = [{}];
-  for (const [key, values] of grid) acc = acc.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
-  return acc;
-}
-
-async function validationScore(model, preset, overrides, train) {
-  const { executeRun } = require(out('src/core/run.js'));
-  const { setupBackend } = require(out('src/trainer/backend.js'));
-  const { getModel } = require(out('src/core/models/catalogue.js'));
-  const { resolveTask } = require(out('src/core/tasks/resolve.js'));
-  const spec = u1Spec(model, preset, train, overrides);
-  // the score: the run's selection metric on the validation part (its task's default, e.g. RMSE for ratings)
-  const { select } = resolveTask(getModel(model), spec);
-  const sign = select.direction === 'lower' ? 1 : -1;
-  const val = [];
-  const sink = {
-    log: () => undefined, backend: () => undefined, dataset: () => undefined, loss: () => undefined, artifact: () => undefined, progress: () => undefined,
-    epoch: (m) => { val.push(m.val[select.key]); process.stderr.write(`\r${model} ${JSON.stringify(overrides)} ${m.phase} ${m.epoch}/${m.epochs} val ${select.label} ${m.val[select.key]?.toFixed(4)}   `); },
-  };
+/**
+ * The grid through the sweep engine (the product's own: kernel-rec-lab sweep, then sweep-status --json): one run
+ * per point in a trainer process on the cpu backend, each point's score its best validation value of the selection
+ * metric over epochs (= the validation value at its val-selected epoch (a)). Returns the sweep-status rows.
+ */
+function sweepGrid(model, preset, extra, grid, train) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'krl-tune-'));
   try {
-    const r = await executeRun(spec, sink, { runId: 'tune', setupBackend, isCancelled: () => false, artifactsDir: path.join(dir, 'artifacts') });
-    if (r.summary.status !== 'completed') throw new Error(`${model} ${JSON.stringify(overrides)}: ${r.summary.error}`);
-    let best = Infinity;
-    let at = -1;
-    val.forEach((v, i) => { if (sign * v < best) { best = sign * v; at = i + 1; } });
-    best *= sign;
-    process.stderr.write(`\n${model} ${JSON.stringify(overrides)}: best validation ${select.label} ${best.toFixed(4)} at epoch ${at}/${val.length}, ${r.summary.seconds.toFixed(0)} s\n`);
-    return { best, at, epochs: val.length, seconds: r.summary.seconds, label: select.label, sign };
+    const file = path.join(dir, 'tune.krl.json');
+    fs.writeFileSync(file, JSON.stringify({
+      name: `tune-${model}`, dataset: train, split: 'given', valFraction: 0.05, backend: 'cpu',
+      runs: [{ model, ...(preset ? { preset } : {}), ...(Object.keys(extra).length ? { overrides: extra } : {}), seeds: [1234], grid: Object.fromEntries(grid) }],
+    }, null, 2));
+    const cli = path.join(root, 'dist', 'cli.js');
+    const runs = path.join(dir, 'runs');
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, [cli, 'sweep', file, '--runs-dir', runs, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) throw new Error(`kernel-rec-lab sweep exited with ${r.status}`);
+    const st = spawnSync(process.execPath, [cli, 'sweep-status', file, '--runs-dir', runs, '--json'], { encoding: 'utf8' });
+    if (st.status !== 0) throw new Error(`kernel-rec-lab sweep-status: ${st.stderr}`);
+    const status = JSON.parse(st.stdout.trim().split('\n').at(-1));
+    for (const row of status.rows) {
+      const metrics = fs.readFileSync(path.join(runs, row.runId, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const summary = JSON.parse(fs.readFileSync(path.join(runs, row.runId, 'summary.json'), 'utf8'));
+      row.epochs = metrics.length;
+      row.at = summary.selection.valSelected.globalEpoch;
+      row.seconds = summary.seconds;
+      process.stderr.write(`${model} ${JSON.stringify(row.point)}: best validation ${status.metric} ${row.val?.toFixed(4)} at epoch ${row.at}/${row.epochs}, ${row.seconds.toFixed(0)} s\n`);
+    }
+    process.stderr.write(`sweep of ${status.rows.length} point(s): ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    return status;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -76,9 +80,10 @@ export async function run(args) {
   const head = [...grid.map(([k]) => k), `best validation ${select.label}`, 'at epoch', 'seconds'];
   const nk = grid.length;
   const rows = new Map(previousRows(section, head).map((r) => [r.slice(0, nk).join('|'), r]));
-  for (const c of combos(grid)) {
-    const s = await validationScore(model, preset, { ...c, ...extra }, path.join(data, 'u1.base'));
-    const row = [...grid.map(([k]) => String(c[k])), s.best.toFixed(4), `${s.at}/${s.epochs}`, s.seconds.toFixed(0)];
+  const status = sweepGrid(model, preset, extra, grid, path.join(data, 'u1.base'));
+  for (const x of status.rows) {
+    if (x.state !== 'completed') throw new Error(`${model} ${JSON.stringify(x.point)}: the run ${x.state}`);
+    const row = [...grid.map(([k]) => String(x.point[k])), x.val.toFixed(4), `${x.at}/${x.epochs}`, x.seconds.toFixed(0)];
     rows.set(row.slice(0, nk).join('|'), row);
   }
   const all = [...rows.values()].sort((a, b) => a.slice(0, nk).map(Number).reduce((d, x, i) => d || x - Number(b[i]), 0));

@@ -240,6 +240,37 @@ test('Run Experiment File queues every run of a *.krl.json (LLORMA too: worker t
   assert.match(log, /WebAssembly SGD pass/);
 });
 
+test('A sweep file: Run Experiment File queues its grid × seeds, opens the experiments table, reruns only what is missing; Export CSV and Save as preset; the preset trains', async () => {
+  const file = path.join(ws(), 'data', 'mf-sweep.krl.json');
+  fs.writeFileSync(file, JSON.stringify({ name: 'it-mf', dataset: 'toy/u1.base', select: 'rmse', seeds: [1, 2], runs: [{ model: 'biased-mf', overrides: { epochs: 3 }, grid: { lr: [0.005, 0.02] } }] }, null, 2));
+  const r = (await vscode.commands.executeCommand('kernelRecLab.runExperimentFile', vscode.Uri.file(file))) as { runIds: string[] };
+  assert.equal(r.runIds.length, 4);
+  const results = await Promise.all(r.runIds.map(waitFinished));
+  assert.deepEqual(results.map((x) => x.summary.status), ['completed', 'completed', 'completed', 'completed']);
+  assert.deepEqual(r.runIds.map((id) => api.store.load(id).record.sweep?.point.lr), [0.005, 0.005, 0.02, 0.02]);
+  const p = await until('the experiments table', () => api.panels.inspect().find((x) => x.dataset === 'sweep:it-mf' && x.state.sweep?.counts.completed === 4));
+  const sv = p.state.sweep as NonNullable<typeof p.state.sweep>;
+  assert.equal(sv.groups.length, 2);
+  const means = sv.groups.map((g) => (g.val as { mean: number }).mean);
+  assert.equal(sv.groups.find((g) => g.chosen)?.point.lr, sv.groups[means.indexOf(Math.min(...means))].point.lr, 'the lowest mean validation RMSE is chosen');
+  assert.deepEqual(p.consoleErrors, []);
+  // rerunning the file runs nothing: every point is completed
+  const again = (await vscode.commands.executeCommand('kernelRecLab.runExperimentFile', vscode.Uri.file(file))) as { runIds: string[] };
+  assert.equal(again.runIds.length, 0);
+  const csv = (await vscode.commands.executeCommand('kernelRecLab.exportSweepCsv', 'it-mf', path.join(ws(), 'it-mf.csv'))) as string;
+  assert.equal(fs.readFileSync(csv, 'utf8').trim().split('\n').length, 5);
+  const saved = (await vscode.commands.executeCommand('kernelRecLab.saveSweepPreset', 'it-mf', 'mf-best')) as { file: string };
+  const presets = JSON.parse(fs.readFileSync(saved.file, 'utf8'));
+  const best = sv.groups.find((g) => g.chosen)?.point.lr;
+  assert.equal(presets.presets['mf-best'].values.lr, best);
+  assert.equal(presets.presets['mf-best'].model, 'biased-mf');
+  // the saved preset trains like a paper preset: its values are in the run's spec
+  const t = (await vscode.commands.executeCommand('kernelRecLab.train', { train: data.base, model: 'biased-mf', preset: 'mf-best', progress: false })) as { runId: string };
+  assert.ok(t?.runId, 'train with the workspace preset');
+  assert.equal(api.store.load(t.runId).record.spec.overrides.lr, best);
+  await waitFinished(t.runId);
+}, 180000);
+
 test('A run folder written before metric records (rmse/mae fields, kernel snapshots) opens in the sidebar and the panel', async () => {
   const id = '20261101-090000-glocal-k-legacy-u1';
   const d = path.join(api.store.root, id);
