@@ -15,6 +15,7 @@ import { config, runsRoot } from './settings';
 import { registerSweepCommands } from './commands/sweepCommands';
 import { loadUserPresets, presetsFile, type UserPresets } from './userPresets';
 import type { SweepTag } from './sweep';
+import { hasSbatch } from './scheduler';
 import { datasetName } from '../core/data/names';
 import { headline } from '../core/tasks/format';
 import type { RunSpec } from '../protocol/types';
@@ -76,6 +77,17 @@ export function activateHost(context: vscode.ExtensionContext): KernelRecLabApi 
   const tree = new RunsTree(store, queue);
   const status = new StatusBar(queue);
   const panels = new ResultsPanels(context, store, queue, () => host.defaults());
+  tree.sweepSource = (id) => panels.sweepView(id);
+  // sweeps on Slurm: the array tasks' states every 10 s (squeue, asynchronous), for the sidebar and open tables
+  if (hasSbatch()) {
+    let busy = false;
+    const t = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      void panels.pollSlurm().then((changed) => changed && tree.refreshSoon()).finally(() => (busy = false));
+    }, 10_000);
+    context.subscriptions.push({ dispose: () => clearInterval(t) });
+  }
   context.subscriptions.push(log, tree, status, panels, vscode.window.registerTreeDataProvider('kernelRecLab.runs', tree));
   context.subscriptions.push({ dispose: () => queue.cancelAll() });
 

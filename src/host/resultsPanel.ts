@@ -14,7 +14,8 @@ import type { DatasetStatsResult } from '../protocol/trainer';
 import { modelMeta, runTask } from './runInfo';
 import type { SpecDefaults } from './runSpecBuilder';
 import { expandSweepFile, sweepFromStore, sweepTable, sweepView, type ExpandedSweep, type SweepTag } from './sweep';
-import { hasSbatch, schedulerView } from './scheduler';
+import { hasSbatch, schedulerViewAsync, submissions } from './scheduler';
+import * as path from 'path';
 
 const VIEW_TYPE = 'kernelRecLab.results';
 const UPDATE_INTERVAL_MS = 100;
@@ -135,7 +136,7 @@ class ResultsPanel {
       const sweep = this.owner.sweepView(this.sweepId);
       // runs on a cluster are not in the local queue: while any is queued or running there, look again every 5 s
       const live = !!sweep && sweep.rows.some((r) => /^(slurm-|running|queued)/.test(r.state));
-      if (live && !this.poll) this.poll = setInterval(() => this.panel.visible && this.sendSnapshot(), 5000);
+      if (live && !this.poll) this.poll = setInterval(() => this.panel.visible && void this.owner.refreshScheduler(this.sweepId as string).then(() => this.sendSnapshot()), 5000);
       if (!live && this.poll) {
         clearInterval(this.poll);
         this.poll = undefined;
@@ -296,17 +297,50 @@ export class ResultsPanels implements vscode.Disposable {
     return stored;
   }
 
+  /** Slurm's view of each sweep's array tasks, refreshed asynchronously (squeue never blocks the host). */
+  private readonly scheduler = new Map<string, Map<string, 'slurm-pending' | 'slurm-running'>>();
+
+  /** Asks squeue about a sweep's array tasks; true when the answer differs from the last one. */
+  async refreshScheduler(id: string): Promise<boolean> {
+    const next = await schedulerViewAsync(this.store.root, id);
+    const prev = this.scheduler.get(id);
+    this.scheduler.set(id, next);
+    return !prev || prev.size !== next.size || [...next].some(([k, v]) => prev.get(k) !== v);
+  }
+
+  /** Every sweep submitted to Slurm in the last week: its tasks' states (for the sidebar and open tables). */
+  async pollSlurm(): Promise<boolean> {
+    let changed = false;
+    const root = path.join(this.store.root, '.sweeps');
+    let ids: string[] = [];
+    try {
+      ids = fs.readdirSync(root);
+    } catch {
+      return false;
+    }
+    const week = Date.now() - 7 * 86400_000;
+    for (const id of ids) {
+      const recent = submissions(this.store.root, id).some((x) => x.scheduler === 'slurm' && Date.parse(x.submittedAt) > week);
+      if (!recent) continue;
+      if (await this.refreshScheduler(id)) {
+        changed = true;
+        this.panels.get(SWEEP_PREFIX + id)?.sendSnapshot();
+      }
+    }
+    return changed;
+  }
+
   sweepView(id: string): ReturnType<typeof sweepView> | undefined {
     const s = this.expandedSweep(id);
     if (!s) return undefined;
-    const slurm = hasSbatch();
-    return sweepView(sweepTable(s, this.store, slurm ? schedulerView(this.store.root, id) : undefined), slurm);
+    return sweepView(sweepTable(s, this.store, this.scheduler.get(id)), hasSbatch());
   }
 
   /** Opens (or reveals) a sweep's experiments table. */
   openSweep(id: string): string {
     const p = this.open(SWEEP_PREFIX + id);
     p.sendSnapshot();
+    void this.refreshScheduler(id).then(() => this.panels.get(SWEEP_PREFIX + id)?.sendSnapshot());
     return SWEEP_PREFIX + id;
   }
 

@@ -11,7 +11,7 @@
  *     submission.json   scheduler, job id, submitted at, the run keys by task index
  *     logs/             (Slurm) one output file per array task
  */
-import { execFileSync } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { stringify as yamlStringify } from 'yaml';
@@ -187,6 +187,30 @@ export function schedulerView(runsDir: string, id: string): Map<string, 'slurm-p
     });
   }
   return out;
+}
+
+/**
+ * The same view without blocking (the extension host must not wait on a slow slurmctld): squeue only, with a
+ * time limit; on any failure, an empty view (the run folders still say what finished).
+ */
+export function schedulerViewAsync(runsDir: string, id: string, timeoutMs = 10_000): Promise<Map<string, 'slurm-pending' | 'slurm-running'>> {
+  const subs = submissions(runsDir, id).filter((s) => s.scheduler === 'slurm' && s.jobId);
+  const out = new Map<string, 'slurm-pending' | 'slurm-running'>();
+  if (!subs.length || !hasSbatch()) return Promise.resolve(out);
+  return new Promise((resolve) => {
+    execFile('squeue', ['-h', '-r', '-j', subs.map((s) => s.jobId).join(','), '-o', '%i|%T'], { encoding: 'utf8', timeout: timeoutMs }, (err, stdout) => {
+      if (err) return resolve(out);
+      const states = new Map(stdout.split('\n').map((l) => l.trim().split('|') as [string, string]).filter(([a, b]) => a && b));
+      for (const s of subs) {
+        s.keys.forEach((key, i) => {
+          const st = states.get(`${s.jobId}_${i}`);
+          if (st === 'PENDING' || st === 'CONFIGURING' || st === 'REQUEUED') out.set(key, 'slurm-pending');
+          else if (st === 'RUNNING' || st === 'COMPLETING') out.set(key, 'slurm-running');
+        });
+      }
+      resolve(out);
+    });
+  });
 }
 
 /** Cancels a whole submission's array job, or one task of it. */

@@ -254,6 +254,17 @@ test('A sweep file: Run Experiment File queues its grid × seeds, opens the expe
   const means = sv.groups.map((g) => (g.val as { mean: number }).mean);
   assert.equal(sv.groups.find((g) => g.chosen)?.point.lr, sv.groups[means.indexOf(Math.min(...means))].point.lr, 'the lowest mean validation RMSE is chosen');
   assert.deepEqual(p.consoleErrors, []);
+  // the sidebar: Sweeps → it-mf → its four points, the chosen ones starred
+  await vscode.commands.executeCommand('kernelRecLab.refreshRuns');
+  const root = api.tree.getChildren() as { kind: string }[];
+  const sweeps = root.find((n) => n.kind === 'sweeps');
+  assert.ok(sweeps, 'a Sweeps group in the sidebar');
+  const sweepNode = (api.tree.getChildren(sweeps as never) as { kind: string; id: string }[]).find((n) => n.id === 'it-mf');
+  assert.ok(sweepNode, 'the sweep in the sidebar');
+  assert.match(String(api.tree.getTreeItem(sweepNode as never).description), /4 completed/);
+  const points = (api.tree.getChildren(sweepNode as never) as never[]).map((n) => api.tree.getTreeItem(n));
+  assert.equal(points.length, 4);
+  assert.equal(points.filter((i) => String(i.label).startsWith('★')).length, 2);
   // rerunning the file runs nothing: every point is completed
   const again = (await vscode.commands.executeCommand('kernelRecLab.runExperimentFile', vscode.Uri.file(file))) as { runIds: string[] };
   assert.equal(again.runIds.length, 0);
@@ -326,10 +337,11 @@ test('Delete Run (from a tree item) removes the folder and the tree entry', asyn
   const victim = api.store.list().find((r) => r.record.status === 'failed' || r.record.status === 'cancelled')?.record.id as string;
   assert.ok(victim);
   // the tree's context menu passes its node: { kind: 'run', run: LoadedRun }
-  const node = (api.tree.getChildren() as { runs: unknown[] }[]).flatMap((grp) => api.tree.getChildren(grp as never) as { run: { record: { id: string } } }[]).find((n) => n.run.record.id === victim);
+  const datasets = () => (api.tree.getChildren() as { kind: string; runs: { record: { id: string } }[] }[]).filter((g) => g.kind === 'dataset');
+  const node = datasets().flatMap((grp) => api.tree.getChildren(grp as never) as { run: { record: { id: string } } }[]).find((n) => n.run.record.id === victim);
   assert.ok(node, 'the failed run is in the tree');
   assert.equal(await vscode.commands.executeCommand('kernelRecLab.deleteRun', node, { confirm: false }), true);
   assert.ok(!fs.existsSync(api.store.dirOf(victim)));
-  const all = (api.tree.getChildren() as { runs: { record: { id: string } }[] }[]).flatMap((g) => g.runs.map((r) => r.record.id));
+  const all = datasets().flatMap((g) => g.runs.map((r) => r.record.id));
   assert.ok(!all.includes(victim));
 });

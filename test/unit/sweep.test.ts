@@ -11,6 +11,8 @@ import { k8sJob, slurmScript } from '../../src/host/scheduler';
 import { RunStore } from '../../src/host/runStore';
 import { CLI_DEFAULTS } from '../../src/host/runSpecBuilder';
 import { experimentSchema } from '../../src/core/models/schema';
+import { presetsFile, saveUserPreset } from '../../src/host/userPresets';
+import { syntheticTsv } from '../../src/core/data/synthetic';
 import type { RunSummary } from '../../src/protocol/types';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'krl-sweep-'));
@@ -165,4 +167,77 @@ test('the experiment-file schema knows the sweep keys (grid, random, seeds, fold
   const sel = JSON.stringify(s.properties.select);
   assert.match(sel, /"val"/);
   assert.doesNotMatch(sel, /"test"/);
+});
+
+test('the generated schema accepts a sweep file and rejects a grid over a parameter the model lacks, a range for an enum, a test-split select', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Ajv = require('ajv') as new (o: unknown) => { compile(s: unknown): ((d: unknown) => boolean) & { errors?: unknown[] } };
+  const validate = new Ajv({ strict: false, allErrors: true }).compile(experimentSchema());
+  const good = { name: 'mf', dataset: 'u.data', select: { metric: 'rmse', split: 'val' }, seeds: [1, 2], folds: { k: 5, seed: 1 }, runs: [{ model: 'biased-mf', overrides: { epochs: 5 }, grid: { lr: [0.01, 0.02] }, random: { n: 3, space: { reg: { min: 0.01, max: 0.1, log: true } } } }] };
+  assert.ok(validate(good), JSON.stringify(validate.errors));
+  assert.ok(!validate({ ...good, runs: [{ model: 'biased-mf', grid: { lrr: [0.01] } }] }), 'unknown grid key');
+  assert.ok(!validate({ ...good, runs: [{ model: 'biased-mf', grid: { lr: [5] } }] }), 'grid value above the maximum');
+  assert.ok(!validate({ ...good, select: { metric: 'rmse', split: 'test' } }), 'test-split select');
+  assert.ok(!validate({ ...good, folds: { k: 1 } }), 'k < 2');
+});
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const cli = path.join(repoRoot, 'dist', 'cli.js');
+const built = fs.existsSync(cli) && fs.existsSync(path.join(repoRoot, 'dist', 'trainer.js'));
+
+test('CLI: sweep --k8s writes a valid Indexed Job for the missing runs and refuses paths outside the mounted volume', { skip: !built && 'dist/cli.js not built' }, async () => {
+  const { spawnSync } = await import('child_process');
+  const { parse } = await import('yaml');
+  const dir = tmp();
+  try {
+    fs.writeFileSync(path.join(dir, 'r.tsv'), '1\t1\t4\t1\n1\t2\t3\t2\n2\t1\t5\t3\n');
+    fs.writeFileSync(path.join(dir, 's.krl.json'), JSON.stringify(base({ dataset: 'r.tsv' })));
+    const out = path.join(dir, 'job.yaml');
+    const r = spawnSync(process.execPath, [cli, 'sweep', 's.krl.json', '--k8s', '--image', 'krl:1', '--mount', dir, '--parallelism', '3', '--out', out, '--runs-dir', path.join(dir, 'runs')], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const job = parse(fs.readFileSync(out, 'utf8'));
+    const load = new Function('s', 'return import(s)') as (s: string) => Promise<{ Job: new (x: unknown) => { validate(): void } }>;
+    const { Job } = await load('kubernetes-models/batch/v1/Job');
+    new Job(job).validate();
+    assert.equal(job.spec.completions, 12);
+    assert.equal(job.spec.parallelism, 3);
+    const manifest = job.spec.template.spec.containers[0].command[3];
+    assert.equal(JSON.parse(fs.readFileSync(manifest, 'utf8')).runs.length, 12);
+    const outside = spawnSync(process.execPath, [cli, 'sweep', 's.krl.json', '--k8s', '--image', 'krl:1', '--mount', path.join(dir, 'elsewhere'), '--runs-dir', path.join(dir, 'runs')], { cwd: dir, encoding: 'utf8' });
+    assert.equal(outside.status, 2);
+    assert.match(outside.stderr, /lie outside it/);
+    const noSel = spawnSync(process.execPath, [cli, 'sweep', 's.krl.json', '--dry-run'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(noSel.status, 0, noSel.stderr);
+    fs.writeFileSync(path.join(dir, 'bad.krl.json'), JSON.stringify(base({ dataset: 'r.tsv', select: { metric: 'rmse', split: 'test' } })));
+    const bad = spawnSync(process.execPath, [cli, 'sweep', 'bad.krl.json', '--dry-run'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /bad\.krl\.json: "select\.split" "test": a sweep chooses on the validation split only/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('CLI: a workspace preset (.kernelrec/presets.json) trains with --preset; a wrong model or a typo is refused by name', { skip: !built && 'dist/cli.js not built' }, async () => {
+  const { spawnSync } = await import('child_process');
+  const dir = tmp();
+  try {
+    fs.writeFileSync(path.join(dir, 'r.tsv'), syntheticTsv({ users: 40, items: 30, rank: 2, density: 0.3, noise: 0.2, seed: 3 }));
+    saveUserPreset(presetsFile(dir), 'mf-best', { model: 'biased-mf', values: { lr: 0.013, epochs: 2 }, source: { sweep: 'x' } });
+    saveUserPreset(presetsFile(dir), 'other', { model: 'biased-mf', values: { lr: 0.02 } });
+    assert.deepEqual(Object.keys(JSON.parse(fs.readFileSync(presetsFile(dir), 'utf8')).presets), ['mf-best', 'other']);
+    const r = spawnSync(process.execPath, [cli, 'train', '--model', 'biased-mf', '--preset', 'mf-best', '--train', 'r.tsv', '--runs-dir', 'runs', '--json', '--quiet'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const id = JSON.parse(r.stdout.trim().split('\n').at(-1) as string).runId;
+    const rec = JSON.parse(fs.readFileSync(path.join(dir, 'runs', id, 'run.json'), 'utf8'));
+    assert.deepEqual(rec.spec.overrides, { lr: 0.013, epochs: 2 });
+    assert.equal(rec.spec.preset, undefined);
+    const typo = spawnSync(process.execPath, [cli, 'train', '--model', 'biased-mf', '--preset', 'mf-bset', '--train', 'r.tsv', '--runs-dir', 'runs'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(typo.status, 2);
+    assert.match(typo.stderr, /no preset "mf-bset" \(did you mean "mf-best"\?\).*workspace presets: mf-best, other/);
+    const wrong = spawnSync(process.execPath, [cli, 'train', '--model', 'top-pop', '--preset', 'mf-best', '--train', 'r.tsv', '--runs-dir', 'runs'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(wrong.status, 2);
+    assert.match(wrong.stderr, /workspace preset "mf-best" is for model biased-mf, not top-pop/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
