@@ -10,7 +10,8 @@ import { RunStore } from './runStore';
 import { RunQueue } from './runQueue';
 import { loadSweep } from './experimentFile';
 import { listSweeps, pendingRuns, sweepCsv, sweepFromStore, sweepRunsByKey, sweepTable, type ExpandedSweep, type SweepTable, type SweepTag } from './sweep';
-import { hasSbatch, readManifest, schedulerTag, schedulerView, submitSlurm, taskIndex, writeK8s, writeManifest } from './scheduler';
+import { hasSbatch, readManifest, schedulerTag, schedulerView, submitSlurm, taskIndex, writeManifest } from './scheduler';
+import { writeK8s } from './k8s';
 import { SELECTIONS } from '../core/tasks/format';
 
 export interface SweepCliContext {

@@ -53,7 +53,9 @@ test('dist/extension.js carries no L-BFGS, line search or CPU kernel code and st
   }
   // the development build (esbuild, unminified, as `npm test` builds it) was 245,879 bytes at 0876864, before the
   // split. The model catalogue grows with every model (descriptions only), so the bound applies to the rest — 226,114
-  // bytes when LLORMA and the spectral models joined — and each description file stays small (data, not code).
+  // bytes when LLORMA and the spectral models joined, ~270,000 when sweeps joined (the sweep engine, Slurm submission,
+  // sweep commands, the sidebar's sweeps; the YAML writer for Kubernetes stays in the CLI) — and each description
+  // file stays small (data, not code).
   const marks = [...text.matchAll(/^\/\/ ((?:src|node_modules)\/.*)$/gm)].map((m) => ({ at: m.index as number, file: m[1] }));
   let catalogue = 0;
   marks.forEach((m, i) => {
@@ -63,7 +65,7 @@ test('dist/extension.js carries no L-BFGS, line search or CPU kernel code and st
     catalogue += size;
   });
   assert.ok(marks.length > 20 && catalogue > 0, 'the bundle has esbuild\'s file markers');
-  assert.ok(text.length - catalogue < 235_000, `dist/extension.js is ${text.length} bytes, ${text.length - catalogue} without the model descriptions`);
+  assert.ok(text.length - catalogue < 280_000, `dist/extension.js is ${text.length} bytes, ${text.length - catalogue} without the model descriptions`);
 });
 
 test('the experiment-file schema is generated from the catalogue: every model, its presets, tasks and parameters', () => {
