@@ -190,13 +190,32 @@ function localKernelBwd(a: Args, r0: number, r1: number, part: number): void {
   }
 }
 
+/** Bytes of shared arrays a worker receives between two collections of its garbage. */
+const WORKER_COLLECT_BYTES = 256 * 2 ** 20;
+
 const KERNELS: Record<string, RowKernel> = { biasSigmoidFwd, biasSigmoidBwd, maskedSseFwd, localKernelFwd, localKernelBwd };
 
+/**
+ * The workers' source. Every call posts its shared arrays; each post makes new SharedArrayBuffer objects in the
+ * worker, and a backing store is freed only when every isolate holding it has collected its objects. A worker's heap
+ * barely grows, so V8 would almost never collect it and every array a worker ever saw would stay resident (GLocal-K
+ * on a 3000 × 3000 matrix: about 1 GiB more per epoch). So a worker collects its garbage after every 256 MiB of
+ * shared arrays it has been handed (a full GC of its tiny heap takes about a millisecond).
+ */
 const WORKER_SOURCE = `
 const { parentPort } = require('worker_threads');
 ${HELPERS.map((fn) => fn.toString()).join('\n')}
 const K = {};
 ${Object.entries(KERNELS).map(([name, fn]) => `K[${JSON.stringify(name)}] = (${fn.toString()});`).join('\n')}
+let collect = typeof globalThis.gc === 'function' ? globalThis.gc : undefined;
+if (!collect) {
+  try {
+    require('v8').setFlagsFromString('--expose-gc');
+    collect = require('vm').runInNewContext('gc');
+  } catch (e) { /* without it the arrays are freed whenever V8 collects on its own */ }
+}
+const COLLECT_AFTER = ${WORKER_COLLECT_BYTES};
+let received = 0;
 parentPort.on('message', (m) => {
   try {
     K[m.op](m.args, m.r0, m.r1, m.part);
@@ -208,6 +227,12 @@ parentPort.on('message', (m) => {
     Atomics.store(m.flag, 0, 2);
   }
   Atomics.notify(m.flag, 0);
+  for (const v of Object.values(m.args)) if (v && typeof v === 'object' && v.byteLength) received += v.byteLength;
+  if (collect && received >= COLLECT_AFTER) {
+    received = 0;
+    m = undefined;
+    collect();
+  }
 });
 `;
 

@@ -215,8 +215,11 @@ export class Autoencoder {
     const out = [];
     for (const l of this.layers) {
       if (!('kernel' in l) || typeof l.kernel !== 'function') continue;
-      const K = l.kernel();
-      const W = l instanceof LocalKernelLayer ? this.tf.abs(this.tf.mul(l.W, K)) : this.tf.abs(l.effectiveWeight());
+      // in a tidy: the kernel's distance matrix and W ⊙ K are intermediates (3 layer-sized tensors an epoch otherwise)
+      const [K, W] = this.tf.tidy(() => {
+        const kk = l.kernel();
+        return [kk, l instanceof LocalKernelLayer ? this.tf.abs(this.tf.mul(l.W, kk)) : this.tf.abs(l.effectiveWeight())];
+      });
       const [k, w] = await Promise.all([K.data(), W.data()]);
       K.dispose();
       W.dispose();
@@ -233,7 +236,7 @@ export class Autoencoder {
     const out = [];
     for (const l of this.layers) {
       if (!('kernel' in l) || typeof l.kernel !== 'function') continue;
-      const K = l.kernel();
+      const K = this.tf.tidy(() => l.kernel());
       out.push({ name: l.name, rows: l.nIn, cols: l.nOut, data: (await K.data()) as Float32Array });
       K.dispose();
     }
