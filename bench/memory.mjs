@@ -34,7 +34,7 @@ export async function run(args) {
   const label = argOf(args, '--label', `this build (${gitRev()})`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'krl-bench-mem-'));
   const { rows: old } = readSection('memory');
-  const rows = new Map(old.filter((r) => r.length === HEAD.length && r[0] !== 'matrix').map((r) => [`${r[0]}|${r[1]}`, r]));
+  const rows = new Map(old.filter((r) => r.length === HEAD.length && r[0] !== 'matrix').map((r) => [`${r[0]}|${r[1]}|${r[2]}`, r]));
   const stamp = `${new Date().toISOString().slice(0, 10)} ${gitRev()}`;
   try {
     for (const name of shapes) {
@@ -51,7 +51,7 @@ export async function run(args) {
       const s = JSON.parse(json);
       const fitted = s.trainRatings;
       const est = estimateMemory(getModel('glocal-k'), resolveHyper(getModel('glocal-k'), undefined, {}), { users: sh.users, items: sh.items, ratings: fitted });
-      rows.set(`${sh.label}|${label}`, [sh.label, label, `${epochs} + ${epochs}`, gib(r.peak), `≤ ${sh.limit} GiB`, gib(est.bytes), r.wall.toFixed(0), r.cpu.toFixed(0), s.metrics.rmse.valSelected.toFixed(4), stamp]);
+      rows.set(`${sh.label}|${label}|${epochs} + ${epochs}`, [sh.label, label, `${epochs} + ${epochs}`, gib(r.peak), `≤ ${sh.limit} GiB`, gib(est.bytes), r.wall.toFixed(0), r.cpu.toFixed(0), s.metrics.rmse.valSelected.toFixed(4), stamp]);
       process.stderr.write(`memory: ${name} ${label}: peak ${gib(r.peak)} (estimate ${gib(est.bytes)}), ${r.wall.toFixed(0)} s\n`);
       process.stdout.write(`memory shape=${name} build="${label}" peak_gib=${(r.peak / 2 ** 30).toFixed(2)} wall_s=${r.wall.toFixed(0)}\n`);
     }
@@ -59,5 +59,5 @@ export async function run(args) {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const command = `npm run bench -- memory${args.length ? ` ${args.join(' ')}` : ''}`;
-  writeSection('memory', 'Memory: GLocal-K peak RSS (cpu backend)', `${table(HEAD, [...rows.values()])}\n\nGLocal-K with its default hyper-parameters (hidden 500, kernel dimension 5, 3 × 3 global kernel), a synthetic rank-5 matrix of the shape named, random 10 % test split and 5 % validation, cpu backend (tfjs CPU + OpenBLAS, element-wise kernels on 2 threads), through the CLI's trainer process. Peak RSS: GNU time's maximum resident set of the largest process. Estimate: what the run computes before allocating (and refuses on). Before the fix every worker thread kept each shared array it had been handed (a worker's heap hardly grows, so V8 never collected it and the SharedArrayBuffers it referenced stayed resident: about 1 GiB more per epoch on the Douban shape), and each epoch's kernel pictures leaked three layer-sized tensors; both grow with the schedule, so a full run peaks far higher than these few epochs. Rows of other builds (--dist/--label) are kept.`, command);
+  writeSection('memory', 'Memory: GLocal-K peak RSS (cpu backend)', `${table(HEAD, [...rows.values()])}\n\nGLocal-K with its default hyper-parameters (hidden 500, kernel dimension 5, 3 × 3 global kernel), a synthetic rank-5 matrix of the shape named, random 10 % test split and 5 % validation, cpu backend (tfjs CPU + OpenBLAS, element-wise kernels on 2 threads), through the CLI's trainer process. Peak RSS: GNU time's maximum resident set of the largest process. Estimate: what the run computes before allocating (and refuses on). Before the fix every worker thread kept each shared array it had been handed (a worker's heap hardly grows, so V8 never collected it and the SharedArrayBuffers it referenced stayed resident: about 1 GiB more per epoch on the Douban shape), and each epoch's kernel pictures leaked three layer-sized tensors; both grow with the schedule, so a full run peaks far higher than these few epochs. Rows of other builds (--dist/--label) and other schedules (--epochs) are kept.`, command);
 }
