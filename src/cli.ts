@@ -55,6 +55,7 @@ const COMMAND_FLAGS: Record<string, string[]> = {
   export: ['runs-dir', 'format', 'out'],
   models: ['json'],
   demo: ['backend', 'runs-dir'],
+  synthetic: ['users', 'items', 'ratings', 'rank', 'noise', 'seed', 'out'],
   sweep: ['runs-dir', 'json', 'dry-run', 'max-concurrent', 'backend', 'threads', 'blas', 'max-memory', 'quiet', 'slurm', 'partition', 'time', 'cpus', 'gpus', 'mem', 'account', 'array-limit', 'node', 'k8s', 'image', 'pvc', 'mount', 'parallelism', 'cli', 'out'],
   'sweep-task': ['runs-dir', 'index', 'threads', 'blas', 'max-memory', 'json', 'quiet'],
   'sweep-status': ['runs-dir', 'json', 'csv', 'groups'],
@@ -102,6 +103,7 @@ Usage:
   kernel-rec-lab delete <runId> [...] --yes
   kernel-rec-lab models [--json]
   kernel-rec-lab demo
+  kernel-rec-lab synthetic --users U --items I --ratings N --out <file.tsv>
   kernel-rec-lab sweep <file.krl.json> [--dry-run] [--max-concurrent n] [--slurm … | --k8s …]
   kernel-rec-lab sweep-status [<file.krl.json> | <sweep id>] [--json] [--csv <file>]
   kernel-rec-lab <command> --help
@@ -183,6 +185,11 @@ point chosen on validation. --csv writes the table as CSV.`,
 
 One run of a sweep manifest (called by the Slurm array script and the Kubernetes Job; the index defaults to
 SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX). A run whose key is already completed is skipped.`,
+  synthetic: `kernel-rec-lab synthetic --users U --items I --ratings N [--rank 5] [--noise 0.3] [--seed 1] --out <file.tsv>
+
+Writes a rank-r rating matrix plus noise of the given shape as MovieLens tab-separated text (user, item, rating
+1–5, timestamp), about N ratings spread uniformly, every user and item rated at least once: to check the memory and
+speed of a model on a dataset's shape (e.g. ML-1M: --users 6040 --items 3706 --ratings 1000209) without the data.`,
   demo: `kernel-rec-lab demo [--backend <b>] [--runs-dir <dir>]
 
 Writes a generated dataset to ./.demo and trains the default model (short schedule), biased MF and the
@@ -525,6 +532,24 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'demo':
         return await demo(p);
+      case 'synthetic': {
+        const n = (k: string, d?: number, lo = 1) => {
+          const v = one(p, k);
+          if (v === undefined && d !== undefined) return d;
+          const x = Number(v);
+          if (v === undefined || !Number.isFinite(x) || x < lo) throw new UsageError(`synthetic needs --${k} (a number ≥ ${lo})`);
+          return x;
+        };
+        const users = n('users');
+        const items = n('items');
+        const ratings = n('ratings');
+        const file = one(p, 'out');
+        if (!file) throw new UsageError('synthetic needs --out <file.tsv>');
+        if (ratings > users * items) throw new UsageError(`--ratings ${ratings}: a ${users} × ${items} matrix holds at most ${users * items}`);
+        fs.writeFileSync(path.resolve(file), syntheticTsv({ users, items, rank: n('rank', 5), density: ratings / (users * items), noise: n('noise', 0.3, 0), seed: n('seed', 1, -(2 ** 31)) }));
+        process.stderr.write(`wrote ${path.resolve(file)}: ${users} users × ${items} items, about ${ratings} ratings\n`);
+        return EXIT.ok;
+      }
       case 'sweep':
       case 'sweep-task':
       case 'sweep-status': {
