@@ -103,7 +103,7 @@ for shape in ml100k large; do
   train "evaluation $shape" $(( $(left) / 2 )) --model glocal-k --train "$W/$shape-shaped.tsv" --split random:0.1:1 $EPOCHS $([ $QUICK = 1 ] && echo --set hidden=32)
   if [ $RC -eq 0 ]; then
     PE=$(js "$PER_EVAL")
-    ROWS+=("| GLocal-K loss + gradient evaluation, $LABEL$([ $QUICK = 1 ] && echo ', hidden 32') | $ADAPTER | $DRIVER | ${PE} s per evaluation | $(js 's.seconds.toFixed(1)') s for 2 + 2 iterations of each phase |")
+    ROWS+=("| GLocal-K loss + gradient evaluation, $LABEL$([ $QUICK = 1 ] && echo ', hidden 32') | $ADAPTER | $DRIVER | ${PE} s per evaluation | $(js 's.seconds.toFixed(1)') s for one pre-training epoch of 3 and one fine-tuning epoch of 2 L-BFGS iterations |")
     JSON+=("{\"check\":\"evaluation\",\"shape\":\"$LABEL\",\"secondsPerEvaluation\":\"$PE\"}")
   fi
 done
