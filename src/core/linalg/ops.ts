@@ -8,14 +8,16 @@
  *   pairMlpScores(U, I, layers)  an MLP over every (u, i) pair with a split first layer (DLR²'s S over all items)
  *   adamUpdate(x, g, m, v)       one Adam step of a parameter (torch's formula) in one pass
  * Where the active backend has our fused kernels (./kernels, registered on the cpu backend from one list) one
- * pass each way runs instead of five to ten tensor ops, split by rows over the worker pool of ./parallel; on every
- * other backend the same formulas run as ordinary tfjs ops.
+ * pass each way runs instead of five to ten tensor ops, split by rows over the worker pool of ./parallel; on the
+ * webgpu backend the element-wise parts run as fused WGSL passes (./webgpuPrograms) with tfjs's own matmuls and
+ * reductions; on every other backend the same formulas run as ordinary tfjs ops.
  */
 import type * as tfNs from '@tensorflow/tfjs';
 import { distanceRow, observedEntries, parallelRows, rangesFor, sharedF32, sharedF64, toShared, transposedF64 } from './parallel';
 import { LOCAL_KERNEL } from './kernels/KrlLocalKernel';
 import { PAIR_MLP } from './kernels/KrlPairMlp';
 import { ADAM, type AdamAttrs } from './kernels/KrlAdam';
+import { biasSigmoidBwd, biasSigmoidFwd, localKernelPass, maskedSseTerms, onWebgpu, squaredDistancesFwd } from './webgpuPrograms';
 
 type Tf = typeof tfNs;
 type T2 = tfNs.Tensor2D;
@@ -39,6 +41,20 @@ function colSums(tf: Tf, partials: Float64Array, parts: number, cols: number, st
 const f32 = (t: tfNs.Tensor) => toShared(t.dataSync() as Float32Array);
 
 export function biasSigmoid(tf: Tf, z: T2, b: tfNs.Tensor): T2 {
+  if (onWebgpu(tf)) {
+    const op = tf.customGrad((zz, bb, save) => {
+      const y = biasSigmoidFwd(tf, zz as T2, bb as tfNs.Tensor);
+      (save as unknown as tfNs.GradSaveFunc)([y]);
+      return {
+        value: y,
+        gradFunc: (dy: tfNs.Tensor, saved: tfNs.Tensor[]) => {
+          const g = biasSigmoidBwd(tf, dy, saved[0]);
+          return [g, tf.reshape(tf.sum(g, 0), (bb as tfNs.Tensor).shape)];
+        },
+      };
+    });
+    return op(z, b) as T2;
+  }
   if (!fused(tf)) return tf.sigmoid(tf.add(z, b));
   const op = tf.customGrad((zz, bb, save) => {
     const [rows, cols] = (zz as T2).shape;
@@ -60,6 +76,20 @@ export function biasSigmoid(tf: Tf, z: T2, b: tfNs.Tensor): T2 {
 }
 
 export function maskedSseBias(tf: Tf, z: T2, b: tfNs.Tensor, R: T2, M: T2): tfNs.Scalar {
+  if (onWebgpu(tf)) {
+    // tensors the backward pass reads are saved (an intermediate input is otherwise gone by then)
+    const op = tf.customGrad((zz, bb, save) => {
+      (save as unknown as tfNs.GradSaveFunc)([zz as T2, bb as tfNs.Tensor]);
+      return {
+        value: tf.mul(0.5, tf.sum(maskedSseTerms(tf, zz as T2, bb as tfNs.Tensor, R, M, 'square'))) as tfNs.Scalar,
+        gradFunc: (dy: tfNs.Tensor, [sz, sb]: tfNs.Tensor[]) => {
+          const g = tf.mul(maskedSseTerms(tf, sz as T2, sb, R, M, 'grad'), dy);
+          return [g, tf.reshape(tf.sum(g, 0), sb.shape)];
+        },
+      };
+    });
+    return op(z, b) as tfNs.Scalar;
+  }
   if (!fused(tf)) return tf.mul(0.5, tf.sum(tf.square(tf.mul(M, tf.sub(R, tf.add(z, b)))))) as tfNs.Scalar;
   const [rows, cols] = R.shape;
   const rv = f32(R);
@@ -94,6 +124,25 @@ export function maskedSseBias(tf: Tf, z: T2, b: tfNs.Tensor, R: T2, M: T2): tfNs
  * run as ordinary tfjs ops.
  */
 export function localKernel(tf: Tf, W: T2, u: T2, v: T2, lambdaS: number, lambda2: number): { W: T2; reg: tfNs.Scalar } {
+  if (onWebgpu(tf)) {
+    // D through squaredDistances (its own closed-form gradient, matmuls); W ⊙ K and the regulariser as fused passes
+    const D = squaredDistances(tf, u, v);
+    const weff = tf.customGrad((ww, dd, save) => {
+      (save as unknown as tfNs.GradSaveFunc)([ww as T2, dd as T2]);
+      return {
+        value: localKernelPass(tf, 'weff', ww as T2, dd as T2),
+        gradFunc: (dy: tfNs.Tensor, [sw, sd]: tfNs.Tensor[]) => [localKernelPass(tf, 'dW', sw as T2, sd as T2, { dy }), localKernelPass(tf, 'dD', sw as T2, sd as T2, { dy })],
+      };
+    });
+    const reg = tf.customGrad((ww, dd, save) => {
+      (save as unknown as tfNs.GradSaveFunc)([ww as T2, dd as T2]);
+      return {
+        value: tf.mul(0.5, tf.sum(localKernelPass(tf, 'reg', ww as T2, dd as T2, { lambdaS, lambda2 }))) as tfNs.Scalar,
+        gradFunc: (dr: tfNs.Tensor, [sw, sd]: tfNs.Tensor[]) => [tf.mul(sw, tf.mul(dr, lambda2)), localKernelPass(tf, 'regD', sw as T2, sd as T2, { dr: tf.reshape(dr, [1]), lambdaS })],
+      };
+    });
+    return { W: weff(W, D) as T2, reg: reg(W, D) as tfNs.Scalar };
+  }
   if (!fused(tf)) {
     const K = tf.relu(tf.sub(1, squaredDistances(tf, u, v)));
     const reg = tf.add(tf.mul(lambdaS / 2, tf.sum(tf.square(K))), tf.mul(lambda2 / 2, tf.sum(tf.square(W)))) as tfNs.Scalar;
@@ -113,7 +162,7 @@ export function squaredDistances(tf: Tf, u: T2, v: T2): T2 {
     const ua = a as T2;
     const vb = b as T2;
     (save as unknown as tfNs.GradSaveFunc)([ua, vb]);
-    const value = fused(tf) ? directCpu(tf, ua, vb) : tf.tidy(() => {
+    const value = fused(tf) ? directCpu(tf, ua, vb) : onWebgpu(tf) ? squaredDistancesFwd(tf, ua, vb) : tf.tidy(() => {
       const d = ua.shape[1];
       // Σ_d (u_:d − v_:dᵀ)²: a sum of d outer differences, each n_in × n_out (no n_in × n_out × d tensor)
       let acc = tf.zeros([ua.shape[0], vb.shape[0]]) as T2;
