@@ -62,9 +62,11 @@ export async function run(args) {
       const ratio = torch.median ? ours.median / torch.median : NaN;
       ratios[shape.key] = ratio;
       process.stderr.write(`${shape.key}: ${ours.backend} (${ours.device}) ${ours.median.toFixed(3)} s, ratio ${ratio.toFixed(2)}\n`);
-      rows.push([shape.label, `${ours.backend} — ${ours.device}`, ours.median.toFixed(3), torch.median ? `${torch.median.toFixed(3)} (torch ${torch.torch}, ${torch.threads} threads)` : torch.error, Number.isFinite(ratio) ? ratio.toFixed(2) : '—']);
+      // the bench process's peak resident set so far (shapes run smallest first, so this row's shape dominates it)
+      const peak = process.resourceUsage().maxRSS * 1024;
+      rows.push([shape.label, `${ours.backend} — ${ours.device}`, ours.median.toFixed(3), torch.median ? `${torch.median.toFixed(3)} (torch ${torch.torch}, ${torch.threads} threads)` : torch.error, Number.isFinite(ratio) ? ratio.toFixed(2) : '—', `${(peak / 2 ** 30).toFixed(2)} GiB`]);
     }
   }
-  writeSection('backends', 'Compute backends: one GLocal-K autoencoder loss + gradient', `${table(['shape', 'backend', 'ours (median s)', 'PyTorch CPU (median s)', 'ours / PyTorch'], rows)}\n\nFull-batch loss + gradient of the local-kernel autoencoder n_users → 500 → 500 → n_users (sigmoid, items as rows, ${DENSITY * 100}% observed, synthetic ratings), float32, median over repetitions after one warm-up. Lower ratio is better; ≤ 1.0 means at least as fast as PyTorch on the same machine.`, `npm run bench -- backends`);
+  writeSection('backends', 'Compute backends: one GLocal-K autoencoder loss + gradient', `${table(['shape', 'backend', 'ours (median s)', 'PyTorch CPU (median s)', 'ours / PyTorch', 'peak RSS (ours)'], rows)}\n\nFull-batch loss + gradient of the local-kernel autoencoder n_users → 500 → 500 → n_users (sigmoid, items as rows, ${DENSITY * 100}% observed, synthetic ratings), float32, median over repetitions after one warm-up. Lower ratio is better; ≤ 1.0 means at least as fast as PyTorch on the same machine. Peak RSS: the bench process's maximum resident set after the row's shape (PyTorch runs in its own process).`, `npm run bench -- backends`);
   process.stdout.write(`backends ml100k_ratio=${(ratios.ml100k ?? NaN).toFixed(3)} ml1m_ratio=${(ratios.ml1m ?? NaN).toFixed(3)} backend=${used}\n`);
 }
