@@ -14,7 +14,7 @@ const DENSITY = 0.06;
 
 async function timeOurs(backend, shape) {
   const { setupBackend } = require(out('src/trainer/backend.js'));
-  const { Autoencoder, LocalKernelLayer } = require(out('src/core/models/kernelLayers.js'));
+  const { Autoencoder, LocalKernelLayer } = require(out('src/core/models/autoencoders/kernelLayers.js'));
   const { TfObjective } = require(out('src/core/optim/tfObjective.js'));
   const { Prng } = require(out('src/core/data/prng.js'));
   const { tf, info } = await setupBackend({ backend });

@@ -14,7 +14,7 @@ import type { DatasetStatsResult } from '../protocol/trainer';
 import { modelMeta, runTask } from './runInfo';
 import type { SpecDefaults } from './runSpecBuilder';
 import { expandSweepFile, sweepFromStore, sweepTable, sweepView, type ExpandedSweep, type SweepTag } from './sweep';
-import { hasSbatch, schedulerViewAsync, submissions } from './scheduler';
+import { hasSbatch, schedulerViewAsync, submissions, type SchedulerState } from './scheduler';
 import * as path from 'path';
 
 const VIEW_TYPE = 'kernelRecLab.results';
@@ -298,7 +298,7 @@ export class ResultsPanels implements vscode.Disposable {
   }
 
   /** Slurm's view of each sweep's array tasks, refreshed asynchronously (squeue never blocks the host). */
-  private readonly scheduler = new Map<string, Map<string, 'slurm-pending' | 'slurm-running'>>();
+  private readonly scheduler = new Map<string, Map<string, SchedulerState>>();
 
   /** Asks squeue about a sweep's array tasks; true when the answer differs from the last one. */
   async refreshScheduler(id: string): Promise<boolean> {

@@ -26,6 +26,7 @@ const STATUS_ICON: Record<string, [string, string?]> = {
   pending: ['circle-large-outline'],
   'slurm-pending': ['server-environment', 'disabledForeground'],
   'slurm-running': ['server-process', 'charts.blue'],
+  'slurm-lost': ['error', 'testing.iconFailed'],
   failed: ['error', 'testing.iconFailed'],
   cancelled: ['circle-slash', 'disabledForeground'],
   interrupted: ['debug-disconnect', 'list.warningForeground'],

@@ -145,71 +145,74 @@ export function submissions(runsDir: string, id: string): Submission[] {
   return out;
 }
 
-/** Slurm's state of each array task of the given jobs: "<job>_<task>" → state (PENDING, RUNNING, COMPLETED, …). */
-export function slurmStates(jobIds: string[]): Map<string, string> {
+/** What the scheduler says of a sweep's run: queued, running, or gone from the queue without a finished run folder. */
+export type SchedulerState = 'slurm-pending' | 'slurm-running' | 'slurm-lost';
+
+/** Parses `squeue -h -r -o '%i|%T'` output: "<job>_<task>" → state. */
+function parseQueue(out: string): Map<string, string> {
   const m = new Map<string, string>();
-  if (!jobIds.length) return m;
-  // squeue knows the tasks still queued or running (-r: one line per array task)
-  try {
-    const out = slurmCmd('squeue', ['-h', '-r', '-j', jobIds.join(','), '-o', '%i|%T']);
-    for (const line of out.split('\n')) {
-      const [id, st] = line.trim().split('|');
-      if (id && st) m.set(id, st);
-    }
-  } catch {
-    /* squeue refuses ids it no longer knows: they are finished */
-  }
-  // sacct knows finished ones where accounting is enabled (not required)
-  try {
-    const out = slurmCmd('sacct', ['-n', '-P', '-X', '-j', jobIds.join(','), '-o', 'JobID,State']);
-    for (const line of out.split('\n')) {
-      const [id, st] = line.trim().split('|');
-      if (id && st && /_\d+$/.test(id) && !m.has(id)) m.set(id, st.split(' ')[0]);
-    }
-  } catch {
-    /* accounting storage disabled */
+  for (const line of out.split('\n')) {
+    const [id, st] = line.trim().split('|');
+    if (id && st) m.set(id, st);
   }
   return m;
 }
 
-/** The scheduler's view of a sweep's keys: queued or running array tasks. */
-export function schedulerView(runsDir: string, id: string): Map<string, 'slurm-pending' | 'slurm-running'> {
-  const subs = submissions(runsDir, id).filter((s) => s.scheduler === 'slurm' && s.jobId);
-  const out = new Map<string, 'slurm-pending' | 'slurm-running'>();
-  if (!subs.length || !hasSbatch()) return out;
-  const states = slurmStates(subs.map((s) => s.jobId as string));
+/**
+ * Each key's state from the latest submission that holds it: queued or running while squeue lists its array task,
+ * `slurm-lost` once squeue no longer does (the caller trusts a finished run folder over that). `queue` undefined:
+ * squeue could not be asked, nothing is said.
+ */
+function keyStates(subs: Submission[], queue: Map<string, string> | undefined): Map<string, SchedulerState> {
+  const out = new Map<string, SchedulerState>();
+  if (!queue) return out;
   for (const s of subs) {
     s.keys.forEach((key, i) => {
-      const st = states.get(`${s.jobId}_${i}`);
-      if (st === 'PENDING' || st === 'CONFIGURING' || st === 'REQUEUED') out.set(key, 'slurm-pending');
-      else if (st === 'RUNNING' || st === 'COMPLETING') out.set(key, 'slurm-running');
+      const st = queue.get(`${s.jobId}_${i}`);
+      out.set(key, st === 'PENDING' || st === 'CONFIGURING' || st === 'REQUEUED' || st === 'SUSPENDED' ? 'slurm-pending' : st === 'RUNNING' || st === 'COMPLETING' ? 'slurm-running' : 'slurm-lost');
     });
   }
   return out;
 }
 
-/**
- * The same view without blocking (the extension host must not wait on a slow slurmctld): squeue only, with a
- * time limit; on any failure, an empty view (the run folders still say what finished).
- */
-export function schedulerViewAsync(runsDir: string, id: string, timeoutMs = 10_000): Promise<Map<string, 'slurm-pending' | 'slurm-running'>> {
+/** squeue's answer for these jobs; an "Invalid job id" answer means they have all left the queue. */
+function queueFromResult(err: (Error & { stderr?: string }) | null, stdout: string): Map<string, string> | undefined {
+  if (!err) return parseQueue(stdout);
+  return /invalid job id/i.test(`${err.stderr ?? ''} ${err.message}`) ? new Map() : undefined;
+}
+
+/** The scheduler's view of a sweep's keys (CLI: synchronous). */
+export function schedulerView(runsDir: string, id: string): Map<string, SchedulerState> {
   const subs = submissions(runsDir, id).filter((s) => s.scheduler === 'slurm' && s.jobId);
-  const out = new Map<string, 'slurm-pending' | 'slurm-running'>();
-  if (!subs.length || !hasSbatch()) return Promise.resolve(out);
+  if (!subs.length || !hasSbatch()) return new Map();
+  let queue: Map<string, string> | undefined;
+  try {
+    queue = parseQueue(execFileSync('squeue', ['-h', '-r', '-j', subs.map((s) => s.jobId).join(','), '-o', '%i|%T'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }));
+  } catch (e) {
+    queue = queueFromResult(e as Error & { stderr?: string }, '');
+  }
+  return keyStates(subs, queue);
+}
+
+/**
+ * The same view without blocking (the extension host must not wait on a slow slurmctld), with a time limit; when
+ * squeue cannot be asked the view is empty (the run folders still say what finished).
+ */
+export function schedulerViewAsync(runsDir: string, id: string, timeoutMs = 10_000): Promise<Map<string, SchedulerState>> {
+  const subs = submissions(runsDir, id).filter((s) => s.scheduler === 'slurm' && s.jobId);
+  if (!subs.length || !hasSbatch()) return Promise.resolve(new Map());
   return new Promise((resolve) => {
-    execFile('squeue', ['-h', '-r', '-j', subs.map((s) => s.jobId).join(','), '-o', '%i|%T'], { encoding: 'utf8', timeout: timeoutMs }, (err, stdout) => {
-      if (err) return resolve(out);
-      const states = new Map(stdout.split('\n').map((l) => l.trim().split('|') as [string, string]).filter(([a, b]) => a && b));
-      for (const s of subs) {
-        s.keys.forEach((key, i) => {
-          const st = states.get(`${s.jobId}_${i}`);
-          if (st === 'PENDING' || st === 'CONFIGURING' || st === 'REQUEUED') out.set(key, 'slurm-pending');
-          else if (st === 'RUNNING' || st === 'COMPLETING') out.set(key, 'slurm-running');
-        });
-      }
-      resolve(out);
+    execFile('squeue', ['-h', '-r', '-j', subs.map((s) => s.jobId).join(','), '-o', '%i|%T'], { encoding: 'utf8', timeout: timeoutMs }, (err, stdout, stderr) => {
+      resolve(keyStates(subs, queueFromResult(err ? Object.assign(err, { stderr }) : null, stdout)));
     });
   });
+}
+
+/** Where a submission keeps the log of the array task that ran a key (for messages). */
+export function taskLogOf(runsDir: string, id: string, key: string): string | undefined {
+  const subs = submissions(runsDir, id).filter((s) => s.scheduler === 'slurm' && s.jobId && s.keys.includes(key));
+  const s = subs.at(-1);
+  return s ? path.join(s.dir, 'logs', `${s.jobId}_${s.keys.indexOf(key)}.out`) : undefined;
 }
 
 /** Cancels a whole submission's array job, or one task of it. */

@@ -26,6 +26,7 @@ import { SELECTIONS } from '../core/tasks/format';
 import { datasetName } from '../core/data/names';
 import { buildRunSpec, SpecError, suggest, type SpecDefaults } from './runSpecBuilder';
 import type { LoadedRun, RunStore } from './runStore';
+import { taskLogOf } from './scheduler';
 
 /** A numeric range for random search (log: sample the exponent uniformly). */
 export interface RandomRange {
@@ -338,7 +339,7 @@ export function expandSweep(raw: unknown, file: string, defaults: SpecDefaults):
 // ---------------------------------------------------------------------------------------------------------------
 // state of a sweep in a runs folder, and the table
 
-export type PointState = RunStatus | 'pending' | 'slurm-pending' | 'slurm-running';
+export type PointState = RunStatus | 'pending' | 'slurm-pending' | 'slurm-running' | 'slurm-lost';
 
 export interface SweepRow {
   index: number;
@@ -392,12 +393,17 @@ export function sweepRunsByKey(store: RunStore, id: string): Map<string, LoadedR
   return out;
 }
 
-/** The runs of an expansion still to do: not completed, and not running right now. */
-export function pendingRuns(sweep: ExpandedSweep, store: RunStore): SweepRun[] {
+/**
+ * The runs of an expansion still to do: not completed, and not running right now — a run folder that says running
+ * counts as running unless the scheduler says its task has left the queue (killed at a time limit, a failed node).
+ */
+export function pendingRuns(sweep: ExpandedSweep, store: RunStore, scheduler?: Map<string, 'slurm-pending' | 'slurm-running' | 'slurm-lost'>): SweepRun[] {
   const have = sweepRunsByKey(store, sweep.id);
   return sweep.runs.filter((r) => {
     const st = have.get(r.tag.key)?.record.status;
-    return st !== 'completed' && st !== 'running' && st !== 'queued';
+    const sched = scheduler?.get(r.tag.key);
+    if (sched === 'slurm-pending' || sched === 'slurm-running') return false;
+    return st !== 'completed' && ((st !== 'running' && st !== 'queued') || sched === 'slurm-lost');
   });
 }
 
@@ -413,7 +419,7 @@ export function meanStd(xs: number[]): { mean: number; std: number } {
  * where one is given), groups with mean ± std, and the validation-chosen group. Stored runs of the sweep whose keys
  * the file no longer expands to are left out (the file is the truth of what the sweep is).
  */
-export function sweepTable(sweep: Pick<ExpandedSweep, 'id' | 'name' | 'file' | 'params' | 'runs' | 'selectMetric'>, store: RunStore, scheduler?: Map<string, 'slurm-pending' | 'slurm-running'>): SweepTable {
+export function sweepTable(sweep: Pick<ExpandedSweep, 'id' | 'name' | 'file' | 'params' | 'runs' | 'selectMetric'>, store: RunStore, scheduler?: Map<string, 'slurm-pending' | 'slurm-running' | 'slurm-lost'>): SweepTable {
   const have = sweepRunsByKey(store, sweep.id);
   const first = sweep.runs[0];
   const judged = resolveTask(getModel(first.spec.model), { task: first.spec.task, select: sweep.selectMetric ?? first.spec.select, ks: first.spec.ks });
@@ -421,11 +427,24 @@ export function sweepTable(sweep: Pick<ExpandedSweep, 'id' | 'name' | 'file' | '
   const rows: SweepRow[] = sweep.runs.map((r, index) => {
     const run = have.get(r.tag.key);
     let state: PointState = run ? run.record.status : 'pending';
+    let error = run?.record.error ?? run?.summary?.error;
     const sched = scheduler?.get(r.tag.key);
-    if (sched && state !== 'completed' && state !== 'failed' && state !== 'cancelled') state = sched === 'slurm-running' && run ? run.record.status : sched;
+    const settled = state === 'completed' || state === 'failed' || state === 'cancelled' || state === 'interrupted';
+    if (sched && !settled) {
+      if (sched !== 'slurm-lost') state = sched === 'slurm-running' && run ? run.record.status : sched;
+      else if (!run) {
+        // the array task left the queue without a run folder: it failed before training (a missing node binary, …)
+        state = 'slurm-lost';
+        error = `the Slurm array task ended without starting the run: see its log ${taskLogOf(store.root, sweep.id, r.tag.key) ?? ''}`.trim();
+      } else if (state === 'running' || state === 'queued') {
+        // its process was killed from outside (time limit, node failure) and could not write its end
+        state = 'interrupted';
+        error = `the Slurm array task ended while the run was ${run.record.status} (time limit? node failure?): see ${taskLogOf(store.root, sweep.id, r.tag.key) ?? 'its log'}`;
+      }
+    }
     const summary = run?.summary;
     const v = summary?.selection.valSelected?.val[metric.key];
-    return { index, tag: run ? { ...r.tag, scheduler: (run.record as { sweep?: SweepTag }).sweep?.scheduler } : r.tag, spec: r.spec, state, runId: run?.record.id, summary, valScore: state === 'completed' && v !== undefined && Number.isFinite(v) ? v : undefined, error: run?.record.error ?? summary?.error };
+    return { index, tag: run ? { ...r.tag, scheduler: (run.record as { sweep?: SweepTag }).sweep?.scheduler } : r.tag, spec: r.spec, state, runId: run?.record.id, summary, valScore: state === 'completed' && v !== undefined && Number.isFinite(v) ? v : undefined, error };
   });
   const byGroup = new Map<string, SweepRow[]>();
   for (const row of rows) byGroup.set(row.tag.group, [...(byGroup.get(row.tag.group) ?? []), row]);

@@ -54,6 +54,7 @@ export function sweepText(t: SweepTable, withRows = true): string {
   if (withRows) {
     const head = ['#', 'state', 'model', ...t.params, 'seed', 'fold', `val ${m.label}`, `test ${m.label} (a)`, 'run'];
     out.push(textTable([head, ...t.rows.map((r) => [String(r.index), r.state, r.spec.model, ...t.params.map((p) => pv(r.tag.point[p])), String(r.tag.seed), r.tag.fold ?? '—', f(r.valScore), f(r.summary?.selection.valSelected?.test[m.key]), r.runId ?? '—'])]));
+    for (const r of t.rows.filter((x) => x.error && x.state !== 'completed')) out.push(`#${r.index} ${r.state}: ${r.error}`);
   }
   const a = SELECTIONS[0];
   const head = ['', 'model', ...t.params, 'runs', `val ${m.label} mean ± std`, `test ${m.label} ${a.short} mean ± std`];
@@ -95,7 +96,8 @@ export class SweepCommands {
       }
       return 0;
     }
-    const todo = pendingRuns(sweep, store);
+    // what Slurm still holds of earlier submissions is not submitted again
+    const todo = pendingRuns(sweep, store, hasSbatch() ? schedulerView(this.c.runsDir, sweep.id) : undefined);
     const skipped = sweep.runs.length - todo.length;
     process.stderr.write(`sweep ${sweep.name}: ${sweep.runs.length} run(s), ${skipped} already completed or running, ${todo.length} to run\n`);
     if (!todo.length) {
@@ -207,7 +209,7 @@ export class SweepCommands {
     if (this.c.json) {
       process.stdout.write(JSON.stringify({
         id: t.id, name: t.name, metric: t.metric.key, direction: t.metric.direction, params: t.params, counts: t.counts, chosen: t.chosen ?? null,
-        rows: t.rows.map((r) => ({ index: r.index, key: r.tag.key, group: r.tag.group, point: r.tag.point, seed: r.tag.seed, fold: r.tag.fold ?? null, state: r.state, runId: r.runId ?? null, val: r.valScore ?? null, test: r.summary?.selection.valSelected?.test ?? null, scheduler: r.tag.scheduler ?? null })),
+        rows: t.rows.map((r) => ({ index: r.index, key: r.tag.key, group: r.tag.group, point: r.tag.point, seed: r.tag.seed, fold: r.tag.fold ?? null, state: r.state, error: r.error ?? null, runId: r.runId ?? null, val: r.valScore ?? null, test: r.summary?.selection.valSelected?.test ?? null, scheduler: r.tag.scheduler ?? null })),
         groups: t.groups,
       }) + '\n');
     } else process.stdout.write(sweepText(t, this.c.flag('groups') !== 'true') + '\n');

@@ -173,3 +173,25 @@ test('local queue: the same 12-point sweep with two runs at a time, and the same
   const depth = Math.max(...iv.map(([a]) => iv.filter(([b, e]) => b <= a && a < e).length));
   assert.equal(depth, 2);
 });
+
+test('Slurm: an array task that dies before its run starts (no Node on the node) shows as slurm-lost with its log; the rerun submits it again', { skip, timeout: 300_000 }, async () => {
+  const runs = path.join(work, 'runs-lost');
+  const file = path.join(work, 'one.krl.json');
+  fs.writeFileSync(file, JSON.stringify({ name: 'one', dataset: 'ratings.tsv', runs: [{ model: 'biased-mf', overrides: { epochs: 2, factors: 4 } }] }));
+  const sub = krl(['sweep', file, '--slurm', '--node', '/nonexistent/node', '--runs-dir', runs]);
+  assert.equal(sub.status, 0, sub.stderr);
+  await waitJob(sub.stdout.trim(), 120_000);
+  const st = krl(['sweep-status', file, '--runs-dir', runs, '--json']);
+  assert.equal(st.status, 0, st.stderr);
+  const row = JSON.parse(st.stdout.trim().split('\n').at(-1) as string).rows[0];
+  assert.equal(row.state, 'slurm-lost');
+  assert.match(row.error, /ended without starting the run: see its log .*logs\/\d+_0\.out/);
+  const text = krl(['sweep-status', file, '--runs-dir', runs]);
+  assert.match(text.stdout, /slurm-lost/);
+  const again = krl(['sweep', file, '--slurm', '--runs-dir', runs]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stderr, /0 already completed or running, 1 to run/);
+  await waitJob(again.stdout.trim(), 120_000);
+  const done = JSON.parse(krl(['sweep-status', file, '--runs-dir', runs, '--json']).stdout.trim().split('\n').at(-1) as string);
+  assert.equal(done.rows[0].state, 'completed');
+});
