@@ -332,6 +332,11 @@ export function expandSweep(raw: unknown, file: string, defaults: SpecDefaults):
       }
     }
   });
+  // one table, one selection metric: the runs of a sweep (grid, random, folds or select) are judged on one task; a
+  // plain list of runs may mix tasks (its table then scores the first task's runs only)
+  const swept = doc.select !== undefined || doc.folds !== undefined || entries.some((e) => isObj(e) && (e.grid !== undefined || e.random !== undefined || e.folds !== undefined));
+  const tasks = new Set(runs.map((r) => resolveTask(getModel(r.spec.model), r.spec).task.id));
+  if (swept && tasks.size > 1) throw new SpecError(`${file}: its runs are judged on different tasks (${[...tasks].join(', ')}); a sweep compares runs of one task — split it into one file per task`);
   for (const r of runs) r.tag.total = runs.length;
   return { id, name, file, selectMetric, params, runs };
 }

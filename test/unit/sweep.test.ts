@@ -82,6 +82,9 @@ test('bad sweep files are refused with the file, the entry and the problem', () 
   bad(base({ select: 'hr@10' }), /runs\[0\]: task rating has no metric "hr@10"/);
   bad(base({}, { random: { n: 2, space: { lr: { min: 0, max: 1, log: true } } } }), /log range needs min > 0/);
   bad({ ...base(), runs: [{ model: 'biased-mf', overrides: { epochs: 3 } }, { model: 'biased-mf', overrides: { epochs: 3 } }] }, /expands to a run identical to/);
+  bad({ ...base(), runs: [{ model: 'biased-mf', grid: { lr: [0.1] } }, { model: 'top-pop', task: 'ranking' }] }, /judged on different tasks \(rating, ranking\)/);
+  // a plain list of runs may mix tasks (the README's example)
+  assert.equal(expandSweep({ dataset: 'u1.base', runs: [{ model: 'biased-mf' }, { model: 'top-pop', dataset: 'u.data', split: 'chrono:0.7:0.1:0.2', minInteractions: 20 }] }, FILE, CLI_DEFAULTS).runs.length, 2);
 });
 
 test('given splits as folds: one fold per train/test pair, split "given"', () => {
