@@ -606,11 +606,14 @@ async function demo(p: Parsed): Promise<number> {
 }
 
 if (require.main === module) {
+  // exit only once stdout and stderr are flushed: on a pipe they are asynchronous, and process.exit would cut a long
+  // --json answer off at 64 KiB
+  const exitFlushed = (code: number) => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => exitFlushed(code),
     (e) => {
       process.stderr.write(`internal error: ${(e as Error).stack}\n`);
-      process.exit(EXIT.failure);
+      exitFlushed(EXIT.failure);
     },
   );
 }

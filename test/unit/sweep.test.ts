@@ -212,6 +212,11 @@ test('CLI: sweep --k8s writes a valid Indexed Job for the missing runs and refus
     assert.match(outside.stderr, /lie outside it/);
     const noSel = spawnSync(process.execPath, [cli, 'sweep', 's.krl.json', '--dry-run'], { cwd: dir, encoding: 'utf8' });
     assert.equal(noSel.status, 0, noSel.stderr);
+    // a --json answer longer than a pipe's buffer arrives whole (the CLI exits only once stdout is flushed)
+    fs.writeFileSync(path.join(dir, 'big.krl.json'), JSON.stringify(base({ dataset: 'r.tsv', seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, { grid: { lr: [0.001, 0.002, 0.003, 0.004, 0.005, 0.006, 0.007, 0.008, 0.009, 0.01] } })));
+    const big = spawnSync('bash', ['-c', `"${process.execPath}" "${cli}" sweep big.krl.json --dry-run --json | cat`], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 });
+    assert.ok(big.stdout.length > 65536, `${big.stdout.length} bytes`);
+    assert.equal(JSON.parse(big.stdout).runs.length, 200);
     fs.writeFileSync(path.join(dir, 'bad.krl.json'), JSON.stringify(base({ dataset: 'r.tsv', select: { metric: 'rmse', split: 'test' } })));
     const bad = spawnSync(process.execPath, [cli, 'sweep', 'bad.krl.json', '--dry-run'], { cwd: dir, encoding: 'utf8' });
     assert.equal(bad.status, 2);
