@@ -144,10 +144,16 @@ export class SweepCommands {
     let failed = 0;
     const quiet = this.c.flag('quiet') === 'true';
     const started = Date.now();
+    let inputError: string | undefined;
     queue.on('finished', (id, r) => {
       done++;
       if (r.summary.status !== 'completed') failed++;
       if (!quiet) process.stderr.write(`[${done}/${todo.length}] ${id} ${r.summary.status}${r.summary.error ? `: ${r.summary.error}` : ''} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+      // bad input (a malformed dataset, a refused setting) fails every point alike: stop the sweep there
+      if (r.errorKind === 'input' && !inputError) {
+        inputError = r.summary.error ?? 'bad input';
+        queue.cancelAll();
+      }
     });
     let signals = 0;
     const onSignal = () => {
@@ -163,6 +169,10 @@ export class SweepCommands {
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+    }
+    if (inputError) {
+      process.stderr.write(`error: ${inputError}\nthe sweep stopped: fix the input and run it again (completed points are kept)\n`);
+      return 2;
     }
     process.stdout.write(sweepText(sweepTable(sweep, store)) + '\n');
     return signals ? 130 : failed ? 1 : 0;

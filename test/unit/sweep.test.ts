@@ -217,6 +217,13 @@ test('CLI: sweep --k8s writes a valid Indexed Job for the missing runs and refus
     const big = spawnSync('bash', ['-c', `"${process.execPath}" "${cli}" sweep big.krl.json --dry-run --json | cat`], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 });
     assert.ok(big.stdout.length > 65536, `${big.stdout.length} bytes`);
     assert.equal(JSON.parse(big.stdout).runs.length, 200);
+    // a malformed dataset stops a local sweep at the first point, exit 2 naming the file and line, no run folders
+    fs.writeFileSync(path.join(dir, 'broken.tsv'), '1\t1\t4\t1\nx\t2\t3\t2\n');
+    fs.writeFileSync(path.join(dir, 'broken.krl.json'), JSON.stringify(base({ dataset: 'broken.tsv' })));
+    const broken = spawnSync(process.execPath, [cli, 'sweep', 'broken.krl.json', '--runs-dir', path.join(dir, 'runs-broken')], { cwd: dir, encoding: 'utf8' });
+    assert.equal(broken.status, 2, broken.stderr);
+    assert.match(broken.stderr, /error: .*broken\.tsv:2: user id "x" is not an integer\nthe sweep stopped/);
+    assert.ok(!fs.existsSync(path.join(dir, 'runs-broken')) || fs.readdirSync(path.join(dir, 'runs-broken')).filter((f) => !f.startsWith('.')).every((f) => JSON.parse(fs.readFileSync(path.join(dir, 'runs-broken', f, 'run.json'), 'utf8')).status === 'cancelled'));
     fs.writeFileSync(path.join(dir, 'bad.krl.json'), JSON.stringify(base({ dataset: 'r.tsv', select: { metric: 'rmse', split: 'test' } })));
     const bad = spawnSync(process.execPath, [cli, 'sweep', 'bad.krl.json', '--dry-run'], { cwd: dir, encoding: 'utf8' });
     assert.equal(bad.status, 2);
