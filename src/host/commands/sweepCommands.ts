@@ -61,6 +61,25 @@ export function registerSweepCommands(host: Host): { runSweepFile: (file: string
     const todo = opts.all ? s.runs : pendingRuns(s, store);
     const skipped = s.runs.length - todo.length;
     const runIds = todo.map((r) => host.submit(r.spec, { progress: false, sweep: r.tag, quiet: s.runs.length > 1 }).runId);
+    // bad input (a malformed dataset) fails every point alike: the first such failure cancels the rest of the sweep
+    const mine = new Set(runIds);
+    const onBadInput = (id: string, r: { errorKind?: string }) => {
+      if (!mine.has(id) || r.errorKind !== 'input') return;
+      queue.off('finished', onBadInput);
+      for (const other of runIds) if (other !== id && queue.isActive(other)) queue.cancel(other);
+    };
+    if (runIds.length > 1) {
+      queue.on('finished', onBadInput);
+      const left = new Set(runIds);
+      const onDone = (id: string) => {
+        left.delete(id);
+        if (!left.size) {
+          queue.off('finished', onBadInput);
+          queue.off('finished', onDone);
+        }
+      };
+      queue.on('finished', onDone);
+    }
     const swept = s.params.length > 0 || s.runs.some((r) => r.tag.fold !== undefined) || new Set(s.runs.map((r) => r.tag.group)).size < s.runs.length;
     if (swept) panels.openSweep(s.id);
     void host.show('info', `Kernel Rec Lab: ${path.basename(file)}: queued ${runIds.length} run(s)${skipped ? `; ${skipped} already completed or running (skipped)` : ''}.`);
