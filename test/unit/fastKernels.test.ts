@@ -107,6 +107,9 @@ test('multi-channel conv2d (im2col + sgemm) and its gradients match the stock ke
     { x: [3, 8, 10, 4], f: [3, 3, 4, 6], s: 2, pad: 'valid' },
     { x: [2, 6, 8, 3], f: [1, 1, 3, 5], s: 2, pad: 'valid' },
     { x: [1, 7, 5, 2], f: [3, 2, 2, 3], s: 2, pad: 'same' },
+    // stride 1, 'same': the input gradient as a flipped-filter convolution, odd and even (asymmetric padding) kernels
+    { x: [2, 5, 7, 3], f: [2, 4, 3, 2], s: 1, pad: 'same' },
+    { x: [1, 6, 4, 2], f: [5, 3, 2, 4], s: 1, pad: 'same' },
   ];
   const data = CASES.map((c) => ({ x: rand(c.x), f: rand(c.f) }));
   const runAll = async () => {

@@ -218,10 +218,28 @@ export function conv2dFilterGradGemm(blas: Blas, x: Float32Array, dy: Float32Arr
   return df;
 }
 
-/** ∂L/∂x: dcols = dy · fᵀ, scattered back onto the input (col2im). */
+/**
+ * ∂L/∂x: dcols = dy · fᵀ, scattered back onto the input (col2im). With stride 1 and an output as large as the input
+ * ('same' with odd kernels), the same sum is a forward convolution of dy with the filter flipped in space and with its
+ * channels swapped, padded by (k − 1 − pad): a gather of dy's patches (contiguous copies) and one sgemm instead of
+ * the scatter-add, which is the slower half.
+ */
 export function conv2dInputGradGemm(blas: Blas, dy: Float32Array, f: Float32Array, g: ConvGeometry): Float32Array {
   const M = g.n * g.ho * g.wo;
   const K = g.kh * g.kw * g.c;
+  if (g.sh === 1 && g.sw === 1 && g.ho === g.h && g.wo === g.w && (g.kh > 1 || g.kw > 1)) {
+    // f: [kh, kw, c, co] → f'[ky, kx, o, c] = f[kh−1−ky, kw−1−kx, c, o]
+    const ft = new Float32Array(f.length);
+    for (let ky = 0; ky < g.kh; ky++) {
+      for (let kx = 0; kx < g.kw; kx++) {
+        const src = ((g.kh - 1 - ky) * g.kw + (g.kw - 1 - kx)) * g.c * g.co;
+        const dst = (ky * g.kw + kx) * g.co * g.c;
+        for (let c = 0; c < g.c; c++) for (let o = 0; o < g.co; o++) ft[dst + o * g.c + c] = f[src + c * g.co + o];
+      }
+    }
+    const gt: ConvGeometry = { ...g, c: g.co, co: g.c, top: g.kh - 1 - g.top, left: g.kw - 1 - g.left };
+    return conv2dGemm(blas, dy, ft, gt);
+  }
   const direct = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.top === 0 && g.left === 0;
   const dcols = direct ? new Float32Array(M * K) : scratchBuffer(1, M * K, false);
   blas.sgemm(false, true, M, K, g.co, 1, dy, g.co, f, g.co, 0, dcols, K);
