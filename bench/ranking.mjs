@@ -98,7 +98,9 @@ export async function run(args) {
 
   // rows an interrupted earlier invocation of this suite printed (its stdout), for runs not repeated here
   const fromLog = argOf(args, '--from-log');
-  let provenance = '';
+  // without --from-log, the provenance of rows kept from such a log stays with them
+  let provenance = (/\n(Rows "dlr2[^\n]*)\n/.exec(readSection('ranking').body)?.[1] ?? '');
+  provenance = provenance ? `\n${provenance}\n` : '';
   if (fromLog) {
     const printed = fs.readFileSync(fromLog, 'utf8').split('\n').map((l) => l.split(' | ').map((c) => c.trim())).filter((c) => c.length === HEAD.length && /^dlr2/.test(c[0]));
     const names = printed.map((r) => r[0]);
