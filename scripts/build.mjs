@@ -3,13 +3,13 @@
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, existsSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { NODE_EXTERNAL } from './externals.mjs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
 const quiet = args.has('--quiet');
-// Native or ESM-only packages loaded at run time from node_modules (shipped in the .vsix), and optional ones.
-// (@tensorflow/tfjs-backend-webgpu is bundled: it must register into the trainer's own copy of tfjs-core.)
-const nodeExternal = ['vscode', 'koffi', 'h5wasm', 'h5wasm/node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'];
+// packages loaded at run time from node_modules, not bundled (./externals.mjs)
+const nodeExternal = NODE_EXTERNAL;
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: quiet ? 'error' : 'info', legalComments: 'none' };
 const configs = [

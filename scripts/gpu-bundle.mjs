@@ -14,6 +14,7 @@ import * as crypto from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { NODE_EXTERNAL } from './externals.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -59,7 +60,7 @@ export async function buildBundle() {
     await esbuild.build({
       entryPoints: { trainer: path.join(root, 'src/trainer/main.ts'), cli: path.join(root, 'src/cli.ts') }, bundle: true, minify: true, legalComments: 'none', logLevel: 'error',
       platform: 'node', format: 'cjs', target: 'node20', outdir: path.join(app, 'dist'),
-      external: ['vscode', 'koffi', 'h5wasm', 'h5wasm/node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],
+      external: NODE_EXTERNAL,
     });
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'kernel-rec-lab-gpu', private: true, version: JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version }));
     // 2. the native packages the bundles load at run time, linux-x64 only

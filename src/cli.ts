@@ -22,9 +22,10 @@ import { metricsCsv, runJson } from './host/exporter';
 import { settleRun } from './host/runQueue';
 import { startTrainer, type TrainerRun } from './host/trainerClient';
 import { runTask, selectionFromMetrics } from './host/runInfo';
-import { buildRunSpec, BACKENDS, SpecError, suggest } from './host/runSpecBuilder';
+import { buildRunSpec, BACKENDS, CLI_DEFAULTS, SpecError, suggest } from './host/runSpecBuilder';
 import type { BackendName, RunSpec, RunSummary } from './protocol/types';
 import { SweepCommands } from './host/sweepCli';
+import { textTable } from './host/textTable';
 import { loadUserPresets, presetsFile, type UserPresets } from './host/userPresets';
 import type { SweepTag } from './host/sweep';
 
@@ -232,14 +233,6 @@ function fmt(x: number | undefined, d = 4): string {
   return x !== undefined && Number.isFinite(x) ? x.toFixed(d) : '—';
 }
 
-function table(rows: string[][]): string {
-  const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r, i) => {
-    const line = r.map((cell, c) => (c === 0 ? cell.padEnd(w[c]) : cell.padStart(w[c]))).join('  ');
-    return i === 0 ? `${line}\n${w.map((n) => '─'.repeat(n)).join('  ')}` : line;
-  }).join('\n');
-}
-
 /** Result tables built from the metric definitions: one per task among the summaries. */
 export function resultsTable(summaries: RunSummary[]): string {
   const byTask = new Map<string, RunSummary[]>();
@@ -251,7 +244,7 @@ export function resultsTable(summaries: RunSummary[]): string {
     const cols = resultColumnSpecs(task, first.selectBy).filter((c) => (c.kind === 'metric' ? true : group.some((s) => s.paper)));
     const head = ['model', ...cols.map((c) => c.head), 'seconds', 'backend', 'status'];
     const rows = group.map((s) => [s.model, ...cols.map((c) => columnText(c, columnValue(c, s))), s.seconds.toFixed(1), s.backend, s.status]);
-    out.push(`Test ${task.name.toLowerCase()} metrics (${first.dataset}); (a)/(c) selected by ${task.metrics.find((m) => m.key === first.selectBy)?.label ?? first.selectBy}\n` + table([head, ...rows]));
+    out.push(`Test ${task.name.toLowerCase()} metrics (${first.dataset}); (a)/(c) selected by ${task.metrics.find((m) => m.key === first.selectBy)?.label ?? first.selectBy}\n` + textTable([head, ...rows]));
   }
   return out.join('\n\n');
 }
@@ -270,7 +263,7 @@ export function specFromArgs(p: Parsed): RunSpec {
     task: one(p, 'task'), select: one(p, 'select'), ks: one(p, 'ks'),
     train, test: one(p, 'test'), format: one(p, 'format'), split: one(p, 'split'), minInteractions: one(p, 'min-interactions'),
     valFraction: one(p, 'val'), seed: one(p, 'seed'), backend: one(p, 'backend'), threads: one(p, 'threads'),
-  }, { valFraction: 0.05, seed: 1234, backend: 'auto', blasLibrary: one(p, 'blas'), userPresets: workspacePresets() });
+  }, { ...CLI_DEFAULTS, blasLibrary: one(p, 'blas'), userPresets: workspacePresets() });
   return spec;
 }
 
@@ -427,7 +420,7 @@ async function main(argv: string[]): Promise<number> {
         } else if (runs.length === 0) {
           process.stdout.write(`no runs${status ? ` with status ${status}` : ''} in ${runsDir(p)}\n`);
         } else {
-          process.stdout.write(table([['run', 'status', 'model', 'dataset', 'started', 'duration', 'val-selected (test)'], ...runs.map((r) => [
+          process.stdout.write(textTable([['run', 'status', 'model', 'dataset', 'started', 'duration', 'val-selected (test)'], ...runs.map((r) => [
             r.record.id, r.record.status, r.record.spec.model, r.record.datasetName, (r.record.startedAt ?? r.record.createdAt ?? '').replace('T', ' ').slice(0, 19), fmtSeconds(duration(r.record)),
             r.summary && r.summary.selection.valSelected ? headline(r.summary) : r.corrupt ? r.corrupt.slice(0, 60) : '—',
           ])]) + '\n');
@@ -486,7 +479,7 @@ async function main(argv: string[]): Promise<number> {
         for (const key of metricKeys) {
           for (const w of SELECTIONS) row(`${key} ${w.short}`, sums.map((s) => { const v = s?.selection[w.key]?.test[key]; return v === undefined ? '—' : v.toFixed(4); }));
         }
-        process.stdout.write(table(rows) + '\n(* differs between the runs)\n');
+        process.stdout.write(textTable(rows) + '\n(* differs between the runs)\n');
         return EXIT.ok;
       }
       case 'export': {
@@ -555,7 +548,7 @@ async function main(argv: string[]): Promise<number> {
       case 'sweep-status': {
         const sc = new SweepCommands({
           runsDir: runsDir(p), flag: (k) => one(p, k), positional: p.positional, json,
-          defaults: { valFraction: 0.05, seed: 1234, backend: (one(p, 'backend') as BackendName | undefined) ?? 'auto', blasLibrary: one(p, 'blas'), threads: one(p, 'threads') === undefined ? undefined : Number(one(p, 'threads')), userPresets: workspacePresets() },
+          defaults: { ...CLI_DEFAULTS, backend: (one(p, 'backend') as BackendName | undefined) ?? CLI_DEFAULTS.backend, blasLibrary: one(p, 'blas'), threads: one(p, 'threads') === undefined ? undefined : Number(one(p, 'threads')), userPresets: workspacePresets() },
           trainerPath, maxMemoryBytes: maxMemory(p), cliPath: __filename, cliVersion: cliVersion(),
           trainOne: (spec, tag) => train(spec, { runsDir: runsDir(p), json: false, quiet: one(p, 'quiet') === 'true', maxMemoryBytes: maxMemory(p), sweep: tag }),
         });

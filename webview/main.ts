@@ -10,6 +10,7 @@ import type { ArtifactData, ArtifactDecl, ArtifactFrame, EpochMetrics, HeatmapTe
 import { registerUi, el, button, checkbox, dropdown, tag } from './ui/index';
 import { viridis, range } from './colormap';
 import { renderSweep } from './sweep';
+import { compareCells } from './compare';
 import './style.css';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, BarController, BarElement, CategoryScale, Legend, Title, Tooltip, Decimation, Filler, ScatterController);
@@ -451,12 +452,7 @@ function renderTable(): HTMLElement {
   table.append(el('thead', {}, head));
   const body = el('tbody');
   const col = cols.find((c) => c.key === view.sort.key) ?? cols[0];
-  const rows = [...s.runs].sort((a, b) => {
-    const x = col.get(a);
-    const y = col.get(b);
-    if (typeof x === 'number' && typeof y === 'number') return ((Number.isFinite(x) ? x : Infinity) - (Number.isFinite(y) ? y : Infinity)) * view.sort.dir;
-    return String(x).localeCompare(String(y)) * view.sort.dir;
-  });
+  const rows = [...s.runs].sort((a, b) => compareCells(col.get(a), col.get(b)) * view.sort.dir);
   for (const r of rows) body.append(tableRow(r, cols));
   table.append(body);
   card.append(el('div', { class: 'table-scroll' }, table));

@@ -8,6 +8,7 @@ import { Chart, type ChartDataset } from 'chart.js';
 import type { SweepGroupView, SweepRowView, SweepView, WebviewToHost } from '../src/protocol/webview';
 import type { HyperValue, MetricDef, SelectionName } from '../src/protocol/types';
 import { el, button, checkbox, dropdown, tag } from './ui/index';
+import { compareCells } from './compare';
 
 const SEL: { key: SelectionName; short: string }[] = [{ key: 'valSelected', short: '(a)' }, { key: 'last', short: '(b)' }, { key: 'testSelected', short: '(c)' }];
 
@@ -73,12 +74,7 @@ function groupCols(s: SweepView): Col<SweepGroupView>[] {
 
 function sortRows<T>(rows: T[], cols: Col<T>[]): T[] {
   const col = cols.find((c) => c.key === ui.sort.key) ?? cols[0];
-  return [...rows].sort((a, b) => {
-    const x = col.get(a);
-    const y = col.get(b);
-    if (typeof x === 'number' && typeof y === 'number') return ((Number.isFinite(x) ? x : Infinity) - (Number.isFinite(y) ? y : Infinity)) * ui.sort.dir;
-    return String(x).localeCompare(String(y), undefined, { numeric: true }) * ui.sort.dir;
-  });
+  return [...rows].sort((a, b) => compareCells(col.get(a), col.get(b), true) * ui.sort.dir);
 }
 
 function headRow<T>(cols: Col<T>[], rerender: () => void): HTMLElement {

@@ -12,9 +12,9 @@ import type { ArtifactFrame, EpochMetrics, RunSpec } from '../protocol/types';
 import { tableColumns } from '../core/tasks/format';
 import type { DatasetStatsResult } from '../protocol/trainer';
 import { modelMeta, runTask } from './runInfo';
-import type { SpecDefaults } from './runSpecBuilder';
-import { expandSweepFile, sweepFromStore, sweepTable, sweepView, type ExpandedSweep, type SweepTag } from './sweep';
-import { hasSbatch, schedulerViewAsync, submissions, type SchedulerState } from './scheduler';
+import { CLI_DEFAULTS, type SpecDefaults } from './runSpecBuilder';
+import { expandSweepFile, sweepFromStore, sweepRunsByKey, sweepTable, sweepView, type ExpandedSweep, type SweepTag } from './sweep';
+import { hasSbatch, schedulerViewAsync, slurmSubmissions, type SchedulerState } from './scheduler';
 import * as path from 'path';
 
 const VIEW_TYPE = 'kernelRecLab.results';
@@ -240,7 +240,7 @@ export class ResultsPanels implements vscode.Disposable {
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly sweepsChanged = new Set<string>();
 
-  constructor(readonly context: vscode.ExtensionContext, readonly store: RunStore, readonly queue: RunQueue, private readonly defaults: () => SpecDefaults = () => ({ valFraction: 0.05, seed: 1234, backend: 'auto' })) {
+  constructor(readonly context: vscode.ExtensionContext, readonly store: RunStore, readonly queue: RunQueue, private readonly defaults: () => SpecDefaults = () => CLI_DEFAULTS) {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: { dataset?: string } | undefined) => {
@@ -283,8 +283,8 @@ export class ResultsPanels implements vscode.Disposable {
   }
 
   /** A sweep as stored and as its file says (so points not yet run show as pending). */
-  expandedSweep(id: string): ExpandedSweep | undefined {
-    const stored = sweepFromStore(this.store, id);
+  expandedSweep(id: string, have = sweepRunsByKey(this.store, id)): ExpandedSweep | undefined {
+    const stored = sweepFromStore(this.store, id, have);
     const file = stored?.file;
     if (file && fs.existsSync(file)) {
       try {
@@ -320,7 +320,7 @@ export class ResultsPanels implements vscode.Disposable {
     }
     const week = Date.now() - 7 * 86400_000;
     for (const id of ids) {
-      const recent = submissions(this.store.root, id).some((x) => x.scheduler === 'slurm' && Date.parse(x.submittedAt) > week);
+      const recent = slurmSubmissions(this.store.root, id).some((x) => Date.parse(x.submittedAt) > week);
       if (!recent) continue;
       if (await this.refreshScheduler(id)) {
         changed = true;
@@ -331,9 +331,11 @@ export class ResultsPanels implements vscode.Disposable {
   }
 
   sweepView(id: string): ReturnType<typeof sweepView> | undefined {
-    const s = this.expandedSweep(id);
+    // one read of the runs folder serves both the expansion and the table
+    const have = sweepRunsByKey(this.store, id);
+    const s = this.expandedSweep(id, have);
     if (!s) return undefined;
-    return sweepView(sweepTable(s, this.store, this.scheduler.get(id)), hasSbatch());
+    return sweepView(sweepTable(s, this.store, this.scheduler.get(id), have), hasSbatch());
   }
 
   /** Opens (or reveals) a sweep's experiments table. */

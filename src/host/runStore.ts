@@ -178,7 +178,8 @@ export function readJsonl<T>(file: string): T[] {
 }
 
 const STATUSES: RunStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'];
-const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+/** A plain JSON object (not null, not an array). */
+export const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
 
 /** Checks run.json against the record schema; returns the problem, or undefined when it is sound. */
 export function recordProblem(x: unknown): string | undefined {

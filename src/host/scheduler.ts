@@ -181,13 +181,21 @@ function queueFromResult(err: (Error & { stderr?: string }) | null, stdout: stri
   return /invalid job id/i.test(`${err.stderr ?? ''} ${err.message}`) ? new Map() : undefined;
 }
 
+/** A sweep's Slurm submissions that got a job id, oldest first. */
+export function slurmSubmissions(runsDir: string, id: string): Submission[] {
+  return submissions(runsDir, id).filter((s) => s.scheduler === 'slurm' && s.jobId);
+}
+
+/** squeue's question: one line per array task of these jobs, "<job>_<task>|<state>". */
+const squeueArgs = (subs: Submission[]) => ['-h', '-r', '-j', subs.map((s) => s.jobId).join(','), '-o', '%i|%T'];
+
 /** The scheduler's view of a sweep's keys (CLI: synchronous). */
 export function schedulerView(runsDir: string, id: string): Map<string, SchedulerState> {
-  const subs = submissions(runsDir, id).filter((s) => s.scheduler === 'slurm' && s.jobId);
+  const subs = slurmSubmissions(runsDir, id);
   if (!subs.length || !hasSbatch()) return new Map();
   let queue: Map<string, string> | undefined;
   try {
-    queue = parseQueue(execFileSync('squeue', ['-h', '-r', '-j', subs.map((s) => s.jobId).join(','), '-o', '%i|%T'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }));
+    queue = queueFromResult(null, execFileSync('squeue', squeueArgs(subs), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }));
   } catch (e) {
     queue = queueFromResult(e as Error & { stderr?: string }, '');
   }
@@ -199,10 +207,10 @@ export function schedulerView(runsDir: string, id: string): Map<string, Schedule
  * squeue cannot be asked the view is empty (the run folders still say what finished).
  */
 export function schedulerViewAsync(runsDir: string, id: string, timeoutMs = 10_000): Promise<Map<string, SchedulerState>> {
-  const subs = submissions(runsDir, id).filter((s) => s.scheduler === 'slurm' && s.jobId);
+  const subs = slurmSubmissions(runsDir, id);
   if (!subs.length || !hasSbatch()) return Promise.resolve(new Map());
   return new Promise((resolve) => {
-    execFile('squeue', ['-h', '-r', '-j', subs.map((s) => s.jobId).join(','), '-o', '%i|%T'], { encoding: 'utf8', timeout: timeoutMs }, (err, stdout, stderr) => {
+    execFile('squeue', squeueArgs(subs), { encoding: 'utf8', timeout: timeoutMs }, (err, stdout, stderr) => {
       resolve(keyStates(subs, queueFromResult(err ? Object.assign(err, { stderr }) : null, stdout)));
     });
   });
@@ -210,8 +218,7 @@ export function schedulerViewAsync(runsDir: string, id: string, timeoutMs = 10_0
 
 /** Where a submission keeps the log of the array task that ran a key (for messages). */
 export function taskLogOf(runsDir: string, id: string, key: string): string | undefined {
-  const subs = submissions(runsDir, id).filter((s) => s.scheduler === 'slurm' && s.jobId && s.keys.includes(key));
-  const s = subs.at(-1);
+  const s = slurmSubmissions(runsDir, id).filter((x) => x.keys.includes(key)).at(-1);
   return s ? path.join(s.dir, 'logs', `${s.jobId}_${s.keys.indexOf(key)}.out`) : undefined;
 }
 

@@ -19,14 +19,14 @@ import * as path from 'path';
 import type { Hyper, HyperValue, MetricDef, RunSpec, RunStatus, RunSummary, TaskDef } from '../protocol/types';
 import type { SweepView } from '../protocol/webview';
 import { getModel } from '../core/models/catalogue';
-import { coerceParam, type ModelInfo } from '../core/models/model';
+import { coerceParam, type ModelInfo, type ParamSpec } from '../core/models/model';
 import { Prng } from '../core/data/prng';
 import { resolveTask } from '../core/tasks/resolve';
 import { SELECTIONS } from '../core/tasks/format';
 import { datasetName } from '../core/data/names';
 import { buildRunSpec, SpecError, suggest, type SpecDefaults } from './runSpecBuilder';
-import type { LoadedRun, RunStore } from './runStore';
-import { taskLogOf } from './scheduler';
+import { isObj, type LoadedRun, type RunStore } from './runStore';
+import { taskLogOf, type SchedulerState } from './scheduler';
 
 /** A numeric range for random search (log: sample the exponent uniformly). */
 export interface RandomRange {
@@ -116,8 +116,6 @@ interface SweepDoc extends Omit<RunEntry, 'select' | 'model' | 'grid' | 'random'
   runs?: RunEntry[];
 }
 
-const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
-
 /** A folder-safe slug of a sweep name. */
 export function sweepSlug(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 60) || 'sweep';
@@ -161,8 +159,8 @@ function paramOf(model: ModelInfo, key: string, where: string) {
   return p;
 }
 
-function typed(model: ModelInfo, key: string, v: HyperValue, where: string): HyperValue {
-  const spec = paramOf(model, key, where.replace(/: (grid|random\.space)\.[^:]*$/, ''));
+/** A value coerced and range-checked by the parameter's schema; `where` names the value in the file. */
+function typed(spec: ParamSpec, v: HyperValue, where: string): HyperValue {
   try {
     return coerceParam(spec, v);
   } catch (e) {
@@ -177,7 +175,8 @@ function gridPoints(model: ModelInfo, grid: RunEntry['grid'], where: string): Hy
   let acc: Hyper[] = [{}];
   for (const [key, values] of Object.entries(grid)) {
     if (!Array.isArray(values) || values.length === 0) throw new SpecError(`${where}: grid.${key} must be a non-empty list of values`);
-    const vs = values.map((v, i) => typed(model, key, v, `${where}: grid.${key}[${i}]`));
+    const spec = paramOf(model, key, where);
+    const vs = values.map((v, i) => typed(spec, v, `${where}: grid.${key}[${i}]`));
     if (new Set(vs.map((v) => JSON.stringify(v))).size !== vs.length) throw new SpecError(`${where}: grid.${key} lists a value twice`);
     acc = acc.flatMap((c) => vs.map((v) => ({ ...c, [key]: v })));
   }
@@ -194,13 +193,13 @@ function randomPoints(model: ModelInfo, random: RandomSpec | undefined, where: s
     const p = paramOf(model, key, `${where}: random.space`);
     if (Array.isArray(r)) {
       if (!r.length) throw new SpecError(`${where}: random.space.${key} is an empty list`);
-      return { key, list: r.map((v, i) => typed(model, key, v, `${where}: random.space.${key}[${i}]`)) };
+      return { key, list: r.map((v, i) => typed(p, v, `${where}: random.space.${key}[${i}]`)) };
     }
     if (!isObj(r) || typeof r.min !== 'number' || typeof r.max !== 'number' || !(r.max >= r.min)) throw new SpecError(`${where}: random.space.${key} must be a list or {"min": a, "max": b} with a ≤ b`);
     if (p.type !== 'number' && p.type !== 'integer') throw new SpecError(`${where}: random.space.${key} is a ${p.type} parameter: give a list of values, not a range`);
     if (r.log && !(r.min > 0)) throw new SpecError(`${where}: random.space.${key}: a log range needs min > 0`);
-    typed(model, key, r.min, `${where}: random.space.${key}.min`);
-    typed(model, key, r.max, `${where}: random.space.${key}.max`);
+    typed(p, r.min, `${where}: random.space.${key}.min`);
+    typed(p, r.max, `${where}: random.space.${key}.max`);
     return { key, range: r as RandomRange, integer: p.type === 'integer' };
   });
   const out: Hyper[] = [];
@@ -344,7 +343,7 @@ export function expandSweep(raw: unknown, file: string, defaults: SpecDefaults):
 // ---------------------------------------------------------------------------------------------------------------
 // state of a sweep in a runs folder, and the table
 
-export type PointState = RunStatus | 'pending' | 'slurm-pending' | 'slurm-running' | 'slurm-lost';
+export type PointState = RunStatus | 'pending' | SchedulerState;
 
 export interface SweepRow {
   index: number;
@@ -402,7 +401,7 @@ export function sweepRunsByKey(store: RunStore, id: string): Map<string, LoadedR
  * The runs of an expansion still to do: not completed, and not running right now — a run folder that says running
  * counts as running unless the scheduler says its task has left the queue (killed at a time limit, a failed node).
  */
-export function pendingRuns(sweep: ExpandedSweep, store: RunStore, scheduler?: Map<string, 'slurm-pending' | 'slurm-running' | 'slurm-lost'>): SweepRun[] {
+export function pendingRuns(sweep: ExpandedSweep, store: RunStore, scheduler?: Map<string, SchedulerState>): SweepRun[] {
   const have = sweepRunsByKey(store, sweep.id);
   return sweep.runs.filter((r) => {
     const st = have.get(r.tag.key)?.record.status;
@@ -424,8 +423,7 @@ export function meanStd(xs: number[]): { mean: number; std: number } {
  * where one is given), groups with mean ± std, and the validation-chosen group. Stored runs of the sweep whose keys
  * the file no longer expands to are left out (the file is the truth of what the sweep is).
  */
-export function sweepTable(sweep: Pick<ExpandedSweep, 'id' | 'name' | 'file' | 'params' | 'runs' | 'selectMetric'>, store: RunStore, scheduler?: Map<string, 'slurm-pending' | 'slurm-running' | 'slurm-lost'>): SweepTable {
-  const have = sweepRunsByKey(store, sweep.id);
+export function sweepTable(sweep: Pick<ExpandedSweep, 'id' | 'name' | 'file' | 'params' | 'runs' | 'selectMetric'>, store: RunStore, scheduler?: Map<string, SchedulerState>, have = sweepRunsByKey(store, sweep.id)): SweepTable {
   const first = sweep.runs[0];
   const judged = resolveTask(getModel(first.spec.model), { task: first.spec.task, select: sweep.selectMetric ?? first.spec.select, ks: first.spec.ks });
   const metric = judged.select;
@@ -476,8 +474,8 @@ export function sweepTable(sweep: Pick<ExpandedSweep, 'id' | 'name' | 'file' | '
 }
 
 /** A sweep re-expanded from the tags of its stored runs (when its file is not at hand): what the runs folder knows. */
-export function sweepFromStore(store: RunStore, id: string): ExpandedSweep | undefined {
-  const runs = [...sweepRunsByKey(store, id).values()].sort((a, b) => ((a.record as { sweep?: SweepTag }).sweep as SweepTag).index - ((b.record as { sweep?: SweepTag }).sweep as SweepTag).index);
+export function sweepFromStore(store: RunStore, id: string, have = sweepRunsByKey(store, id)): ExpandedSweep | undefined {
+  const runs = [...have.values()].sort((a, b) => ((a.record as { sweep?: SweepTag }).sweep as SweepTag).index - ((b.record as { sweep?: SweepTag }).sweep as SweepTag).index);
   if (!runs.length) return undefined;
   const tags = runs.map((r) => (r.record as { sweep?: SweepTag }).sweep as SweepTag);
   const params = [...new Set(tags.flatMap((t) => Object.keys(t.point)))];

@@ -13,6 +13,7 @@ import { listSweeps, pendingRuns, sweepCsv, sweepFromStore, sweepRunsByKey, swee
 import { hasSbatch, readManifest, schedulerTag, schedulerView, submitSlurm, taskIndex, writeManifest } from './scheduler';
 import { writeK8s } from './k8s';
 import { SELECTIONS } from '../core/tasks/format';
+import { textTable } from './textTable';
 
 export interface SweepCliContext {
   runsDir: string;
@@ -28,14 +29,6 @@ export interface SweepCliContext {
 }
 
 const input = (msg: string) => Object.assign(new Error(msg), { input: true });
-
-function textTable(rows: string[][]): string {
-  const w = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r, i) => {
-    const line = r.map((cell, c) => (c === 0 ? (cell ?? '').padEnd(w[c]) : (cell ?? '').padStart(w[c]))).join('  ');
-    return i === 0 ? `${line}\n${w.map((n) => '─'.repeat(n)).join('  ')}` : line;
-  }).join('\n');
-}
 
 const pv = (v: HyperValue | undefined) => (v === undefined ? '—' : String(v));
 

@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Hyper } from '../protocol/types';
-import { writeFileAtomic } from './runStore';
+import { isObj, writeFileAtomic } from './runStore';
 
 export interface UserPreset {
   model: string;
@@ -25,8 +25,6 @@ export type UserPresets = Record<string, UserPreset>;
 export function presetsFile(workspace: string): string {
   return path.join(workspace, '.kernelrec', 'presets.json');
 }
-
-const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
 
 /** Reads a presets file; a missing file is no presets, a malformed one an error naming the file and the problem. */
 export function loadUserPresets(file: string): UserPresets {
