@@ -19,7 +19,7 @@ const require = createRequire(import.meta.url);
 /** Median seconds of one DLR² training step (feature net, S, G, losses, Adam) of ours on the cpu backend, random data. */
 async function ourStep(steps) {
   const { setupBackend } = require(out('src/trainer/backend.js'));
-  const { buildDlr2, stateImage, squareSquareLoss, hingeLoss } = require(out('src/core/models/ranking/dlr2Net.js'));
+  const { buildDlr2, featureTrain, stateImage, squareSquareLoss, hingeLoss } = require(out('src/core/models/ranking/dlr2Net.js'));
   const { Prng } = require(out('src/core/data/prng.js'));
   const { Adam } = require(out('src/core/optim/adam.js'));
   const { tf } = await setupBackend({ backend: 'cpu' });
@@ -35,7 +35,7 @@ async function ourStep(steps) {
     const [u, st, p, n] = [ints(32), ints(160), ints(32), ints(32)];
     const t0 = process.hrtime.bigint();
     await opt.step(() => tf.tidy(() => {
-      const s = nets.feature.apply(stateImage(tf, tf.gather(users, u), tf.gather(items, st), 5), { training: true });
+      const s = featureTrain(tf, nets, stateImage(tf, tf.gather(users, u), tf.gather(items, st), 5));
       const pa = tf.gather(items, p);
       const na = tf.gather(items, n);
       const loss = squareSquareLoss(tf, nets.critic.apply(tf.concat([s, pa], 1)), nets.critic.apply(tf.concat([s, na], 1)), 0.5);

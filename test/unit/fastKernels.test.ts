@@ -12,6 +12,7 @@ const uninstallFastElementwise = (tf: TfNs) => unregisterCpuKernels(tf, ['elemen
 const installFastConv = (tf: TfNs) => registerCpuKernels(tf, { groups: ['conv'] });
 import { shiftConv, globalConv } from '../../src/core/models/autoencoders/glocalK.train';
 import { Prng } from '../../src/core/data/prng';
+import { buildDlr2, featureTrain } from '../../src/core/models/ranking/dlr2Net';
 
 const rng = new Prng(9);
 const rand = (shape: number[]) => Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.next() * 4 - 2);
@@ -168,4 +169,53 @@ test('Slice, PadV2, Tile, Mean and UnsortedSegmentSum (contiguous runs, matrix r
     assert.ok(maxRelDiff(await y.data(), stock[i].v) <= 1e-6, `${name}: ${maxRelDiff(await y.data(), stock[i].v)}`);
   }
   uninstallFastElementwise(tf);
+});
+
+test('DLR²’s fused feature net (forward + backward on BLAS) equals the layers: features, every gradient, the batch-norm moving statistics', async (t) => {
+  const tf = await cpuTf();
+  if (!loadBlas().blas) return t.skip('no BLAS library (Debian: libopenblas0-pthread)');
+  registerCpuKernels(tf, { groups: ['conv', 'blas'] });
+  try {
+    for (const [dims, n] of [[8, 3], [10, 2]] as const) {
+      const nets = buildDlr2(tf, dims, 5, new Prng(3));
+      // a non-trivial batch norm (γ ≠ 1, β ≠ 0) so its gradient terms all count
+      const [g, b] = nets.parts.bn.trainableWeights;
+      g.write(tf.tensor1d(rand([128]).map((v) => 1 + 0.5 * v)));
+      b.write(tf.tensor1d(rand([128]).map((v) => 0.3 * v)));
+      const img = tf.variable(tf.tensor4d(rand([n, 6, dims, 1]), [n, 6, dims, 1]));
+      const w = tf.tensor2d(Float32Array.from({ length: n * dims }, (_, k) => Math.cos(k + 0.5)), [n, dims]);
+      const vars = [img, ...nets.feature.trainableWeights.map((v) => v.read() as import('@tensorflow/tfjs').Variable)];
+      const moving = nets.parts.bn.nonTrainableWeights;
+      const start = moving.map((v) => v.read().clone());
+      const run = (fused: boolean) => {
+        moving.forEach((v, k) => v.write(start[k].clone()));
+        let feat: Float32Array = new Float32Array(0);
+        const { value, grads } = tf.variableGrads(() => {
+          const s = featureTrain(tf, nets, img, { fused });
+          feat = s.dataSync().slice() as Float32Array;
+          return tf.sum(tf.mul(s, w)) as import('@tensorflow/tfjs').Scalar;
+        }, vars);
+        value.dispose();
+        return { feat, grads: vars.map((v) => grads[v.name].dataSync().slice() as Float32Array), moving: moving.map((v) => v.read().dataSync().slice() as Float32Array) };
+      };
+      const layers = run(false);
+      const fused = run(true);
+      assert.ok(maxRelDiff(fused.feat, layers.feat) <= 1e-5, `features (dims ${dims}): ${maxRelDiff(fused.feat, layers.feat)}`);
+      vars.forEach((v, k) => {
+        let scale = 0;
+        let worst = 0;
+        layers.grads[k].forEach((x, i) => {
+          scale = Math.max(scale, Math.abs(x));
+          worst = Math.max(worst, Math.abs(x - fused.grads[k][i]));
+        });
+        assert.ok(scale > 0, `${v.name}: the layers' gradient is not all zero`);
+        const err = worst / scale;
+        assert.ok(err <= 1e-4, `gradient of ${v.name} (dims ${dims}): ${err}`);
+      });
+      moving.forEach((v, k) => assert.ok(maxRelDiff(fused.moving[k], layers.moving[k]) <= 1e-5, `${v.name}: ${maxRelDiff(fused.moving[k], layers.moving[k])}`));
+      assert.ok(maxRelDiff(fused.moving[0], start[0].dataSync()) > 1e-3, 'the moving mean moved');
+    }
+  } finally {
+    unregisterCpuKernels(tf, ['conv', 'blas']);
+  }
 });

@@ -189,12 +189,50 @@ function patchRuns(g: ConvGeometry, visit: (o: number, src: number, len: number)
 }
 
 function im2col(x: Float32Array, g: ConvGeometry): Float32Array {
-  // every entry is written (padding as explicit zeros), so the reused buffer needs no clearing
-  const cols = scratchBuffer(0, g.n * g.ho * g.wo * g.kh * g.kw * g.c, false);
-  patchRuns(g, (o, src, len) => {
-    if (src < 0) cols.fill(0, o, o + len);
-    else cols.set(x.subarray(src, src + len), o);
-  });
+  return im2colInto(x, g, scratchBuffer(0, g.n * g.ho * g.wo * g.kh * g.kw * g.c, false));
+}
+
+/** The patch matrix of x (rows (b, oy, ox), columns (ky, kx, c)) written into `cols`; every entry is written
+ * (padding as explicit zeros), so a reused buffer needs no clearing. */
+export function im2colInto(x: Float32Array, g: ConvGeometry, cols: Float32Array): Float32Array {
+  // the walk of patchRuns written out (no callback per run: this copy is a large share of a convolution's time)
+  const { c, kh, kw, sh, sw, top, left, h, w } = g;
+  const row = kw * c;
+  let o = 0;
+  for (let b = 0; b < g.n; b++) {
+    for (let oy = 0; oy < g.ho; oy++) {
+      for (let ox = 0; ox < g.wo; ox++) {
+        const ix0 = ox * sw - left;
+        const inside = ix0 >= 0 && ix0 + kw <= w;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh + ky - top;
+          if (iy < 0 || iy >= h) {
+            cols.fill(0, o, o + row);
+            o += row;
+            continue;
+          }
+          const base = (b * h + iy) * w;
+          if (inside) {
+            const src = (base + ix0) * c;
+            cols.set(x.subarray(src, src + row), o);
+            o += row;
+            continue;
+          }
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ix0 + kx;
+            if (ix < 0 || ix >= w) {
+              cols.fill(0, o, o + c);
+              o += c;
+              continue;
+            }
+            const src = (base + ix) * c;
+            cols.set(x.subarray(src, src + c), o);
+            o += c;
+          }
+        }
+      }
+    }
+  }
   return cols;
 }
 

@@ -7,6 +7,7 @@
  *   squaredDistances(u, v)       = D_ij = Σ_d (u_id − v_jd)², computed directly
  *   pairMlpScores(U, I, layers)  an MLP over every (u, i) pair with a split first layer (DLR²'s S over all items)
  *   adamUpdate(x, g, m, v)       one Adam step of a parameter (torch's formula) in one pass
+ *   residualFeatureTrain(x, W)   DLR²'s residual feature net in training mode, forward and backward fused on BLAS
  * Where the active backend has our fused kernels (./kernels, registered on the cpu backend from one list) one
  * pass each way runs instead of five to ten tensor ops, split by rows over the worker pool of ./parallel; on the
  * webgpu backend the element-wise parts run as fused WGSL passes (./webgpuPrograms) with tfjs's own matmuls and
@@ -17,6 +18,8 @@ import { distanceRow, observedEntries, parallelRows, rangesFor, sharedF32, share
 import { LOCAL_KERNEL } from './kernels/KrlLocalKernel';
 import { PAIR_MLP } from './kernels/KrlPairMlp';
 import { ADAM, type AdamAttrs } from './kernels/KrlAdam';
+import { getConvBlas } from './conv';
+import { ResidualFeature, type ResFeatureWeights } from './residualFeature';
 import { biasSigmoidBwd, biasSigmoidFwd, localKernelPass, maskedSseTerms, onWebgpu, squaredDistancesFwd } from './webgpuPrograms';
 
 type Tf = typeof tfNs;
@@ -236,4 +239,51 @@ export function adamUpdate(tf: Tf, x: tfNs.Tensor, g: tfNs.Tensor, m: tfNs.Tenso
     const xo = tf.sub(x, tf.mul(a.lr / (1 - a.beta1 ** a.t), tf.div(mo, denom)));
     return [xo, mo, vo] as [tfNs.Tensor, tfNs.Tensor, tfNs.Tensor];
   });
+}
+
+const residualNets = new Map<string, ResidualFeature>();
+
+/** The weights of DLR²'s feature net, as tensors (the layers' variables), in ./residualFeature's naming. */
+export type ResidualFeatureTensors = Record<keyof ResFeatureWeights, tfNs.Tensor>;
+
+/**
+ * DLR²'s residual feature network in training mode (./residualFeature.ts: 1×1 conv, a 3×3 block, a stride-2 block
+ * with a batch-norm shortcut, linear) as one op whose forward and backward each run as a handful of sgemm calls on
+ * the cpu backend with BLAS; its gradient reaches x and every weight. Returns undefined elsewhere (the caller runs
+ * the layers). mean / variance: the shortcut's batch statistics, for the moving averages the caller keeps.
+ */
+export function residualFeatureTrain(tf: Tf, x: tfNs.Tensor4D, W: ResidualFeatureTensors, eps: number): { out: T2; mean: Float32Array; variance: Float32Array } | undefined {
+  const blas = getConvBlas();
+  if (!blas || tf.getBackend() !== 'cpu') return undefined;
+  const [n, h, w, ci] = x.shape;
+  const c1 = W.w0.shape[3] as number;
+  const c2 = W.w3.shape[3] as number;
+  const d = W.fcB.shape[0] as number;
+  if (ci !== 1 || W.w1.shape.join() !== `3,3,${c1},${c1}` || W.w4.shape.join() !== `3,3,${c2},${c2}` || W.w5.shape.join() !== `1,1,${c1},${c2}`) return undefined;
+  const key = [n, h, w, c1, c2, d, eps].join();
+  let net = residualNets.get(key);
+  if (!net) {
+    net = new ResidualFeature(blas, { n, h, w, c1, c2, d, eps });
+    residualNets.set(key, net);
+  }
+  const names = ['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'gamma', 'beta', 'fcK', 'fcB'] as const;
+  const inputs = [x, ...names.map((k) => W[k])];
+  const fixedNet = net;
+  let stats: { mean: Float32Array; variance: Float32Array } | undefined;
+  const f = tf.customGrad(((...args: tfNs.Tensor[]) => {
+    const vals = args.slice(0, inputs.length).map((t) => t.dataSync() as Float32Array);
+    const weights = Object.fromEntries(names.map((k, i) => [k, vals[i + 1]])) as unknown as ResFeatureWeights;
+    const r = fixedNet.forward(vals[0], weights);
+    stats = { mean: r.mean, variance: r.variance };
+    return {
+      value: tf.tensor2d(r.out, [n, d]),
+      gradFunc: (dy: tfNs.Tensor) => {
+        const g = fixedNet.backward(r.tape, dy.dataSync() as Float32Array);
+        return [tf.tensor(g.dx, x.shape), ...names.map((k) => tf.tensor(g[k], W[k].shape))];
+      },
+    };
+  }) as never) as (...t: tfNs.Tensor[]) => tfNs.Tensor;
+  const out = f(...inputs) as T2;
+  const st = stats as unknown as { mean: Float32Array; variance: Float32Array };
+  return { out, mean: st.mean, variance: st.variance };
 }

@@ -28,7 +28,7 @@ import type { TrainFn } from '../model';
 import type { RatingMatrix } from '../../data/ratingMatrix';
 import { pairMlpScores } from '../../linalg/ops';
 import { Adam } from '../../optim/adam';
-import { buildDlr2, denseWeights, hingeLoss, squareSquareLoss, stateImage } from './dlr2Net';
+import { buildDlr2, denseWeights, featureTrain, hingeLoss, squareSquareLoss, stateImage } from './dlr2Net';
 import { embeddingFrames, rankingCurvePoints, runEmbeddings } from './params';
 
 /** Per user, the item indices sorted by time (ties by position), repeats dropped. */
@@ -184,7 +184,7 @@ export const train: TrainFn = async (ctx) => {
     const v = await optimizer.step(() => tf.tidy(() => {
       const ui = tf.tensor1d(batch.users, 'int32');
       const img = stateImage(tf, tf.gather(userEmb, ui) as tfNs.Tensor2D, tf.gather(itemEmb, tf.tensor1d(batch.states, 'int32')) as tfNs.Tensor2D, state);
-      const s = nets.feature.apply(img, { training: true }) as tfNs.Tensor2D;
+      const s = featureTrain(tf, nets, img);
       const pa = tf.gather(itemEmb, tf.tensor1d(batch.pos, 'int32')) as tfNs.Tensor2D;
       const na = tf.gather(itemEmb, tf.tensor1d(batch.neg, 'int32')) as tfNs.Tensor2D;
       const pr = nets.critic.apply(tf.concat([s, pa], 1)) as tfNs.Tensor;

@@ -20,6 +20,7 @@
  */
 import type * as tfNs from '@tensorflow/tfjs';
 import type { Prng } from '../../data/prng';
+import { residualFeatureTrain } from '../../linalg/ops';
 
 type Tf = typeof tfNs;
 type T2 = tfNs.Tensor2D;
@@ -28,6 +29,9 @@ export interface Dlr2Nets {
   feature: tfNs.LayersModel;
   critic: tfNs.Sequential;
   actor: tfNs.Sequential;
+  /** The feature net's layers by role (the fused training op reads their weights): convolutions 0–5 in the order
+   * 1×1, block 1 (two), block 2 (stride 2, second), shortcut; its batch norm; its linear layer. */
+  parts: { convs: tfNs.layers.Layer[]; bn: tfNs.layers.Layer; fc: tfNs.layers.Layer; momentum: number; epsilon: number };
 }
 
 export function buildDlr2(tf: Tf, dims: number, state: number, rng: Prng): Dlr2Nets {
@@ -41,26 +45,31 @@ export function buildDlr2(tf: Tf, dims: number, state: number, rng: Prng): Dlr2N
     L.dense({ units, activation, kernelInitializer: uniformFanIn(fanIn), biasInitializer: uniformFanIn(fanIn), ...(inputShape ? { inputShape } : {}) });
 
   const input = tf.input({ shape: [state + 1, dims, 1] });
-  let x = conv(64, 1, 1, 'valid', 'relu').apply(input) as tfNs.SymbolicTensor;
+  const convs = [conv(64, 1, 1, 'valid', 'relu'), conv(64, 3, 1, 'same', 'relu'), conv(64, 3), conv(128, 3, 2, 'valid', 'relu'), conv(128, 3), conv(128, 1, 2, 'valid')];
+  const momentum = 0.81;
+  const epsilon = 1e-5;
+  const bn = L.batchNormalization({ momentum, epsilon });
+  let x = convs[0].apply(input) as tfNs.SymbolicTensor;
   // block 1: identity shortcut
-  let y = conv(64, 3, 1, 'same', 'relu').apply(x) as tfNs.SymbolicTensor;
-  y = conv(64, 3).apply(y) as tfNs.SymbolicTensor;
+  let y = convs[1].apply(x) as tfNs.SymbolicTensor;
+  y = convs[2].apply(y) as tfNs.SymbolicTensor;
   x = L.reLU().apply(L.add().apply([y, x])) as tfNs.SymbolicTensor;
   // block 2: stride 2, torch's symmetric padding 1, 1×1 conv + batch-norm shortcut
   let z = L.zeroPadding2d({ padding: [[1, 1], [1, 1]] }).apply(x) as tfNs.SymbolicTensor;
-  z = conv(128, 3, 2, 'valid', 'relu').apply(z) as tfNs.SymbolicTensor;
-  z = conv(128, 3).apply(z) as tfNs.SymbolicTensor;
-  let sc = conv(128, 1, 2, 'valid').apply(x) as tfNs.SymbolicTensor;
-  sc = L.batchNormalization({ momentum: 0.81, epsilon: 1e-5 }).apply(sc) as tfNs.SymbolicTensor;
+  z = convs[3].apply(z) as tfNs.SymbolicTensor;
+  z = convs[4].apply(z) as tfNs.SymbolicTensor;
+  let sc = convs[5].apply(x) as tfNs.SymbolicTensor;
+  sc = bn.apply(sc) as tfNs.SymbolicTensor;
   x = L.reLU().apply(L.add().apply([z, sc])) as tfNs.SymbolicTensor;
   const flat = L.flatten().apply(x) as tfNs.SymbolicTensor;
   const fanIn = flat.shape[1] as number;
-  const out = dense(dims, fanIn).apply(flat) as tfNs.SymbolicTensor;
+  const fc = dense(dims, fanIn);
+  const out = fc.apply(flat) as tfNs.SymbolicTensor;
   const feature = tf.model({ inputs: input, outputs: out });
 
   const critic = tf.sequential({ layers: [dense(256, 2 * dims, 'relu', [2 * dims]), dense(256, 256, 'relu'), dense(128, 256, 'relu'), dense(1, 128)] });
   const actor = tf.sequential({ layers: [dense(256, dims, 'relu', [dims]), dense(256, 256, 'relu'), dense(128, 256, 'relu'), dense(dims, 128, 'tanh')] });
-  return { feature, critic, actor };
+  return { feature, critic, actor, parts: { convs, bn, fc, momentum, epsilon } };
 }
 
 /** S's square-square loss: mean over the batch of p² + max(0, m − n)² (p, n: S's outputs for positives, negatives). */
@@ -85,4 +94,27 @@ export function stateImage(tf: Tf, userEmb: T2, stateEmb: T2, state: number): tf
 export function denseWeights(layer: tfNs.layers.Layer): [T2, tfNs.Tensor1D] {
   const [k, b] = layer.getWeights();
   return [k as T2, b as tfNs.Tensor1D];
+}
+
+/**
+ * The feature net in training mode: on the cpu backend with BLAS the fused op residualFeatureTrain (same values and
+ * gradients as the layers, several times faster), which also moves the batch norm's moving mean and variance as the
+ * layer does (m ← m − (m − batch)·(1 − momentum), biased batch variance); elsewhere the layers themselves.
+ */
+export function featureTrain(tf: Tf, nets: Dlr2Nets, img: tfNs.Tensor4D, opts: { fused?: boolean } = {}): T2 {
+  const { convs, bn, fc, momentum, epsilon } = nets.parts;
+  const read = (l: tfNs.layers.Layer, i: number) => l.trainableWeights[i].read();
+  const r = opts.fused === false ? undefined : residualFeatureTrain(tf, img, {
+    w0: read(convs[0], 0), w1: read(convs[1], 0), w2: read(convs[2], 0), w3: read(convs[3], 0), w4: read(convs[4], 0), w5: read(convs[5], 0),
+    gamma: read(bn, 0), beta: read(bn, 1), fcK: read(fc, 0), fcB: read(fc, 1),
+  }, epsilon);
+  if (!r) return nets.feature.apply(img, { training: true }) as T2;
+  const [movingMean, movingVariance] = bn.nonTrainableWeights;
+  tf.tidy(() => {
+    for (const [v, batch] of [[movingMean, r.mean], [movingVariance, r.variance]] as const) {
+      const old = v.read();
+      v.write(tf.sub(old, tf.mul(tf.sub(old, tf.tensor1d(batch)), 1 - momentum)));
+    }
+  });
+  return r.out;
 }
