@@ -126,6 +126,14 @@ export async function run(args) {
     keep((r) => r[0].startsWith('dlr2 ·') && !rows.some((x) => x[0] === r[0]));
   } else keep((r) => r[0].startsWith('dlr2 ·'));
 
+  // rows measured in this invocation are no longer the ones an earlier log printed: drop them from that sentence
+  const measured = new Set(rows.map((r) => r[0]));
+  provenance = provenance.replace(/Rows ((?:"[^"]+"(?:, )?)+) were printed/, (all, list) => {
+    const names = [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]).filter((n) => !measured.has(n));
+    return names.length ? `Rows ${names.map((n) => `"${n}"`).join(', ')} were printed` : '';
+  });
+  if (/^\s*Rows\s*$|^\s*$/.test(provenance) || !/were printed/.test(provenance)) provenance = '';
+
   let stepRows = readSection('ranking').rows.filter((r) => r.length === STEP_HEAD.length && r[0].startsWith('DLR² training step'));
   if (only.has('step')) {
     const steps = 30;
