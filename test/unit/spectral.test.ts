@@ -290,6 +290,15 @@ test('sgmc on drug–target data (interaction task, CVS1 fold): AUC and AUPR fro
   const roc = c.frames.filter((f) => f.name === 'roc').at(-1);
   assert.ok(roc && roc.data.view === 'scatter' && roc.data.points.length > 2, 'the ROC curve of the test predictions');
   assert.ok(c.frames.some((f) => f.name === 'precision-recall'));
+  // similarityKnn sparsifies the similarity matrices again: 2 neighbours instead of the reader's 5
+  const logs: string[] = [];
+  const k2 = sink();
+  const r2 = await executeRun({ model: 'sgmc', task: 'interaction', overrides: { iterations: 100, evalEvery: 100, optimizer: 'adam', lr: 0.01, similarityKnn: 2 }, dataset: { train: ad }, split: 'cvs1:5:0:1', valFraction: 0.1, seed: 1, backend: 'cpu' }, { ...k2.s, log: (l) => logs.push(l.message) }, { runId: 'dti2', setupBackend: noTf, isCancelled: () => false });
+  assert.equal(r2.summary.status, 'completed', r2.summary.error);
+  assert.ok(logs.some((l) => /eigenbasis of knn:2 of blk_simmat_dg\.txt \(12 nodes\)/.test(l)), logs.join('\n'));
+  assert.ok(logs.some((l) => /eigenbasis of knn:2 of blk_simmat_dc\.txt \(16 nodes\)/.test(l)), logs.join('\n'));
+  const spectrum = (frames: typeof c.frames) => JSON.stringify(frames.find((f) => f.name === 'spectra')?.data);
+  assert.notEqual(spectrum(k2.frames), spectrum(c.frames), 'a sparser graph, another spectrum');
 });
 
 test('ROC and precision–recall curves against hand-computed points (ties are one threshold)', () => {

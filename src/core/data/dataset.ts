@@ -227,7 +227,7 @@ async function loadYamanishi(file: string, warnings: string[]): Promise<LoadedDa
   for (let i = 0; i < nT; i++) for (let j = 0; j < nD; j++) { users[i * nD + j] = i; items[i * nD + j] = j; }
   const train = new RatingMatrix(users, items, Float32Array.from(d.interactions), userIds, itemIds);
   const ones = d.interactions.reduce((s, v) => s + v, 0);
-  warnings.push(`${d.name}: ${nT} targets × ${nD} drugs, ${ones} interactions (${((100 * ones) / (nT * nD)).toFixed(2)}%); similarities → ${DTI_KNN}-nearest-neighbour graphs; ids are positions (target 1 = ${d.targets[0]}, drug 1 = ${d.drugs[0]})`);
+  warnings.push(`${d.name}: ${nT} targets × ${nD} drugs, ${ones} interactions (${((100 * ones) / (nT * nD)).toFixed(2)}%); similarities → ${DTI_KNN}-nearest-neighbour graphs (the spectral models' similarityKnn changes k); ids are positions (target 1 = ${d.targets[0]}, drug 1 = ${d.drugs[0]})`);
   return {
     name: d.name,
     format: 'yamanishi',

@@ -17,6 +17,9 @@ export interface SparseGraph {
   rows: Int32Array;
   cols: Int32Array;
   values: Float64Array;
+  /** Where the graph is a k-nearest-neighbour sparsification of a similarity matrix (Yamanishi data): that matrix
+   * (n×n, row-major) and the k used, so a model may sparsify it again with another k. */
+  similarity?: { values: Float64Array; k: number; source: string };
 }
 
 export interface MatDataset {

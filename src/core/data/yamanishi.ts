@@ -105,8 +105,8 @@ export function readYamanishi(admatFile: string, k = DTI_KNN): YamanishiData {
     targets: ad.rowIds,
     drugs: ad.colIds,
     interactions: ad.values,
-    targetGraph: sparse(knnFromSimilarity(dg.values, nT, k, path.basename(dgFile)).W, nT),
-    drugGraph: sparse(knnFromSimilarity(dc.values, nD, k, path.basename(dcFile)).W, nD),
+    targetGraph: { ...sparse(knnFromSimilarity(dg.values, nT, k, path.basename(dgFile)).W, nT), similarity: { values: Float64Array.from(dg.values), k, source: path.basename(dgFile) } },
+    drugGraph: { ...sparse(knnFromSimilarity(dc.values, nD, k, path.basename(dcFile)).W, nD), similarity: { values: Float64Array.from(dc.values), k, source: path.basename(dcFile) } },
     files: [admatFile, dcFile, dgFile],
   };
 }

@@ -25,6 +25,7 @@ export const GD_PARAMS: ParamSpec[] = [
 export const GRAPH_PARAMS: ParamSpec[] = [
   { key: 'graph', type: 'enum', default: 'dataset', options: ['dataset', 'knn:5', 'knn:10', 'knn:20'], description: 'dataset: the graphs in the .mat file; knn:<k>: k-nearest-neighbour graphs of the training rating rows/columns (cosine)' },
   { key: 'userGraph', type: 'boolean', default: true, description: 'Use the user graph (false: identity basis over users, as the paper’s item-graph-only rows)' },
+  { key: 'similarityKnn', type: 'integer', default: 5, min: 1, max: 100000, description: 'Drug–target (Yamanishi) data: each target and drug keeps its k most similar others when the similarity matrices become graphs (5: as the GRMF / MGRNNM code the paper compares with); other datasets ignore it' },
 ];
 
 /** SGMC's regularisers and which factors train. */

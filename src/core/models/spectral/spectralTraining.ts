@@ -28,7 +28,9 @@ export function clearEigenCache(): void {
   eigenCache.clear();
 }
 
-function denseGraph(g: SparseGraph, source: string): Graph {
+function denseGraph(g: SparseGraph, source: string, similarityKnn?: number): Graph {
+  // a similarity-based graph (Yamanishi data) sparsified again with the run's k
+  if (g.similarity && similarityKnn && similarityKnn !== g.similarity.k) return knnFromSimilarity(g.similarity.values, g.n, similarityKnn, g.similarity.source);
   const W = new Float64Array(g.n * g.n);
   for (let t = 0; t < g.rows.length; t++) W[g.rows[t] * g.n + g.cols[t]] = g.values[t];
   return { n: g.n, W, source };
@@ -98,8 +100,10 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
     let gu: Graph | undefined;
     let gi: Graph | undefined;
     if (graphOpt === 'dataset') {
-      if (ctx.data.graphs?.users) gu = denseGraph(ctx.data.graphs.users, 'the dataset’s user graph');
-      if (ctx.data.graphs?.items) gi = denseGraph(ctx.data.graphs.items, 'the dataset’s item graph');
+      const simK = hp.similarityKnn === undefined ? undefined : num(hp, 'similarityKnn');
+      if (ctx.data.graphs?.users) gu = denseGraph(ctx.data.graphs.users, 'the dataset’s user graph', simK);
+      if (ctx.data.graphs?.items) gi = denseGraph(ctx.data.graphs.items, 'the dataset’s item graph', simK);
+      if (simK && (ctx.data.graphs?.users?.similarity || ctx.data.graphs?.items?.similarity)) ctx.log(`similarities → ${simK}-nearest-neighbour graphs (symmetrised by union)`);
       if (!gu && !gi) throw Object.assign(new Error(`${variant} needs graphs over users and/or items: this dataset has none (Monti .mat files bring W_users/W_movies or Wrow/Wcol). Set graph=knn:10 to build them from the training ratings, or train dmf`), { input: true });
     } else if (/^knn:\d+$/.test(graphOpt)) {
       const k = Number(graphOpt.slice(4));
