@@ -14,6 +14,10 @@
  * step — torch runs the feature net twice per step on the same (user, state) rows (once for the positives, once
  * for the negatives), two updates at 0.9 retention; here it runs once (same activations, same gradient).
  *
+ * Training runs the feature net through featureTrain (below): on the cpu backend with BLAS one fused op
+ * (../../linalg/residualFeature.ts) computes it and its gradient; the layers remain the model (weights, inference,
+ * every other backend).
+ *
  * Losses (interaction.py): S with the square-square loss mean(S(s, p)² + max(0, m − S(s, n))²) — positives pushed
  * to 0, negatives above the margin, so S ranks ascending; G with the hinge loss
  * mean(max(0, ‖G(s) − p‖²/d − ‖G(s) − n‖²/d + m)). Margin m = 0.5 in the code (0 in the paper).
@@ -98,7 +102,7 @@ export function denseWeights(layer: tfNs.layers.Layer): [T2, tfNs.Tensor1D] {
 
 /**
  * The feature net in training mode: on the cpu backend with BLAS the fused op residualFeatureTrain (same values and
- * gradients as the layers, several times faster), which also moves the batch norm's moving mean and variance as the
+ * gradients as the layers in fewer passes; BENCHMARKS.md "Top-N ranking" has the step time), which also moves the batch norm's moving mean and variance as the
  * layer does (m ← m − (m − batch)·(1 − momentum), biased batch variance); elsewhere the layers themselves.
  */
 export function featureTrain(tf: Tf, nets: Dlr2Nets, img: tfNs.Tensor4D, opts: { fused?: boolean } = {}): T2 {
