@@ -124,3 +124,50 @@ test('the worker threads do not keep the shared arrays of past calls: 1.6 GiB ha
     stopParallel();
   }
 });
+
+test('im2col split over the workers (shared arrays) equals the one-thread copy; DLR²’s fused feature net the same on 1 and 2 threads', async (t) => {
+  const { im2colInto, convGeometry } = await import('../../src/core/linalg/conv.js');
+  const rng = new Prng(4);
+  const cases: [number[], number[], number, 'same' | number][] = [
+    [[7, 6, 40, 16], [3, 3, 16, 8], 1, 'same'],
+    [[12, 6, 33, 12], [3, 3, 12, 8], 2, 1],
+  ];
+  setParallelThreads(2);
+  try {
+    for (const [xs, fs, s, pad] of cases) {
+      const g = convGeometry({ strides: s, pad }, xs, fs)!;
+      const n = xs.reduce((p, q) => p * q, 1);
+      const x = sharedF32(n);
+      for (let k = 0; k < n; k++) x[k] = rng.next() - 0.5;
+      const size = g.n * g.ho * g.wo * g.kh * g.kw * g.c;
+      assert.ok(rangesFor(g.n * g.ho, size / (g.n * g.ho)) > 1, `the work is really split: ${JSON.stringify(g)} ${rangesFor(g.n * g.ho, size / (g.n * g.ho))}`);
+      const split = im2colInto(x, g, sharedF32(size).fill(NaN));
+      const one = im2colInto(Float32Array.from(x), g, new Float32Array(size).fill(NaN));
+      assert.deepEqual(split, one, `${xs} ${fs} stride ${s}`);
+      assert.ok(one.every(Number.isFinite), 'every entry written');
+    }
+    // the fused feature net: features and gradients with the pool (shared buffers, split im2col) equal one thread's
+    const { loadBlas } = await import('../../src/core/linalg/blas.js');
+    const blas = loadBlas().blas;
+    if (!blas) return t.skip('no BLAS library');
+    const { ResidualFeature } = await import('../../src/core/linalg/residualFeature.js');
+    const shape = { n: 8, h: 6, w: 32, c1: 8, c2: 16, d: 5, eps: 1e-5 };
+    const r = (k: number, sc = 0.3) => Float32Array.from({ length: k }, () => (rng.next() - 0.5) * sc);
+    const W = { w0: r(8, 2), w1: r(9 * 64), w2: r(9 * 64), w3: r(9 * 128), w4: r(9 * 256), w5: r(128), gamma: r(16).map((v) => 1 + v), beta: r(16), fcK: r(3 * 16 * 16 * 5), fcB: r(5) };
+    const x = r(8 * 6 * 32, 4);
+    const dout = r(40, 1);
+    assert.ok(rangesFor(8 * 6, 32 * 72) > 1 && rangesFor(8 * 3, 16 * 144) > 1, 'its patch copies are split');
+    const run = () => {
+      const net = new ResidualFeature(blas, shape);
+      const f = net.forward(x, W);
+      return { out: Array.from(f.out), grads: Object.values(net.backward(f.tape, dout)).map((a) => Array.from(a as Float32Array)) };
+    };
+    const two = run();
+    stopParallel();
+    const single = run();
+    assert.ok(maxRelDiff(two.out, single.out) === 0, 'features');
+    two.grads.forEach((gr, k) => assert.ok(maxRelDiff(gr, single.grads[k]) === 0, `gradient ${k}`));
+  } finally {
+    stopParallel();
+  }
+});

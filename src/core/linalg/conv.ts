@@ -5,6 +5,7 @@
  * ./kernels/Conv2D*.ts; other shapes go to the stock kernels.
  */
 import type { Blas } from './blas';
+import { im2colRows, isShared, parallelRows, sharedF32, sharedPool } from './parallel';
 
 export interface ConvAttrs { strides: number | number[]; pad: unknown; dataFormat?: string; dilations?: number | number[]; dimRoundingMode?: string }
 
@@ -146,7 +147,7 @@ export function convGeometry(attrs: ConvAttrs, xShape: number[], fShape: number[
  * zeroing per convolution. */
 const scratch: Float32Array[] = [new Float32Array(0), new Float32Array(0)];
 function scratchBuffer(slot: 0 | 1, n: number, zero: boolean): Float32Array {
-  if (scratch[slot].length < n) scratch[slot] = new Float32Array(Math.ceil(n * 1.25));
+  if (scratch[slot].length < n || (sharedPool() && !isShared(scratch[slot]))) scratch[slot] = sharedF32(Math.ceil(n * 1.25));
   const b = scratch[slot].subarray(0, n);
   if (zero) b.fill(0);
   return b;
@@ -195,44 +196,10 @@ function im2col(x: Float32Array, g: ConvGeometry): Float32Array {
 /** The patch matrix of x (rows (b, oy, ox), columns (ky, kx, c)) written into `cols`; every entry is written
  * (padding as explicit zeros), so a reused buffer needs no clearing. */
 export function im2colInto(x: Float32Array, g: ConvGeometry, cols: Float32Array): Float32Array {
-  // the walk of patchRuns written out (no callback per run: this copy is a large share of a convolution's time)
-  const { c, kh, kw, sh, sw, top, left, h, w } = g;
-  const row = kw * c;
-  let o = 0;
-  for (let b = 0; b < g.n; b++) {
-    for (let oy = 0; oy < g.ho; oy++) {
-      for (let ox = 0; ox < g.wo; ox++) {
-        const ix0 = ox * sw - left;
-        const inside = ix0 >= 0 && ix0 + kw <= w;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh + ky - top;
-          if (iy < 0 || iy >= h) {
-            cols.fill(0, o, o + row);
-            o += row;
-            continue;
-          }
-          const base = (b * h + iy) * w;
-          if (inside) {
-            const src = (base + ix0) * c;
-            cols.set(x.subarray(src, src + row), o);
-            o += row;
-            continue;
-          }
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ix0 + kx;
-            if (ix < 0 || ix >= w) {
-              cols.fill(0, o, o + c);
-              o += c;
-              continue;
-            }
-            const src = (base + ix) * c;
-            cols.set(x.subarray(src, src + c), o);
-            o += c;
-          }
-        }
-      }
-    }
-  }
+  const args = { x, cols, h: g.h, w: g.w, c: g.c, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, top: g.top, left: g.left, ho: g.ho, wo: g.wo };
+  // split over the worker pool when both arrays are on shared memory (the workers write their rows in place)
+  if (isShared(x) && isShared(cols)) parallelRows('im2colRows', args, g.n * g.ho, g.wo * g.kh * g.kw * g.c);
+  else im2colRows(args, 0, g.n * g.ho);
   return cols;
 }
 
@@ -240,7 +207,7 @@ export function im2colInto(x: Float32Array, g: ConvGeometry, cols: Float32Array)
 export function conv2dGemm(blas: Blas, x: Float32Array, f: Float32Array, g: ConvGeometry): Float32Array {
   const M = g.n * g.ho * g.wo;
   const K = g.kh * g.kw * g.c;
-  const y = new Float32Array(M * g.co);
+  const y = sharedF32(M * g.co);
   const cols = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.top === 0 && g.left === 0 ? x : im2col(x, g);
   blas.sgemm(false, false, M, g.co, K, 1, cols, K, f, g.co, 0, y, g.co);
   return y;
@@ -282,7 +249,7 @@ export function conv2dInputGradGemm(blas: Blas, dy: Float32Array, f: Float32Arra
   const dcols = direct ? new Float32Array(M * K) : scratchBuffer(1, M * K, false);
   blas.sgemm(false, true, M, K, g.co, 1, dy, g.co, f, g.co, 0, dcols, K);
   if (direct) return dcols;
-  const dx = new Float32Array(g.n * g.h * g.w * g.c);
+  const dx = sharedF32(g.n * g.h * g.w * g.c);
   patchRuns(g, (o, dst, len) => {
     if (dst < 0) return;
     for (let t = 0; t < len; t++) dx[dst + t] += dcols[o + t];

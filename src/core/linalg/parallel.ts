@@ -190,10 +190,53 @@ function localKernelBwd(a: Args, r0: number, r1: number, part: number): void {
   }
 }
 
+/**
+ * Rows (b, oy) of a convolution's patch matrix (columns (ky, kx, c), the filter's layout): cols gets, for every
+ * output position, the kh × kw × c window of the NHWC input x, zeros where it falls in the padding. Geometry as
+ * ./conv.ts ConvGeometry. Every entry of the rows is written, so a reused buffer needs no clearing.
+ */
+export function im2colRows(a: Args, r0: number, r1: number): void {
+  const x = a.x as Float32Array;
+  const cols = a.cols as Float32Array;
+  const h = a.h as number, w = a.w as number, c = a.c as number, kh = a.kh as number, kw = a.kw as number;
+  const sh = a.sh as number, sw = a.sw as number, top = a.top as number, left = a.left as number, ho = a.ho as number, wo = a.wo as number;
+  const row = kw * c;
+  for (let r = r0; r < r1; r++) {
+    const b = Math.floor(r / ho);
+    const oy = r - b * ho;
+    let o = r * wo * kh * row;
+    for (let ox = 0; ox < wo; ox++) {
+      const ix0 = ox * sw - left;
+      const inside = ix0 >= 0 && ix0 + kw <= w;
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh + ky - top;
+        if (iy < 0 || iy >= h) {
+          cols.fill(0, o, o + row);
+          o += row;
+          continue;
+        }
+        const base = (b * h + iy) * w;
+        if (inside) {
+          const src = (base + ix0) * c;
+          cols.set(x.subarray(src, src + row), o);
+          o += row;
+          continue;
+        }
+        for (let kx = 0; kx < kw; kx++) {
+          const ix = ix0 + kx;
+          if (ix < 0 || ix >= w) cols.fill(0, o, o + c);
+          else cols.set(x.subarray((base + ix) * c, (base + ix + 1) * c), o);
+          o += c;
+        }
+      }
+    }
+  }
+}
+
 /** Bytes of shared arrays a worker receives between two collections of its garbage. */
 const WORKER_COLLECT_BYTES = 256 * 2 ** 20;
 
-const KERNELS: Record<string, RowKernel> = { biasSigmoidFwd, biasSigmoidBwd, maskedSseFwd, localKernelFwd, localKernelBwd };
+const KERNELS: Record<string, RowKernel> = { biasSigmoidFwd, biasSigmoidBwd, maskedSseFwd, localKernelFwd, localKernelBwd, im2colRows };
 
 /**
  * The workers' source. Every call posts its shared arrays; each post makes new SharedArrayBuffer objects in the
@@ -240,6 +283,11 @@ parentPort.on('message', (m) => {
 
 /** Work (elements × cost) below which a call runs on the main thread alone (a worker round trip is ~50 µs). */
 const MIN_PARALLEL_WORK = 50_000;
+
+/** Whether a typed array lives on shared memory (the workers see it). */
+export function isShared(a: { buffer: ArrayBufferLike }): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+}
 
 /** A zeroed Float32Array on shared memory when a pool is active (plain memory otherwise). */
 export function sharedF32(n: number): Float32Array {
@@ -328,6 +376,11 @@ export function setParallelThreads(threads?: number): number {
   }
   pool = slots;
   return want;
+}
+
+/** Whether a worker pool is running (shared arrays then pay off). */
+export function sharedPool(): boolean {
+  return !!pool;
 }
 
 export function stopParallel(): void {

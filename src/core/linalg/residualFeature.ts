@@ -15,6 +15,7 @@
  */
 import type { Blas } from './blas';
 import { conv2dInputGradGemm, im2colInto, type ConvGeometry } from './conv';
+import { sharedF32 } from './parallel';
 
 export interface ResFeatureWeights {
   w0: Float32Array; w1: Float32Array; w2: Float32Array; w3: Float32Array; w4: Float32Array; w5: Float32Array;
@@ -66,7 +67,7 @@ export class ResidualFeature {
   private take(name: string, len: number): Float32Array {
     const list = this.pool.get(name);
     const b = list?.pop();
-    return b && b.length === len ? b : new Float32Array(len);
+    return b && b.length === len ? b : sharedF32(len);
   }
 
   private give(t: Tape): void {
@@ -169,7 +170,7 @@ export class ResidualFeature {
     blas.sgemm(true, false, F, d, s.n, 1, tape.x2, F, dout, d, 0, fcK, d);
     const fcB = new Float32Array(d);
     for (let b = 0; b < s.n; b++) for (let j = 0; j < d; j++) fcB[j] += dout[b * d + j];
-    const dx2 = new Float32Array(Q * c2);
+    const dx2 = sharedF32(Q * c2);
     blas.sgemm(false, true, s.n, F, d, 1, dout, d, W.fcK, d, 0, dx2, F);
     maskInPlace(dx2, tape.x2);
     // batch norm of the shortcut
