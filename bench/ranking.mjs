@@ -1,7 +1,8 @@
 // LEPORID + DLR² and the top-N baselines (issue #15) on MovieLens-100K u.data under the LEPORID protocol (users and
 // items with ≥ 20 interactions, per-user chronological 70/10/20, full ranking of every unseen item):
 //   npm run bench -- ranking [--data <ml-100k dir>] [--only baselines,dlr2,inits,embed] [--iterations 5000]
-//                            [--init-iterations 1000] [--nodes 50000]
+//                            [--init-iterations 1000] [--inits leporid,le,random,svd] [--init-seeds 1234,1,2]
+//                            [--nodes 50000]
 // baselines: TopPop, ItemKNN, UserKNN (k chosen on validation), BPR with random and LEPORID initial factors.
 // dlr2: DLR² + LEPORID with the code's settings (5,000 iterations, validation every 100); its training seconds
 // (wall minus the evaluations, which the run logs) and the full ranking evaluation's seconds.
@@ -118,10 +119,14 @@ export async function run(args) {
   } else keep((r) => r[0] === 'dlr2');
 
   if (only.has('inits')) {
+    // --init-seeds: the runs' seed (initialisation, negatives, validation carve-out); 1234 is the CLI's default
+    const seeds = argOf(args, '--init-seeds', '1234').split(',');
     for (const init of argOf(args, '--inits', 'leporid,le,random,svd').split(',')) {
-      const r = train('dlr2', ['--set', `init=${init}`, '--set', `iterations=${initIterations}`, '--set', 'evalEvery=100']);
-      rows.push(row(`dlr2 · ${init}`, `${init} embeddings (${init === 'random' ? 'trained, as the code' : 'frozen, as the code'}), ${initIterations} iterations, validation every 100`, r, `iteration ${r.summary.iterations.valSelected}`));
-      process.stdout.write(`${rows.at(-1).join(' | ')}\n`);
+      for (const seed of seeds) {
+        const r = train('dlr2', ['--set', `init=${init}`, '--set', `iterations=${initIterations}`, '--set', 'evalEvery=100', '--seed', seed]);
+        rows.push(row(`dlr2 · ${init}${seed === '1234' ? '' : ` · seed ${seed}`}`, `${init} embeddings (${init === 'random' ? 'trained, as the code' : 'frozen, as the code'}), ${initIterations} iterations, validation every 100`, r, `iteration ${r.summary.iterations.valSelected}`));
+        process.stdout.write(`${rows.at(-1).join(' | ')}\n`);
+      }
     }
     keep((r) => r[0].startsWith('dlr2 ·') && !rows.some((x) => x[0] === r[0]));
   } else keep((r) => r[0].startsWith('dlr2 ·'));
