@@ -70,6 +70,21 @@ function evaluationSeconds(runsDir, runId) {
 
 export { ourStep };
 
+/** Mean ± sample std of HR@10 (a) per initialisation over its seed rows ("dlr2 · init" and "dlr2 · init · seed n"). */
+function seedText(rows) {
+  const by = new Map();
+  for (const r of rows) {
+    const m = /^dlr2 · (\w+)(?: · seed \d+)?$/.exec(r[0]);
+    if (m && Number.isFinite(Number(r[2]))) by.set(m[1], [...(by.get(m[1]) ?? []), Number(r[2])]);
+  }
+  const parts = [...by].filter(([, v]) => v.length > 1).map(([init, v]) => {
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1));
+    return `${init} ${mean.toFixed(4)} ± ${sd.toFixed(4)} (${v.length} seeds)`;
+  });
+  return parts.length ? `\nInitialisations over the seeds tried (HR@10 (a), mean ± sample std): ${parts.join(', ')}.\n` : '';
+}
+
 export async function run(args) {
   const data = path.join(ml100kDir(args), 'u.data');
   if (!fs.existsSync(data)) throw new Error(`${data} not found: give --data <MovieLens-100K folder> (u.data has the timestamps the protocol needs)`);
@@ -177,6 +192,6 @@ no reference DLR² figure on this split; MODELS.md's measured baselines on it: I
 cpu backend (tfjs CPU + OpenBLAS), 2 threads.
 
 ${table(HEAD, rows)}
-${provenance}${embedText}`, `npm run bench -- ranking ${args.filter((a) => !a.startsWith('/')).join(' ')}`.trim());
+${seedText(rows)}${provenance}${embedText}`, `npm run bench -- ranking ${args.filter((a) => !a.startsWith('/')).join(' ')}`.trim());
   fs.rmSync(runsDir, { recursive: true, force: true });
 }
