@@ -55,6 +55,8 @@ export class ResidualFeature {
   readonly g4: ConvGeometry;
   readonly P: number;
   readonly Q: number;
+  /** NHWC offset in x1 of each stride-2 position (the shortcut's input rows): gathered forward, added back backward. */
+  private readonly s2: Int32Array;
 
   constructor(private readonly blas: Blas, readonly s: ResFeatureShape) {
     this.g1 = geom(s.n, s.h, s.w, s.c1, 3, s.c1, 1, 1);
@@ -62,6 +64,17 @@ export class ResidualFeature {
     this.g4 = geom(s.n, this.g3.ho, this.g3.wo, s.c2, 3, s.c2, 1, 1);
     this.P = s.n * s.h * s.w;
     this.Q = s.n * this.g3.ho * this.g3.wo;
+    this.s2 = new Int32Array(this.Q);
+    for (let b = 0, q = 0; b < s.n; b++) {
+      for (let oy = 0; oy < this.g3.ho; oy++) for (let ox = 0; ox < this.g3.wo; ox++, q++) this.s2[q] = ((b * s.h + 2 * oy) * s.w + 2 * ox) * s.c1;
+    }
+  }
+
+  /** aᵀ·b for a [rows, k] and b [rows, co]: every filter (and linear-layer) gradient here. */
+  private transposeProduct(a: Float32Array, b: Float32Array, rows: number, k: number, co: number): Float32Array {
+    const out = new Float32Array(k * co);
+    this.blas.sgemm(true, false, k, co, rows, 1, a, k, b, co, 0, out, co);
+    return out;
   }
 
   private take(name: string, len: number): Float32Array {
@@ -114,14 +127,7 @@ export class ResidualFeature {
     blas.sgemm(false, false, Q, c2, K4, 1, cols4, K4, W.w4, c2, 0, x2, c2);
     // the shortcut: x1 at the stride-2 positions, one sgemm, batch norm over the Q rows
     const xs = this.take('xs', Q * c1);
-    for (let b = 0, q = 0; b < s.n; b++) {
-      for (let oy = 0; oy < g3.ho; oy++) {
-        for (let ox = 0; ox < g3.wo; ox++, q++) {
-          const src = ((b * s.h + 2 * oy) * s.w + 2 * ox) * c1;
-          for (let c = 0; c < c1; c++) xs[q * c1 + c] = x1[src + c];
-        }
-      }
-    }
+    for (let q = 0; q < Q; q++) xs.set(x1.subarray(this.s2[q], this.s2[q] + c1), q * c1);
     const xhat = this.take('xhat', Q * c2);
     blas.sgemm(false, false, Q, c2, c1, 1, xs, c1, W.w5, c2, 0, xhat, c2);
     const mean = new Float32Array(c2);
@@ -166,8 +172,7 @@ export class ResidualFeature {
     const K1 = 9 * c1;
     const K4 = 9 * c2;
     // linear
-    const fcK = new Float32Array(F * d);
-    blas.sgemm(true, false, F, d, s.n, 1, tape.x2, F, dout, d, 0, fcK, d);
+    const fcK = this.transposeProduct(tape.x2, dout, s.n, F, d);
     const fcB = new Float32Array(d);
     for (let b = 0; b < s.n; b++) for (let j = 0; j < d; j++) fcB[j] += dout[b * d + j];
     const dx2 = sharedF32(Q * c2);
@@ -194,34 +199,22 @@ export class ResidualFeature {
         dsc[k] = ((W.gamma[c] * tape.inv[c]) / Q) * (Q * dx2[k] - ab[c] - tape.xhat[k] * ag[c]);
       }
     }
-    const w5 = new Float32Array(c1 * c2);
-    blas.sgemm(true, false, c1, c2, Q, 1, tape.xs, c1, dsc, c2, 0, w5, c2);
+    const w5 = this.transposeProduct(tape.xs, dsc, Q, c1, c2);
     const dxs = new Float32Array(Q * c1);
     blas.sgemm(false, true, Q, c1, c2, 1, dsc, c2, W.w5, c2, 0, dxs, c1);
     // block 2 main path
-    const w4 = new Float32Array(K4 * c2);
-    blas.sgemm(true, false, K4, c2, Q, 1, tape.cols4, K4, dx2, c2, 0, w4, c2);
+    const w4 = this.transposeProduct(tape.cols4, dx2, Q, K4, c2);
     const dz1 = conv2dInputGradGemm(blas, dx2, W.w4, g4);
     maskInPlace(dz1, tape.z1);
-    const w3 = new Float32Array(K1 * c2);
-    blas.sgemm(true, false, K1, c2, Q, 1, tape.cols3, K1, dz1, c2, 0, w3, c2);
+    const w3 = this.transposeProduct(tape.cols3, dz1, Q, K1, c2);
     const dx1 = conv2dInputGradGemm(blas, dz1, W.w3, g3);
-    for (let b = 0, q = 0; b < s.n; b++) {
-      for (let oy = 0; oy < g3.ho; oy++) {
-        for (let ox = 0; ox < g3.wo; ox++, q++) {
-          const dst = ((b * s.h + 2 * oy) * s.w + 2 * ox) * c1;
-          for (let c = 0; c < c1; c++) dx1[dst + c] += dxs[q * c1 + c];
-        }
-      }
-    }
+    for (let q = 0; q < Q; q++) for (let c = 0, dst = this.s2[q]; c < c1; c++) dx1[dst + c] += dxs[q * c1 + c];
     maskInPlace(dx1, tape.x1);
     // block 1 (dx1 is now the gradient of the residual sum: it reaches both conv(b1, w2) and a1)
-    const w2 = new Float32Array(K1 * c1);
-    blas.sgemm(true, false, K1, c1, P, 1, tape.cols2, K1, dx1, c1, 0, w2, c1);
+    const w2 = this.transposeProduct(tape.cols2, dx1, P, K1, c1);
     const db1 = conv2dInputGradGemm(blas, dx1, W.w2, g1);
     maskInPlace(db1, tape.b1);
-    const w1 = new Float32Array(K1 * c1);
-    blas.sgemm(true, false, K1, c1, P, 1, tape.cols1, K1, db1, c1, 0, w1, c1);
+    const w1 = this.transposeProduct(tape.cols1, db1, P, K1, c1);
     const da1 = conv2dInputGradGemm(blas, db1, W.w1, g1);
     for (let k = 0; k < da1.length; k++) da1[k] = tape.a1[k] > 0 ? da1[k] + dx1[k] : 0;
     // the 1×1 conv from one channel
