@@ -13,6 +13,7 @@ const installFastConv = (tf: TfNs) => registerCpuKernels(tf, { groups: ['conv'] 
 import { shiftConv, globalConv } from '../../src/core/models/autoencoders/glocalK.train';
 import { Prng } from '../../src/core/data/prng';
 import { buildDlr2, featureTrain } from '../../src/core/models/ranking/dlr2Net';
+import { maskInPlace, reluInPlace } from '../../src/core/linalg/residualFeature';
 
 const rng = new Prng(9);
 const rand = (shape: number[]) => Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.next() * 4 - 2);
@@ -218,4 +219,22 @@ test('DLR²’s fused feature net (forward + backward on BLAS) equals the layers
   } finally {
     unregisterCpuKernels(tf, ['conv', 'blas']);
   }
+});
+
+test('the branch-free ReLU and ReLU-gradient passes equal the comparisons they replace, signed zeros included', () => {
+  const values = [-3.5, -1e-30, -0, 0, 1e-30, 2.25, -Infinity, Infinity, 7, -7];
+  const a = Float32Array.from(values);
+  reluInPlace(a);
+  assert.deepEqual(Array.from(a), values.map((v) => (v > 0 ? Math.fround(v) : 0)));
+  assert.ok(Array.from(a).every((v) => !Object.is(v, -0)), 'a ReLU output is never −0');
+  const g = Float32Array.from(values.map((_, k) => k + 0.5));
+  maskInPlace(g, Float32Array.from(values));
+  assert.deepEqual(Array.from(g), values.map((v, k) => (v > 0 ? k + 0.5 : 0)));
+  // a subarray view masks only its own entries
+  const big = new Float32Array(8).fill(-1);
+  const y = new Float32Array(8).fill(1);
+  reluInPlace(big.subarray(2, 5));
+  maskInPlace(y.subarray(4, 6), new Float32Array(2).fill(-1));
+  assert.deepEqual(Array.from(big), [-1, -1, 0, 0, 0, -1, -1, -1]);
+  assert.deepEqual(Array.from(y), [1, 1, 1, 1, 0, 0, 1, 1]);
 });
