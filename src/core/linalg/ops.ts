@@ -6,7 +6,8 @@
  *   localKernel(W, u, v)         = W ⊙ K and λs·½ΣK² + λ2·½ΣW², K = max(0, 1 − ‖u_i − v_j‖²)
  *   squaredDistances(u, v)       = D_ij = Σ_d (u_id − v_jd)², computed directly
  *   pairMlpScores(U, I, layers)  an MLP over every (u, i) pair with a split first layer (DLR²'s S over all items)
- *   adamUpdate(x, g, m, v)       one Adam step of a parameter (torch's formula) in one pass
+ *   adamUpdate(x, g, m, v)       one Adam step of a parameter (torch's formula) as tensor ops (../optim/adam.ts
+ *                                updates arrays in place instead where our cpu kernels run)
  *   residualFeatureTrain(x, W)   DLR²'s residual feature net in training mode, forward and backward fused on BLAS
  * Where the active backend has our fused kernels (./kernels, registered on the cpu backend from one list) one
  * pass each way runs instead of five to ten tensor ops, split by rows over the worker pool of ./parallel; on the
@@ -17,7 +18,6 @@ import type * as tfNs from '@tensorflow/tfjs';
 import { distanceRow, observedEntries, parallelRows, rangesFor, sharedF32, sharedF64, toShared, transposedF64 } from './parallel';
 import { LOCAL_KERNEL } from './kernels/KrlLocalKernel';
 import { PAIR_MLP } from './kernels/KrlPairMlp';
-import { ADAM, type AdamAttrs } from './kernels/KrlAdam';
 import { getConvBlas } from './conv';
 import { ResidualFeature, type ResFeatureWeights } from './residualFeature';
 import { biasSigmoidBwd, biasSigmoidFwd, localKernelPass, maskedSseTerms, onWebgpu, squaredDistancesFwd } from './webgpuPrograms';
@@ -26,7 +26,7 @@ type Tf = typeof tfNs;
 type T2 = tfNs.Tensor2D;
 
 /** Whether the active backend runs our fused kernels (the cpu backend with ./kernels registered). */
-function fused(tf: Tf): boolean {
+export function fused(tf: Tf): boolean {
   return tf.getKernel(LOCAL_KERNEL, tf.getBackend()) !== undefined;
 }
 
@@ -226,12 +226,20 @@ export function pairMlpScores(tf: Tf, U: T2, I: T2, layers: [T2, tfNs.Tensor1D][
   });
 }
 
+/** Adam's hyper-parameters for one step; t counts steps from 1 (bias correction). */
+export interface AdamAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  t: number;
+}
+
 /**
- * One Adam step for a parameter: returns the new parameter, first and second moments (torch's formula, see
- * ./kernels/KrlAdam.ts). One pass with the fused kernel (cpu backend); elsewhere the same formula as tfjs ops.
+ * One Adam step for a parameter as tensor ops: returns the new parameter, first and second moments (torch's formula,
+ * the same as ../optim/adam.ts's adamInto).
  */
 export function adamUpdate(tf: Tf, x: tfNs.Tensor, g: tfNs.Tensor, m: tfNs.Tensor, v: tfNs.Tensor, a: AdamAttrs): [tfNs.Tensor, tfNs.Tensor, tfNs.Tensor] {
-  if (tf.getKernel(ADAM, tf.getBackend()) !== undefined) return tf.engine().runKernel(ADAM, { x, g, m, v } as never, a as never) as unknown as [tfNs.Tensor, tfNs.Tensor, tfNs.Tensor];
   return tf.tidy(() => {
     const mo = tf.add(tf.mul(a.beta1, m), tf.mul(1 - a.beta1, g));
     const vo = tf.add(tf.mul(a.beta2, v), tf.mul(1 - a.beta2, tf.square(g)));

@@ -31,7 +31,6 @@ import { tileKernel } from './Tile';
 import { unsortedSegmentSumKernel } from './UnsortedSegmentSum';
 import { fusedConv2DKernel } from './FusedConv2D';
 import { krlPairMlp } from './KrlPairMlp';
-import { krlAdam } from './KrlAdam';
 import { conv2DKernel } from './Conv2D';
 import { conv2DBackpropFilterKernel } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputKernel } from './Conv2DBackpropInput';
@@ -46,7 +45,7 @@ export const CPU_KERNELS: CpuKernel[] = [
   meanKernel, sliceKernel, padV2Kernel, tileKernel, unsortedSegmentSumKernel,
   conv2DKernel, conv2DBackpropFilterKernel, conv2DBackpropInputKernel,
   batchMatMulKernel, fusedMatMulKernel, fusedConv2DKernel, krlPairMlp,
-  krlLocalKernel, krlLocalKernelGrad, krlAdam,
+  krlLocalKernel, krlLocalKernelGrad,
 ];
 
 export const ALL_GROUPS: KernelGroup[] = ['elementwise', 'conv', 'blas', 'fused'];
