@@ -125,8 +125,8 @@ test('the worker threads do not keep the shared arrays of past calls: 1.6 GiB ha
   }
 });
 
-test('im2col split over the workers (shared arrays) equals the one-thread copy; DLR²’s fused feature net the same on 1 and 2 threads', async (t) => {
-  const { im2colInto, convGeometry } = await import('../../src/core/linalg/conv.js');
+test('im2col and col2im split over the workers (shared arrays) equal the one-thread walk; DLR²’s fused feature net the same on 1 and 2 threads', async (t) => {
+  const { im2colInto, col2imInto, convGeometry } = await import('../../src/core/linalg/conv.js');
   const rng = new Prng(4);
   const cases: [number[], number[], number, 'same' | number][] = [
     [[7, 6, 40, 16], [3, 3, 16, 8], 1, 'same'],
@@ -145,6 +145,27 @@ test('im2col split over the workers (shared arrays) equals the one-thread copy; 
       const one = im2colInto(Float32Array.from(x), g, new Float32Array(size).fill(NaN));
       assert.deepEqual(split, one, `${xs} ${fs} stride ${s}`);
       assert.ok(one.every(Number.isFinite), 'every entry written');
+      // col2im: the patches' entries added back where they came from (split by whole images), against a plain loop
+      const cols = sharedF32(size);
+      for (let k = 0; k < size; k++) cols[k] = rng.next() - 0.5;
+      assert.ok(rangesFor(g.n, size / g.n) > 1, 'col2im is split');
+      const back = col2imInto(cols, g, sharedF32(n));
+      const want = new Float64Array(n);
+      for (let r = 0, o = 0; r < g.n * g.ho; r++) {
+        const b = Math.floor(r / g.ho);
+        const oy = r % g.ho;
+        for (let ox = 0; ox < g.wo; ox++) {
+          for (let ky = 0; ky < g.kh; ky++) {
+            for (let kx = 0; kx < g.kw; kx++) {
+              const iy = oy * g.sh + ky - g.top;
+              const ix = ox * g.sw + kx - g.left;
+              for (let c = 0; c < g.c; c++, o++) if (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) want[((b * g.h + iy) * g.w + ix) * g.c + c] += cols[o];
+            }
+          }
+        }
+      }
+      assert.ok(maxRelDiff(Array.from(back), Array.from(want)) < 1e-5, `col2im ${xs} ${fs} stride ${s}`);
+      assert.deepEqual(back, col2imInto(Float32Array.from(cols), g, new Float32Array(n)), 'split = one thread');
     }
     // the fused feature net: features and gradients with the pool (shared buffers, split im2col) equal one thread's
     const { loadBlas } = await import('../../src/core/linalg/blas.js');

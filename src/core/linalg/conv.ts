@@ -153,42 +153,6 @@ function scratchBuffer(slot: 0 | 1, n: number, zero: boolean): Float32Array {
   return b;
 }
 
-/**
- * Walks the patch matrix (rows (b, oy, ox), columns (ky, kx, c)) in runs: visit(o, src, len) for `len` entries at
- * column offset `o` of the patches, taken from NHWC offset `src` of the input, or src = −1 where they fall in the
- * padding. A whole kw × c window row inside the image is one run (contiguous in the input). im2col copies the runs,
- * col2im adds them back.
- */
-function patchRuns(g: ConvGeometry, visit: (o: number, src: number, len: number) => void): void {
-  const K = g.kh * g.kw * g.c;
-  const row = g.kw * g.c;
-  let r = 0;
-  for (let b = 0; b < g.n; b++) {
-    for (let oy = 0; oy < g.ho; oy++) {
-      for (let ox = 0; ox < g.wo; ox++, r++) {
-        let o = r * K;
-        for (let ky = 0; ky < g.kh; ky++, o += row) {
-          const iy = oy * g.sh + ky - g.top;
-          if (iy < 0 || iy >= g.h) {
-            visit(o, -1, row);
-            continue;
-          }
-          const ix0 = ox * g.sw - g.left;
-          const base = (b * g.h + iy) * g.w;
-          if (ix0 >= 0 && ix0 + g.kw <= g.w) {
-            visit(o, (base + ix0) * g.c, row);
-            continue;
-          }
-          for (let kx = 0; kx < g.kw; kx++) {
-            const ix = ix0 + kx;
-            visit(o + kx * g.c, ix < 0 || ix >= g.w ? -1 : (base + ix) * g.c, g.c);
-          }
-        }
-      }
-    }
-  }
-}
-
 function im2col(x: Float32Array, g: ConvGeometry): Float32Array {
   return im2colInto(x, g, scratchBuffer(0, g.n * g.ho * g.wo * g.kh * g.kw * g.c, false));
 }
@@ -196,11 +160,22 @@ function im2col(x: Float32Array, g: ConvGeometry): Float32Array {
 /** The patch matrix of x (rows (b, oy, ox), columns (ky, kx, c)) written into `cols`; every entry is written
  * (padding as explicit zeros), so a reused buffer needs no clearing. */
 export function im2colInto(x: Float32Array, g: ConvGeometry, cols: Float32Array): Float32Array {
-  const args = { x, cols, h: g.h, w: g.w, c: g.c, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, top: g.top, left: g.left, ho: g.ho, wo: g.wo };
   // split over the worker pool when both arrays are on shared memory (the workers write their rows in place)
-  if (isShared(x) && isShared(cols)) parallelRows('im2colRows', args, g.n * g.ho, g.wo * g.kh * g.kw * g.c);
-  else im2colRows(args, 0, g.n * g.ho);
+  if (isShared(x) && isShared(cols)) parallelRows('im2colRows', patchArgs(x, cols, g, false), g.n * g.ho, g.wo * g.kh * g.kw * g.c);
+  else im2colRows(patchArgs(x, cols, g, false), 0, g.n * g.ho);
   return cols;
+}
+
+/** Adds the patches' entries back onto dx (col2im, the scatter-add of an input gradient), split by images over the
+ * worker pool when both arrays are on shared memory. */
+export function col2imInto(cols: Float32Array, g: ConvGeometry, dx: Float32Array): Float32Array {
+  if (isShared(dx) && isShared(cols)) parallelRows('im2colRows', patchArgs(dx, cols, g, true), g.n, g.ho * g.wo * g.kh * g.kw * g.c);
+  else im2colRows(patchArgs(dx, cols, g, true), 0, g.n);
+  return dx;
+}
+
+function patchArgs(x: Float32Array, cols: Float32Array, g: ConvGeometry, add: boolean) {
+  return { x, cols, add: add ? 1 : 0, h: g.h, w: g.w, c: g.c, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, top: g.top, left: g.left, ho: g.ho, wo: g.wo };
 }
 
 /** y = conv(x, f), NHWC, as one sgemm over the patches. */
@@ -249,10 +224,5 @@ export function conv2dInputGradGemm(blas: Blas, dy: Float32Array, f: Float32Arra
   const dcols = direct ? new Float32Array(M * K) : scratchBuffer(1, M * K, false);
   blas.sgemm(false, true, M, K, g.co, 1, dy, g.co, f, g.co, 0, dcols, K);
   if (direct) return dcols;
-  const dx = sharedF32(g.n * g.h * g.w * g.c);
-  patchRuns(g, (o, dst, len) => {
-    if (dst < 0) return;
-    for (let t = 0; t < len; t++) dx[dst + t] += dcols[o + t];
-  });
-  return dx;
+  return col2imInto(dcols, g, sharedF32(g.n * g.h * g.w * g.c));
 }

@@ -191,17 +191,28 @@ function localKernelBwd(a: Args, r0: number, r1: number, part: number): void {
 }
 
 /**
- * Rows (b, oy) of a convolution's patch matrix (columns (ky, kx, c), the filter's layout): cols gets, for every
- * output position, the kh × kw × c window of the NHWC input x, zeros where it falls in the padding. Geometry as
- * ./conv.ts ConvGeometry. Every entry of the rows is written, so a reused buffer needs no clearing.
+ * Rows (b, oy) of a convolution's patch matrix (columns (ky, kx, c), the filter's layout) against its NHWC input x.
+ * Geometry as ./conv.ts ConvGeometry. Two directions over the same walk:
+ *   im2col (a.add falsy): cols gets, for every output position, the kh × kw × c window of x, zeros where it falls in
+ *     the padding; every entry of the rows is written, so a reused buffer needs no clearing.
+ *   col2im (a.add truthy): each patch entry is added back onto the x entry it came from (padding entries dropped):
+ *     the input gradient from the patches' gradient. Windows of neighbouring rows overlap in x, so a split must not
+ *     cut an image: r0, r1 then count whole images (rows r0·ho … r1·ho).
+ * A whole kw × c window row inside the image is one contiguous run of x.
  */
 export function im2colRows(a: Args, r0: number, r1: number): void {
   const x = a.x as Float32Array;
   const cols = a.cols as Float32Array;
+  const add = !!a.add;
   const h = a.h as number, w = a.w as number, c = a.c as number, kh = a.kh as number, kw = a.kw as number;
   const sh = a.sh as number, sw = a.sw as number, top = a.top as number, left = a.left as number, ho = a.ho as number, wo = a.wo as number;
   const row = kw * c;
-  for (let r = r0; r < r1; r++) {
+  const run = (o: number, src: number, len: number) => {
+    if (!add) cols.set(x.subarray(src, src + len), o);
+    else for (let t = 0; t < len; t++) x[src + t] += cols[o + t];
+  };
+  const [first, last] = add ? [r0 * ho, r1 * ho] : [r0, r1];
+  for (let r = first; r < last; r++) {
     const b = Math.floor(r / ho);
     const oy = r - b * ho;
     let o = r * wo * kh * row;
@@ -211,21 +222,20 @@ export function im2colRows(a: Args, r0: number, r1: number): void {
       for (let ky = 0; ky < kh; ky++) {
         const iy = oy * sh + ky - top;
         if (iy < 0 || iy >= h) {
-          cols.fill(0, o, o + row);
+          if (!add) cols.fill(0, o, o + row);
           o += row;
           continue;
         }
         const base = (b * h + iy) * w;
         if (inside) {
-          const src = (base + ix0) * c;
-          cols.set(x.subarray(src, src + row), o);
+          run(o, (base + ix0) * c, row);
           o += row;
           continue;
         }
         for (let kx = 0; kx < kw; kx++) {
           const ix = ix0 + kx;
-          if (ix < 0 || ix >= w) cols.fill(0, o, o + c);
-          else cols.set(x.subarray((base + ix) * c, (base + ix + 1) * c), o);
+          if (ix >= 0 && ix < w) run(o, (base + ix) * c, c);
+          else if (!add) cols.fill(0, o, o + c);
           o += c;
         }
       }
