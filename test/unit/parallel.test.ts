@@ -167,6 +167,22 @@ test('im2col and col2im split over the workers (shared arrays) equal the one-thr
       assert.ok(maxRelDiff(Array.from(back), Array.from(want)) < 1e-5, `col2im ${xs} ${fs} stride ${s}`);
       assert.deepEqual(back, col2imInto(Float32Array.from(cols), g, new Float32Array(n)), 'split = one thread');
     }
+    // the branch-free ReLU and its gradient, split over the pool, against the comparisons
+    const { reluInPlace, maskInPlace } = await import('../../src/core/linalg/residualFeature.js');
+    const len = 64 * 1000;
+    assert.ok(rangesFor(64, len / 64) > 1, 'the ReLU passes are split');
+    const y = sharedF32(len);
+    for (let k = 0; k < len; k++) y[k] = k % 97 === 0 ? -0 : rng.next() - 0.5;
+    const relu = Float32Array.from(y);
+    reluInPlace(relu);
+    assert.deepEqual(Array.from(relu), Array.from(y, (v) => (v > 0 ? v : 0)));
+    const grad = sharedF32(len).fill(1.5);
+    maskInPlace(grad, y);
+    assert.deepEqual(Array.from(grad), Array.from(y, (v) => (v > 0 ? 1.5 : 0)));
+    const relu2 = sharedF32(len);
+    relu2.set(y);
+    reluInPlace(relu2);
+    assert.deepEqual(relu2, relu, 'split = one thread');
     // the fused feature net: features and gradients with the pool (shared buffers, split im2col) equal one thread's
     const { loadBlas } = await import('../../src/core/linalg/blas.js');
     const blas = loadBlas().blas;

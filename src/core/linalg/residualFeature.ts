@@ -15,7 +15,7 @@
  */
 import type { Blas } from './blas';
 import { conv2dInputGradGemm, im2colInto, type ConvGeometry } from './conv';
-import { sharedF32 } from './parallel';
+import { isShared, maskRows, parallelRows, reluRows, sharedF32 } from './parallel';
 
 export interface ResFeatureWeights {
   w0: Float32Array; w1: Float32Array; w2: Float32Array; w3: Float32Array; w4: Float32Array; w5: Float32Array;
@@ -235,25 +235,22 @@ export class ResidualFeature {
   }
 }
 
-// The ReLU and its gradient work on the floats' bit patterns: activations here have random signs, and the
-// branching forms (`if (a[k] < 0) a[k] = 0`) mispredict about half the time, which made these passes 4–5× slower
-// (~5 ms per 786k entries on this project's 2-core machines, ~1 ms branch-free). An IEEE float is negative exactly
-// when its sign bit, the int32's, is set (−0 included); positive floats are positive int32s. NaN keeps or loses
-// its payload by its sign bit instead of propagating through the comparison — the loss is NaN either way.
-const bits = (a: Float32Array) => new Int32Array(a.buffer, a.byteOffset, a.length);
-
-/** max(a, 0) in place (−0 and negatives become +0). */
+/** max(a, 0) in place (−0 and negatives become +0), branch-free (./parallel.ts reluRows), split over the worker
+ * pool when a is on shared memory. */
 export function reluInPlace(a: Float32Array): void {
-  const v = bits(a);
-  for (let k = 0; k < v.length; k++) {
-    const x = v[k];
-    v[k] = x & ~(x >> 31);
-  }
+  const rows = rowsOf(a.length);
+  if (isShared(a)) parallelRows('reluRows', { x: a, cols: a.length / rows }, rows, a.length / rows);
+  else reluRows({ x: a, cols: a.length }, 0, 1);
 }
 
-/** g ⊙ (y > 0) in place: the ReLU gradient from the ReLU's output (y = +0 or −0 stops it). */
+/** g ⊙ (y > 0) in place: the ReLU gradient from the ReLU's output (y = +0 or −0 stops it), as reluInPlace. */
 export function maskInPlace(g: Float32Array, y: Float32Array): void {
-  const gv = bits(g);
-  const yv = bits(y);
-  for (let k = 0; k < gv.length; k++) gv[k] &= -(yv[k] > 0);
+  const rows = rowsOf(g.length);
+  if (isShared(g) && isShared(y)) parallelRows('maskRows', { g, y, cols: g.length / rows }, rows, g.length / rows);
+  else maskRows({ g, y, cols: g.length }, 0, 1);
+}
+
+/** Rows to split an element-wise pass into: 64 when the length allows (the work per row is the length / 64). */
+function rowsOf(len: number): number {
+  return len % 64 === 0 ? 64 : 1;
 }
