@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type * as tfNs from '@tensorflow/tfjs';
 import { cpuTf, maxRelDiff, Tf } from './tfHelpers';
-import { setParallelThreads, rangesFor, parallelRows, sharedF32, stopParallel } from '../../src/core/linalg/parallel';
+import { setParallelThreads, rangesFor, parallelRows, sharedF32, stopParallel, adamRows } from '../../src/core/linalg/parallel';
 import { Autoencoder, LocalKernelLayer, squaredDistances } from '../../src/core/models/autoencoders/kernelLayers';
 import { Prng } from '../../src/core/data/prng';
 import { registerCpuKernels } from '../../src/core/linalg/kernels/register';
@@ -204,6 +204,47 @@ test('im2col and col2im split over the workers (shared arrays) equal the one-thr
     const single = run();
     assert.ok(maxRelDiff(two.out, single.out) === 0, 'features');
     two.grads.forEach((gr, k) => assert.ok(maxRelDiff(gr, single.grads[k]) === 0, `gradient ${k}`));
+  } finally {
+    stopParallel();
+  }
+});
+
+test('Adam’s in-place pass split over the workers equals the one-thread pass and torch’s formula', () => {
+  const rng = new Prng(11);
+  const rows = 64;
+  const cols = 1500;
+  const n = rows * cols;
+  const mk = (f: () => number) => {
+    const a = sharedF32(n);
+    for (let k = 0; k < n; k++) a[k] = f();
+    return a;
+  };
+  setParallelThreads(2);
+  try {
+    assert.ok(rangesFor(rows, cols * 4) > 1, 'the pass is split');
+    const x = mk(() => rng.next() - 0.5);
+    const g = mk(() => (rng.next() - 0.5) * 0.1);
+    const m0 = mk(() => (rng.next() - 0.5) * 0.01);
+    const v0 = mk(() => rng.next() * 1e-4);
+    const t = 3;
+    const [lr, b1, b2, eps] = [1e-3, 0.9, 0.999, 1e-8];
+    const scal = { step: lr / (1 - b1 ** t), ib: 1 / Math.sqrt(1 - b2 ** t), b1, b2, eps, cols };
+    const split = { x, g, m: sharedF32(n), v: sharedF32(n), xo: sharedF32(n), ...scal };
+    split.m.set(m0);
+    split.v.set(v0);
+    parallelRows('adamRows', split, rows, cols * 4);
+    const one = { x: Float32Array.from(x), g: Float32Array.from(g), m: Float32Array.from(m0), v: Float32Array.from(v0), xo: new Float32Array(n), ...scal };
+    adamRows(one, 0, rows);
+    assert.deepEqual(split.xo, one.xo, 'new values');
+    assert.deepEqual(split.m, one.m, 'first moment');
+    assert.deepEqual(split.v, one.v, 'second moment');
+    for (const k of [0, 777, n - 1]) {
+      const m = b1 * m0[k] + (1 - b1) * g[k];
+      const v = b2 * v0[k] + (1 - b2) * g[k] * g[k];
+      const want = x[k] - (lr / (1 - b1 ** t)) * m / (Math.sqrt(v) / Math.sqrt(1 - b2 ** t) + eps);
+      assert.ok(Math.abs(one.xo[k] - want) <= 1e-7 * Math.max(1, Math.abs(want)), `entry ${k}: ${one.xo[k]} vs ${want}`);
+      assert.ok(Math.abs(one.m[k] - m) <= 1e-6 * Math.abs(m) && Math.abs(one.v[k] - v) <= 1e-6 * v, `moments at ${k}`);
+    }
   } finally {
     stopParallel();
   }

@@ -237,7 +237,7 @@ export interface AdamAttrs {
 
 /**
  * One Adam step for a parameter as tensor ops: returns the new parameter, first and second moments (torch's formula,
- * the same as ../optim/adam.ts's adamInto).
+ * the same as ./parallel.ts's adamRows, which ../optim/adam.ts runs on the cpu backend).
  */
 export function adamUpdate(tf: Tf, x: tfNs.Tensor, g: tfNs.Tensor, m: tfNs.Tensor, v: tfNs.Tensor, a: AdamAttrs): [tfNs.Tensor, tfNs.Tensor, tfNs.Tensor] {
   return tf.tidy(() => {

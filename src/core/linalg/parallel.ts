@@ -269,10 +269,30 @@ export function maskRows(a: Args, r0: number, r1: number): void {
   for (let k = 0; k < gv.length; k++) gv[k] &= -(yv[k] > 0);
 }
 
+/**
+ * One Adam step (torch's formula) in place over rows [r0, r1) of a parameter seen as rows × cols: m ← β1·m + (1 − β1)·g,
+ * v ← β2·v + (1 − β2)·g², xo ← x − step·m / (√v·ib + ε), with step = lr / (1 − β1^t) and ib = 1 / √(1 − β2^t)
+ * computed by the caller (../optim/adam.ts). xo may be x.
+ */
+export function adamRows(a: Args, r0: number, r1: number): void {
+  const x = a.x as Float32Array, g = a.g as Float32Array, m = a.m as Float32Array, v = a.v as Float32Array, xo = a.xo as Float32Array;
+  const step = a.step as number, ib = a.ib as number, b1 = a.b1 as number, b2 = a.b2 as number, eps = a.eps as number, cols = a.cols as number;
+  const c1 = 1 - b1;
+  const c2 = 1 - b2;
+  for (let i = r0 * cols, end = r1 * cols; i < end; i++) {
+    const gi = g[i];
+    const mi = b1 * m[i] + c1 * gi;
+    const vi = b2 * v[i] + c2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    xo[i] = x[i] - (step * mi) / (Math.sqrt(vi) * ib + eps);
+  }
+}
+
 /** Bytes of shared arrays a worker receives between two collections of its garbage. */
 const WORKER_COLLECT_BYTES = 256 * 2 ** 20;
 
-const KERNELS: Record<string, RowKernel> = { biasSigmoidFwd, biasSigmoidBwd, maskedSseFwd, localKernelFwd, localKernelBwd, im2colRows, reluRows, maskRows };
+const KERNELS: Record<string, RowKernel> = { biasSigmoidFwd, biasSigmoidBwd, maskedSseFwd, localKernelFwd, localKernelBwd, im2colRows, reluRows, maskRows, adamRows };
 
 /**
  * The workers' source. Every call posts its shared arrays; each post makes new SharedArrayBuffer objects in the

@@ -72,7 +72,7 @@ export class ResidualFeature {
 
   /** aᵀ·b for a [rows, k] and b [rows, co]: every filter (and linear-layer) gradient here. */
   private transposeProduct(a: Float32Array, b: Float32Array, rows: number, k: number, co: number): Float32Array {
-    const out = new Float32Array(k * co);
+    const out = sharedF32(k * co);
     this.blas.sgemm(true, false, k, co, rows, 1, a, k, b, co, 0, out, co);
     return out;
   }

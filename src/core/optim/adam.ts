@@ -1,12 +1,15 @@
 /**
  * Adam for tfjs variables with torch's update (β1 0.9, β2 0.999, ε 1e-8 by default; the bias-corrected step
  * lr/(1 − β1^t)·m/(√v/√(1 − β2^t) + ε)) and a learning rate that may change every step (schedules). On the cpu
- * backend with our kernels registered the moments are arrays updated in place by one loop per variable (adamInto),
- * so a step allocates only the new parameter values; elsewhere they are tensors and the op adamUpdate runs the same
- * formula as tensor ops.
+ * backend with our kernels registered the moments are arrays updated in place by one pass per variable (../linalg/
+ * parallel.ts adamRows), so a step allocates only the new parameter values, and a large variable whose values and
+ * gradient are on shared memory (DLR²'s feature net: its fused op hands out shared gradients, and the new values
+ * are written to shared memory) is split over the worker pool; elsewhere the moments are tensors and the op
+ * adamUpdate runs the same formula as tensor ops.
  */
 import type * as tfNs from '@tensorflow/tfjs';
 import { adamUpdate, fused, type AdamAttrs } from '../linalg/ops';
+import { adamRows, isShared, parallelRows, sharedF32 } from '../linalg/parallel';
 
 export interface AdamOptions {
   lr: number;
@@ -26,7 +29,7 @@ export class Adam {
   constructor(private readonly tf: typeof tfNs, private readonly vars: tfNs.Variable[], private readonly o: AdamOptions) {
     this.lr = o.lr;
     if (fused(tf)) {
-      this.host = { m: vars.map((x) => new Float32Array(x.size)), v: vars.map((x) => new Float32Array(x.size)) };
+      this.host = { m: vars.map((x) => sharedF32(x.size)), v: vars.map((x) => sharedF32(x.size)) };
     } else {
       this.m = vars.map((x) => tf.zerosLike(x));
       this.v = vars.map((x) => tf.zerosLike(x));
@@ -42,8 +45,16 @@ export class Adam {
       const g = grads[x.name];
       if (!g) return;
       if (this.host) {
-        const xo = new Float32Array(x.size);
-        adamInto(x.dataSync() as Float32Array, g.dataSync() as Float32Array, this.host.m[k], this.host.v[k], a, xo, this.host.m[k], this.host.v[k]);
+        const xv = x.dataSync() as Float32Array;
+        const gv = g.dataSync() as Float32Array;
+        const xo = sharedF32(x.size);
+        const args = {
+          x: xv, g: gv, m: this.host.m[k], v: this.host.v[k], xo, step: a.lr / (1 - a.beta1 ** a.t), ib: 1 / Math.sqrt(1 - a.beta2 ** a.t),
+          b1: a.beta1, b2: a.beta2, eps: a.eps, cols: x.size % 64 === 0 ? x.size / 64 : x.size,
+        };
+        const rows = x.size / args.cols;
+        if (rows > 1 && isShared(xv) && isShared(gv) && isShared(args.m)) parallelRows('adamRows', args, rows, args.cols * 4);
+        else adamRows(args, 0, rows);
         const t = this.tf.tensor(xo, x.shape, 'float32');
         x.assign(t);
         t.dispose();
@@ -68,19 +79,3 @@ export class Adam {
   }
 }
 
-/** One Adam update written into xo, mo, vo; mo and vo may be m and v themselves and xo may be x (each entry is read
- * before it is written). */
-export function adamInto(x: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, a: AdamAttrs, xo: Float32Array, mo: Float32Array, vo: Float32Array): void {
-  const step = a.lr / (1 - a.beta1 ** a.t);
-  const bc2 = Math.sqrt(1 - a.beta2 ** a.t);
-  const b1 = a.beta1;
-  const b2 = a.beta2;
-  for (let i = 0; i < x.length; i++) {
-    const gi = g[i];
-    const mi = b1 * m[i] + (1 - b1) * gi;
-    const vi = b2 * v[i] + (1 - b2) * gi * gi;
-    mo[i] = mi;
-    vo[i] = vi;
-    xo[i] = x[i] - (step * mi) / (Math.sqrt(vi) / bc2 + a.eps);
-  }
-}
