@@ -4,6 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const out = (p) => path.join(root, 'out', p);
@@ -19,7 +22,21 @@ export const ml100kDir = (args) => path.resolve(argOf(args, '--data', path.join(
 
 export function machine() {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.versions.node}`;
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.versions.node}${blasText()}`;
+}
+
+/** The BLAS library and, for OpenBLAS, the kernel family it runs (the same for the CLI runs it spawns, which inherit
+ * this environment) — and whether OPENBLAS_CORETYPE forced it. */
+function blasText() {
+  try {
+    const { loadBlas } = require(out('src/core/linalg/blas.js'));
+    const b = loadBlas().blas;
+    if (!b) return '';
+    const forced = process.env.OPENBLAS_CORETYPE ? `, forced by OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE} in the environment` : '';
+    return `, ${b.library}${b.core ? ` with its ${b.core} kernels${forced}` : ''}`;
+  } catch {
+    return '';
+  }
 }
 
 export function median(xs) {

@@ -176,7 +176,9 @@ export async function run(args) {
     process.stdout.write(`${rows.at(-1).join(' | ')}\n`);
   } else keep((r) => r[0].startsWith('embedding'));
   embedText = stepRows.length ? `\nOne DLR² training step against PyTorch (the architecture written in PyTorch from the same description, bench/torch_dlr2.py; random
-embeddings; median of 30 steps; same machine, same run; the "authors' loop" row runs the feature net twice per step as their code does):
+embeddings; median of 30 steps; same machine, same run; the "authors' loop" row runs the feature net twice per step as their code does).
+Ours runs every convolution and linear layer as OpenBLAS sgemm with the kernels the Machine line names; PyTorch's convolutions run on
+its bundled oneDNN (MKL-DNN), which chooses its instruction set by itself (on an AVX-512 processor, AVX-512 whatever OPENBLAS_CORETYPE says):
 
 ${table(STEP_HEAD, stepRows.filter((r) => r.length === STEP_HEAD.length))}
 ` : '';

@@ -132,7 +132,7 @@ async function useCpu(tf: Tf, spec: Pick<RunSpec, 'blasLibrary' | 'threads'>, sk
   const plural = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
   return {
     name: 'cpu',
-    device: (blas.active ? `tfjs CPU + ${blas.library} (${plural(blas.threads ?? 1)})` : 'tfjs CPU (stock JavaScript kernels)') + `, element-wise on ${plural(threads)}`,
+    device: (blas.active ? `tfjs CPU + ${blas.library} (${blas.core ? `${blas.core} kernels, ` : ''}${plural(blas.threads ?? 1)})` : 'tfjs CPU (stock JavaScript kernels)') + `, element-wise on ${plural(threads)}`,
     blas: blas.active,
     gpu: false,
     versions: versions(tf, blas.active ? { blas: blas.library ?? '' } : {}),

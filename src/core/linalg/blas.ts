@@ -11,6 +11,8 @@ export const CblasTrans = 112;
 
 export interface Blas {
   library: string;
+  /** OpenBLAS's kernel family (e.g. 'Haswell', 'Cooperlake'): its CPU detection's pick, or OPENBLAS_CORETYPE's. */
+  core?: string;
   /** C = alpha·op(A)·op(B) + beta·C, row-major. */
   sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number): void;
   dgemm?(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float64Array, lda: number, b: Float64Array, ldb: number, beta: number, c: Float64Array, ldc: number): void;
@@ -90,9 +92,16 @@ function tryLoad(explicit?: string): BlasLoadResult {
       } catch {
         setN = undefined;
       }
+      let core = '';
+      try {
+        core = String(h.func('const char* openblas_get_corename()')() ?? '').trim();
+      } catch {
+        core = '';
+      }
       const name = /openblas/i.test(lib) ? 'OpenBLAS' : /accelerate/i.test(lib) ? 'Accelerate' : lib;
       const blas: Blas = {
         library: name,
+        ...(core ? { core } : {}),
         threads: getN ? getN() : os.cpus().length,
         sgemm: (ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) =>
           sg(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc),

@@ -53,6 +53,7 @@ export const ALL_GROUPS: KernelGroup[] = ['elementwise', 'conv', 'blas', 'fused'
 export interface BlasStatus {
   active: boolean;
   library?: string;
+  core?: string;
   threads?: number;
   reason?: string;
 }
@@ -104,7 +105,7 @@ export function registerCpuKernels(tf: Tf, opts: { groups?: KernelGroup[]; blasL
       // replacements need the stock kernel they replace; kernels of our own (Krl…) need none
       for (const k of CPU_KERNELS) if (k.group === 'blas' && (k.kernelName.startsWith('Krl') || (stock.get(k.kernelName) ?? tf.getKernel(k.kernelName, 'cpu')))) install(tf, k, { blas });
       setConvBlas(blas);
-      blasStatus = status = { active: true, library: blas.library, threads: blas.threads };
+      blasStatus = status = { active: true, library: blas.library, core: blas.core, threads: blas.threads };
       active.add('blas');
       continue;
     }
