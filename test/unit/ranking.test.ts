@@ -24,6 +24,7 @@ import { buildRunSpec } from '../../src/host/runSpecBuilder';
 import { setupBackend } from '../../src/trainer/backend';
 import { pairMlpScores } from '../../src/core/linalg/ops';
 import { loadBlas } from '../../src/core/linalg/blas';
+import { rangesFor, setParallelThreads } from '../../src/core/linalg/parallel';
 import { registerCpuKernels, unregisterCpuKernels } from '../../src/core/linalg/kernels/register';
 import type { ArtifactFrame, EpochMetrics } from '../../src/protocol/types';
 import { tmpDir, writeFile } from './helpers';
@@ -256,6 +257,21 @@ test('pairMlpScores: the fused cpu kernel (blocks of sgemm) equals the composite
     if (l < 2) h = h.map((x) => Math.max(0, x));
   }
   assert.ok(Math.abs(fusedOut[1 * 7 + 2] - h[0]) < 1e-5, `by hand ${h[0]} vs ${fusedOut[9]}`);
+  // large enough for several blocks of users and for the passes to split over two threads
+  setParallelThreads(2);
+  {
+    const U2 = r([50, 24]) as tfNs.Tensor2D;
+    const I2 = r([3000, 24]) as tfNs.Tensor2D;
+    const layers2 = [[r([24, 20]), r([20])], [r([20, 8]), r([8])], [r([8, 1]), r([1])]] as [tfNs.Tensor2D, tfNs.Tensor1D][];
+    assert.ok(rangesFor(21 * 3000, 24) > 1, 'the passes are split');
+    const big = await pairMlpScores(tf, U2, I2, layers2).data();
+    unregisterCpuKernels(tf, ['blas']);
+    const bigPlain = await pairMlpScores(tf, U2, I2, layers2).data();
+    registerCpuKernels(tf, { groups: ['blas'] });
+    const worst = Array.from(big).reduce((m: number, v: number, k: number) => Math.max(m, Math.abs(v - bigPlain[k])), 0);
+    assert.equal(big.length, 150000);
+    assert.ok(worst < 1e-5, `split, several blocks: ${worst}`);
+  }
 });
 
 test('Adam (fused one-pass update) equals tfjs’s Adam with the same β, ε over several steps, fused and composite paths alike', async () => {

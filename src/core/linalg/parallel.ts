@@ -269,6 +269,44 @@ export function maskRows(a: Args, r0: number, r1: number): void {
   for (let k = 0; k < gv.length; k++) gv[k] &= -(yv[k] > 0);
 }
 
+/** x[r, j] ← max(x[r, j] + b[j], 0) over rows [r0, r1) of a rows × cols matrix: a layer's bias and ReLU after its
+ * sgemm, branch-free as reluRows (the sum first, then the sign-bit mask over the row). */
+export function biasReluRows(a: Args, r0: number, r1: number): void {
+  const x = a.x as Float32Array;
+  const b = a.b as Float32Array;
+  const cols = a.cols as number;
+  const bits = new Int32Array(x.buffer, x.byteOffset, x.length);
+  for (let r = r0; r < r1; r++) {
+    const o = r * cols;
+    for (let j = 0; j < cols; j++) x[o + j] += b[j];
+    for (let k = o; k < o + cols; k++) {
+      const t = bits[k];
+      bits[k] = t & ~(t >> 31);
+    }
+  }
+}
+
+/** Rows [r0, r1) of the pair matrix out[(u, i), j] = max(items[i, j] + users[u0 + u, j], 0), r = u·ni + i (the first
+ * layer of an MLP over every (user, item) pair whose weights split into a user half and an item half), branch-free. */
+export function pairSumReluRows(a: Args, r0: number, r1: number): void {
+  const out = a.out as Float32Array;
+  const items = a.items as Float32Array;
+  const users = a.users as Float32Array;
+  const ni = a.ni as number, h = a.h as number, u0 = a.u0 as number;
+  const bits = new Int32Array(out.buffer, out.byteOffset, out.length);
+  for (let r = r0; r < r1; r++) {
+    const u = Math.floor(r / ni);
+    const io = (r - u * ni) * h;
+    const uo = (u0 + u) * h;
+    const o = r * h;
+    for (let j = 0; j < h; j++) out[o + j] = items[io + j] + users[uo + j];
+    for (let k = o; k < o + h; k++) {
+      const t = bits[k];
+      bits[k] = t & ~(t >> 31);
+    }
+  }
+}
+
 /**
  * One Adam step (torch's formula) in place over rows [r0, r1) of a parameter seen as rows × cols: m ← β1·m + (1 − β1)·g,
  * v ← β2·v + (1 − β2)·g², xo ← x − step·m / (√v·ib + ε), with step = lr / (1 − β1^t) and ib = 1 / √(1 − β2^t)
@@ -292,7 +330,7 @@ export function adamRows(a: Args, r0: number, r1: number): void {
 /** Bytes of shared arrays a worker receives between two collections of its garbage. */
 const WORKER_COLLECT_BYTES = 256 * 2 ** 20;
 
-const KERNELS: Record<string, RowKernel> = { biasSigmoidFwd, biasSigmoidBwd, maskedSseFwd, localKernelFwd, localKernelBwd, im2colRows, reluRows, maskRows, adamRows };
+const KERNELS: Record<string, RowKernel> = { biasSigmoidFwd, biasSigmoidBwd, maskedSseFwd, localKernelFwd, localKernelBwd, im2colRows, reluRows, maskRows, adamRows, biasReluRows, pairSumReluRows };
 
 /**
  * The workers' source. Every call posts its shared arrays; each post makes new SharedArrayBuffer objects in the

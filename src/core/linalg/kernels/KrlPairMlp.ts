@@ -1,12 +1,14 @@
 /**
  * KrlPairMlp — an MLP over every (row of U, row of I) pair whose first layer splits into a U half and an I half:
  * out[u, i] = w4 · relu(W3ᵀ relu(W2ᵀ relu(U[u] + I[i]) + b2) + b3) + b4 for all u, i (inference only: no
- * gradient). DLR²'s discriminative net S scores every item for every user this way. On the cpu backend the two
- * hidden layers run as sgemm over blocks of pairs with bias and ReLU in place; called through the op pairMlpScores
+ * gradient). DLR²'s discriminative net S scores every item for every user this way. On the cpu backend the three
+ * layers run as sgemm over blocks of pairs, the pair sums and each bias + ReLU as branch-free passes split over the
+ * worker pool (../parallel.ts pairSumReluRows, biasReluRows); called through the op pairMlpScores
  * (../ops.ts), which composes the same formula from tfjs ops on every other backend.
  */
 import { type CpuBackend, type TensorInfo, f32Values } from './cpuBackend';
 import type { CpuKernel } from './kernel';
+import { parallelRows, sharedF32, toShared } from '../parallel';
 
 export const PAIR_MLP = 'KrlPairMlp';
 
@@ -26,37 +28,25 @@ export const krlPairMlp: CpuKernel = {
     const n3 = b3.length;
     const out = new Float32Array(nu * ni);
     const usersPerBlock = Math.max(1, Math.floor(BLOCK_ROWS / Math.max(1, ni)));
-    const h1 = new Float32Array(Math.min(nu, usersPerBlock) * ni * h);
-    const h2 = new Float32Array(Math.min(nu, usersPerBlock) * ni * n2);
-    const h3 = new Float32Array(Math.min(nu, usersPerBlock) * ni * n3);
+    const blockRows = Math.min(nu, usersPerBlock) * ni;
+    // the activations on shared memory (and the halves copied there) so the bias/ReLU passes split over the worker
+    // pool; branch-free ReLUs (../parallel.ts: on activations of random sign a branch mispredicts half the time)
+    const h1 = sharedF32(blockRows * h);
+    const h2 = sharedF32(blockRows * n2);
+    const h3 = sharedF32(blockRows * n3);
+    const items = toShared(it);
+    const users = toShared(u);
+    const scores = new Float32Array(blockRows);
     const g = blas as NonNullable<typeof blas>;
     for (let a = 0; a < nu; a += usersPerBlock) {
-      const users = Math.min(usersPerBlock, nu - a);
-      const rows = users * ni;
-      for (let x = 0, o = 0; x < users; x++) {
-        const uo = (a + x) * h;
-        for (let i = 0; i < ni; i++) {
-          const io = i * h;
-          for (let j = 0; j < h; j++, o++) {
-            const v = it[io + j] + u[uo + j];
-            h1[o] = v > 0 ? v : 0;
-          }
-        }
-      }
+      const rows = Math.min(usersPerBlock, nu - a) * ni;
+      parallelRows('pairSumReluRows', { out: h1, items, users, ni, h, u0: a }, rows, h);
       g.sgemm(false, false, rows, n2, h, 1, h1, h, w2, n2, 0, h2, n2);
-      for (let r = 0, o = 0; r < rows; r++) for (let j = 0; j < n2; j++, o++) {
-        const v = h2[o] + b2[j];
-        h2[o] = v > 0 ? v : 0;
-      }
+      parallelRows('biasReluRows', { x: h2, b: toShared(b2), cols: n2 }, rows, n2);
       g.sgemm(false, false, rows, n3, n2, 1, h2, n2, w3, n3, 0, h3, n3);
-      for (let r = 0, o = 0; r < rows; r++) {
-        let acc = b4[0];
-        for (let j = 0; j < n3; j++, o++) {
-          const v = h3[o] + b3[j];
-          if (v > 0) acc += v * w4[j];
-        }
-        out[a * ni + r] = acc;
-      }
+      parallelRows('biasReluRows', { x: h3, b: toShared(b3), cols: n3 }, rows, n3);
+      g.sgemm(false, false, rows, 1, n3, 1, h3, n3, w4, 1, 0, scores, 1);
+      for (let r = 0; r < rows; r++) out[a * ni + r] = scores[r] + b4[0];
     }
     return cpu.makeTensorInfo([nu, ni], 'float32', out) as never;
   },
