@@ -37,7 +37,24 @@ export function distanceRow(u: ArrayLike<number>, i: number, d: number, vt: Floa
   }
 }
 
-const HELPERS = [distanceRow];
+/**
+ * max(x, +0) in place over entries [from, to) of a float array seen through its int32 bits: activations have random
+ * signs and the branching form (`if (x < 0) x = 0`) mispredicts about half the time (4–5× slower here). A float is
+ * negative exactly when its sign bit, the int32's, is set (−0 included), so x & ~(x >> 31) is max(x, +0).
+ */
+export function reluBits(bits: Int32Array, from: number, to: number): void {
+  for (let k = from; k < to; k++) {
+    const t = bits[k];
+    bits[k] = t & ~(t >> 31);
+  }
+}
+
+/** Rows to view a flat array of `len` entries as for a split element-wise pass: 64 when they divide it, else 1. */
+export function flatRows(len: number): number {
+  return len % 64 === 0 ? 64 : 1;
+}
+
+const HELPERS = [distanceRow, reluBits];
 
 /** y = σ(z + b) over rows [r0, r1) of an rows × cols matrix. */
 function biasSigmoidFwd(a: Args, r0: number, r1: number): void {
@@ -243,23 +260,15 @@ export function im2colRows(a: Args, r0: number, r1: number): void {
   }
 }
 
-/**
- * ReLU in place over rows [r0, r1) of a rows × cols matrix x, on the floats' bit patterns: activations have random
- * signs and the branching form (`if (x < 0) x = 0`) mispredicts about half the time (4–5× slower here). A float is
- * negative exactly when its sign bit, the int32's, is set (−0 included), so x & ~(x >> 31) is max(x, +0).
- */
+/** ReLU in place over rows [r0, r1) of a rows × cols matrix x, branch-free (reluBits). */
 export function reluRows(a: Args, r0: number, r1: number): void {
   const x = a.x as Float32Array;
   const cols = a.cols as number;
-  const v = new Int32Array(x.buffer, x.byteOffset + r0 * cols * 4, (r1 - r0) * cols);
-  for (let k = 0; k < v.length; k++) {
-    const t = v[k];
-    v[k] = t & ~(t >> 31);
-  }
+  reluBits(new Int32Array(x.buffer, x.byteOffset, x.length), r0 * cols, r1 * cols);
 }
 
 /** g ⊙ (y > 0) in place over rows [r0, r1) (the ReLU gradient from its output; +0 and −0 stop it), branch-free as
- * reluRows: positive floats are exactly the positive int32s. */
+ * reluBits: positive floats are exactly the positive int32s. */
 export function maskRows(a: Args, r0: number, r1: number): void {
   const g = a.g as Float32Array;
   const y = a.y as Float32Array;
@@ -270,7 +279,7 @@ export function maskRows(a: Args, r0: number, r1: number): void {
 }
 
 /** x[r, j] ← max(x[r, j] + b[j], 0) over rows [r0, r1) of a rows × cols matrix: a layer's bias and ReLU after its
- * sgemm, branch-free as reluRows (the sum first, then the sign-bit mask over the row). */
+ * sgemm, branch-free (the sum first, then reluBits over the row while it is in cache). */
 export function biasReluRows(a: Args, r0: number, r1: number): void {
   const x = a.x as Float32Array;
   const b = a.b as Float32Array;
@@ -279,10 +288,7 @@ export function biasReluRows(a: Args, r0: number, r1: number): void {
   for (let r = r0; r < r1; r++) {
     const o = r * cols;
     for (let j = 0; j < cols; j++) x[o + j] += b[j];
-    for (let k = o; k < o + cols; k++) {
-      const t = bits[k];
-      bits[k] = t & ~(t >> 31);
-    }
+    reluBits(bits, o, o + cols);
   }
 }
 
@@ -300,10 +306,7 @@ export function pairSumReluRows(a: Args, r0: number, r1: number): void {
     const uo = (u0 + u) * h;
     const o = r * h;
     for (let j = 0; j < h; j++) out[o + j] = items[io + j] + users[uo + j];
-    for (let k = o; k < o + h; k++) {
-      const t = bits[k];
-      bits[k] = t & ~(t >> 31);
-    }
+    reluBits(bits, o, o + h);
   }
 }
 

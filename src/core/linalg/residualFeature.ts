@@ -15,7 +15,7 @@
  */
 import type { Blas } from './blas';
 import { conv2dInputGradGemm, im2colInto, type ConvGeometry } from './conv';
-import { isShared, maskRows, parallelRows, reluRows, sharedF32 } from './parallel';
+import { flatRows, isShared, maskRows, parallelRows, reluRows, sharedF32 } from './parallel';
 
 export interface ResFeatureWeights {
   w0: Float32Array; w1: Float32Array; w2: Float32Array; w3: Float32Array; w4: Float32Array; w5: Float32Array;
@@ -238,19 +238,14 @@ export class ResidualFeature {
 /** max(a, 0) in place (−0 and negatives become +0), branch-free (./parallel.ts reluRows), split over the worker
  * pool when a is on shared memory. */
 export function reluInPlace(a: Float32Array): void {
-  const rows = rowsOf(a.length);
+  const rows = flatRows(a.length);
   if (isShared(a)) parallelRows('reluRows', { x: a, cols: a.length / rows }, rows, a.length / rows);
   else reluRows({ x: a, cols: a.length }, 0, 1);
 }
 
 /** g ⊙ (y > 0) in place: the ReLU gradient from the ReLU's output (y = +0 or −0 stops it), as reluInPlace. */
 export function maskInPlace(g: Float32Array, y: Float32Array): void {
-  const rows = rowsOf(g.length);
+  const rows = flatRows(g.length);
   if (isShared(g) && isShared(y)) parallelRows('maskRows', { g, y, cols: g.length / rows }, rows, g.length / rows);
   else maskRows({ g, y, cols: g.length }, 0, 1);
-}
-
-/** Rows to split an element-wise pass into: 64 when the length allows (the work per row is the length / 64). */
-function rowsOf(len: number): number {
-  return len % 64 === 0 ? 64 : 1;
 }

@@ -9,7 +9,7 @@
  */
 import type * as tfNs from '@tensorflow/tfjs';
 import { adamUpdate, fused, type AdamAttrs } from '../linalg/ops';
-import { adamRows, isShared, parallelRows, sharedF32 } from '../linalg/parallel';
+import { adamRows, flatRows, isShared, parallelRows, sharedF32 } from '../linalg/parallel';
 
 export interface AdamOptions {
   lr: number;
@@ -50,9 +50,9 @@ export class Adam {
         const xo = sharedF32(x.size);
         const args = {
           x: xv, g: gv, m: this.host.m[k], v: this.host.v[k], xo, step: a.lr / (1 - a.beta1 ** a.t), ib: 1 / Math.sqrt(1 - a.beta2 ** a.t),
-          b1: a.beta1, b2: a.beta2, eps: a.eps, cols: x.size % 64 === 0 ? x.size / 64 : x.size,
+          b1: a.beta1, b2: a.beta2, eps: a.eps, cols: x.size / flatRows(x.size),
         };
-        const rows = x.size / args.cols;
+        const rows = flatRows(x.size);
         if (rows > 1 && isShared(xv) && isShared(gv) && isShared(args.m)) parallelRows('adamRows', args, rows, args.cols * 4);
         else adamRows(args, 0, rows);
         const t = this.tf.tensor(xo, x.shape, 'float32');

@@ -36,15 +36,16 @@ export const krlPairMlp: CpuKernel = {
     const h3 = sharedF32(blockRows * n3);
     const items = toShared(it);
     const users = toShared(u);
+    const [bias2, bias3] = [toShared(b2), toShared(b3)];
     const scores = new Float32Array(blockRows);
     const g = blas as NonNullable<typeof blas>;
     for (let a = 0; a < nu; a += usersPerBlock) {
       const rows = Math.min(usersPerBlock, nu - a) * ni;
       parallelRows('pairSumReluRows', { out: h1, items, users, ni, h, u0: a }, rows, h);
       g.sgemm(false, false, rows, n2, h, 1, h1, h, w2, n2, 0, h2, n2);
-      parallelRows('biasReluRows', { x: h2, b: toShared(b2), cols: n2 }, rows, n2);
+      parallelRows('biasReluRows', { x: h2, b: bias2, cols: n2 }, rows, n2);
       g.sgemm(false, false, rows, n3, n2, 1, h2, n2, w3, n3, 0, h3, n3);
-      parallelRows('biasReluRows', { x: h3, b: toShared(b3), cols: n3 }, rows, n3);
+      parallelRows('biasReluRows', { x: h3, b: bias3, cols: n3 }, rows, n3);
       g.sgemm(false, false, rows, 1, n3, 1, h3, n3, w4, 1, 0, scores, 1);
       for (let r = 0; r < rows; r++) out[a * ni + r] = scores[r] + b4[0];
     }
