@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { Prng } from '../../src/core/data/prng';
 import { symmetricEigen } from '../../src/core/linalg/eigen';
 import { loadLapack } from '../../src/core/linalg/lapack';
-import { graphHash, knnFromSimilarity, laplacian, rowCosine } from '../../src/core/data/graph';
+import { graphHash, knnFromSimilarity, laplacian, normalizedLaplacian, rowCosine } from '../../src/core/data/graph';
 
 const lapack = loadLapack();
 
@@ -59,6 +59,26 @@ test('the Laplacian of a graph with a disconnected node: zero eigenvalues, one p
   assert.ok(Math.abs(values[2] - (3 - Math.sqrt(3))) < 1e-12 && Math.abs(values[3] - (3 + Math.sqrt(3))) < 1e-12, `${[...values]}`);
   assert.throws(() => laplacian({ n: 2, W: Float64Array.of(0, 1, 2, 0), source: 'x' }), /not symmetric/);
   assert.throws(() => laplacian({ n: 2, W: Float64Array.of(0, -1, -1, 0), source: 'x' }), /non-negative/);
+});
+
+test('the normalised Laplacian I − D^-½ W D^-½: by hand, eigenvalues in [0, 2], an isolated node stays zero', { skip: lapack.lapack ? false : `no LAPACK: ${lapack.reason}` }, () => {
+  // path 0–1 (weight 1), 1–2 (weight 3), self-loop on 2 ignored, node 3 alone; degrees 1, 4, 3, 0
+  const n = 4;
+  const W = new Float64Array(n * n);
+  const edge = (i: number, j: number, w: number) => { W[i * n + j] = w; W[j * n + i] = w; };
+  edge(0, 1, 1);
+  edge(1, 2, 3);
+  W[2 * n + 2] = 7;
+  const L = normalizedLaplacian({ n, W, source: 'hand' });
+  const close = (a: number, b: number) => Math.abs(a - b) < 1e-15;
+  assert.ok(close(L[0], 1) && close(L[5], 1) && close(L[10], 1) && L[15] === 0, 'diagonal 1, 0 for the isolated node');
+  assert.ok(close(L[1], -1 / 2) && close(L[1 * n + 2], -3 / Math.sqrt(12)) && close(L[2 * n + 1], -3 / Math.sqrt(12)) && L[2] === 0);
+  assert.deepEqual([...L.subarray(12, 16)], [0, 0, 0, 0]);
+  const { values, res, orth } = check(L, n);
+  assert.ok(res < 1e-12 && orth < 1e-12);
+  // a connected path's normalised Laplacian has eigenvalues 0, 1, 2 (bipartite: 2 − λ is one too); plus the lone 0
+  const want = [0, 0, 1, 2];
+  for (let i = 0; i < n; i++) assert.ok(Math.abs(values[i] - want[i]) < 1e-12, `${[...values]}`);
 });
 
 test('kNN graphs: each node keeps its k most similar others, symmetrised by union; cosine of rating rows', () => {
@@ -282,8 +302,11 @@ test('sgmc on drug–target data (interaction task, CVS1 fold): AUC and AUPR fro
   writeFile(dir, 'blk_simmat_dc.txt', yamanishiTable(ids('D', nD), ids('D', nD), (i, j) => (i === j ? 1 : blockD(i) === blockD(j) ? 0.8 : 0.1)));
   writeFile(dir, 'blk_simmat_dg.txt', yamanishiTable(ids('hsa', nT), ids('hsa', nT), (i, j) => (i === j ? 1 : blockT(i) === blockT(j) ? 0.8 : 0.1)));
   const c = sink();
-  const r = await executeRun({ model: 'sgmc', task: 'interaction', overrides: { iterations: 400, evalEvery: 100, optimizer: 'adam', lr: 0.01 }, dataset: { train: ad }, split: 'cvs1:5:0:1', valFraction: 0.1, seed: 1, backend: 'cpu' }, c.s, { runId: 'dti', setupBackend: noTf, isCancelled: () => false });
+  const logs: string[] = [];
+  const r = await executeRun({ model: 'sgmc', task: 'interaction', overrides: { iterations: 400, evalEvery: 100, optimizer: 'adam', lr: 0.01 }, dataset: { train: ad }, split: 'cvs1:5:0:1', valFraction: 0.1, seed: 1, backend: 'cpu' }, { ...c.s, log: (l) => logs.push(l.message) }, { runId: 'dti', setupBackend: noTf, isCancelled: () => false });
   assert.equal(r.summary.status, 'completed', r.summary.error);
+  // laplacian=auto: similarity graphs get the normalised Laplacian (as the GRMF / MGRNNM code)
+  assert.equal(logs.filter((l) => /eigenbasis of the normalized Laplacian/.test(l)).length, 2, logs.join('\n'));
   const auc = c.epochs.at(-1)!.test.auc ?? NaN;
   assert.ok(auc > 0.75, `test AUC ${auc}`);
   assert.ok(Number.isFinite(c.epochs.at(-1)!.test.aupr ?? NaN));
@@ -291,12 +314,12 @@ test('sgmc on drug–target data (interaction task, CVS1 fold): AUC and AUPR fro
   assert.ok(roc && roc.data.view === 'scatter' && roc.data.points.length > 2, 'the ROC curve of the test predictions');
   assert.ok(c.frames.some((f) => f.name === 'precision-recall'));
   // similarityKnn sparsifies the similarity matrices again: 2 neighbours instead of the reader's 5
-  const logs: string[] = [];
+  logs.length = 0;
   const k2 = sink();
   const r2 = await executeRun({ model: 'sgmc', task: 'interaction', overrides: { iterations: 100, evalEvery: 100, optimizer: 'adam', lr: 0.01, similarityKnn: 2 }, dataset: { train: ad }, split: 'cvs1:5:0:1', valFraction: 0.1, seed: 1, backend: 'cpu' }, { ...k2.s, log: (l) => logs.push(l.message) }, { runId: 'dti2', setupBackend: noTf, isCancelled: () => false });
   assert.equal(r2.summary.status, 'completed', r2.summary.error);
-  assert.ok(logs.some((l) => /eigenbasis of knn:2 of blk_simmat_dg\.txt \(12 nodes\)/.test(l)), logs.join('\n'));
-  assert.ok(logs.some((l) => /eigenbasis of knn:2 of blk_simmat_dc\.txt \(16 nodes\)/.test(l)), logs.join('\n'));
+  assert.ok(logs.some((l) => /eigenbasis of the normalized Laplacian of knn:2 of blk_simmat_dg\.txt \(12 nodes\)/.test(l)), logs.join('\n'));
+  assert.ok(logs.some((l) => /eigenbasis of the normalized Laplacian of knn:2 of blk_simmat_dc\.txt \(16 nodes\)/.test(l)), logs.join('\n'));
   const spectrum = (frames: typeof c.frames) => JSON.stringify(frames.find((f) => f.name === 'spectra')?.data);
   assert.notEqual(spectrum(k2.frames), spectrum(c.frames), 'a sparser graph, another spectrum');
 });

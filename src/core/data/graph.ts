@@ -34,6 +34,22 @@ export function laplacian(g: Graph): Float64Array {
 }
 
 /**
+ * The symmetric normalised Laplacian I − D^{-½} W D^{-½} (self-loops ignored), from L = D − W; an isolated node
+ * (degree 0) keeps a zero row and column, so its eigenvalue is 0 as in the combinatorial Laplacian. The DTI code the
+ * SGMC paper compares with (GRMF, MGRNNM) regularises with this one; its eigenvalues lie in [0, 2].
+ */
+export function normalizedLaplacian(g: Graph): Float64Array {
+  const { n } = g;
+  const L = laplacian(g);
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) s[i] = L[i * n + i] > 0 ? 1 / Math.sqrt(L[i * n + i]) : 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) L[i * n + j] *= s[i] * s[j];
+  return L;
+}
+
+export type LaplacianKind = 'combinatorial' | 'normalized';
+
+/**
  * The k-nearest-neighbour graph of a similarity matrix S (n×n, row-major, need not be symmetric): each node keeps
  * its k most similar other nodes (ties by index), with weight max(S_ij, S_ji) ≥ 0; symmetrised by union.
  */

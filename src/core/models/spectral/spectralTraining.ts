@@ -11,7 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { SparseGraph } from '../../data/matFile';
-import { graphHash, knnFromSimilarity, laplacian, rowCosine, type Graph } from '../../data/graph';
+import { graphHash, knnFromSimilarity, laplacian, normalizedLaplacian, rowCosine, type Graph, type LaplacianKind } from '../../data/graph';
 import { symmetricEigen, type EigenBasis } from '../../linalg/eigen';
 import type { ArtifactFrame } from '../../../protocol/types';
 import { heatmapTensor } from '../../artifacts';
@@ -40,8 +40,8 @@ function denseGraph(g: SparseGraph, source: string, similarityKnn?: number): Gra
  * The eigenbasis of a graph's Laplacian, computed once per graph content: kept in this process and, when the run has
  * a cache folder, in `<runs>/.cache/eigen/<hash>.f64` (n eigenvalues, then the n×n vectors; float64).
  */
-function basisOf(g: Graph, log: (m: string) => void, cacheDir?: string): EigenBasis {
-  const key = graphHash(g);
+function basisOf(g: Graph, kind: LaplacianKind, log: (m: string) => void, cacheDir?: string): EigenBasis {
+  const key = kind === 'combinatorial' ? graphHash(g) : `${graphHash(g)}-${kind}`;
   const hit = eigenCache.get(key);
   if (hit) return hit;
   const file = cacheDir ? path.join(cacheDir, 'eigen', `${key}.f64`) : undefined;
@@ -56,8 +56,8 @@ function basisOf(g: Graph, log: (m: string) => void, cacheDir?: string): EigenBa
     }
   }
   const t0 = Date.now();
-  const e = symmetricEigen(laplacian(g), g.n);
-  log(`eigenbasis of ${g.source} (${g.n} nodes): ${((Date.now() - t0) / 1000).toFixed(1)} s, λ from ${e.values[0].toExponential(2)} to ${e.values[g.n - 1].toFixed(3)}`);
+  const e = symmetricEigen(kind === 'normalized' ? normalizedLaplacian(g) : laplacian(g), g.n);
+  log(`eigenbasis of the ${kind} Laplacian of ${g.source} (${g.n} nodes): ${((Date.now() - t0) / 1000).toFixed(1)} s, λ from ${e.values[0].toExponential(2)} to ${e.values[g.n - 1].toFixed(3)}`);
   eigenCache.set(key, e);
   if (file) {
     try {
@@ -113,13 +113,19 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
       throw Object.assign(new Error(`graph=${graphOpt}: use dataset or knn:<k>`), { input: true });
     }
     if (hp.userGraph === false) gu = undefined;
+    // auto: the normalised Laplacian for graphs made from similarity matrices (drug–target data, as the GRMF / MGRNNM
+    // code the paper compares with), the combinatorial one (the paper's L = D − W) for the rest
+    const fromSimilarity = !!(ctx.data.graphs?.users?.similarity || ctx.data.graphs?.items?.similarity) && graphOpt === 'dataset';
+    const lapOpt = String(hp.laplacian ?? 'auto');
+    if (!['auto', 'combinatorial', 'normalized'].includes(lapOpt)) throw Object.assign(new Error(`laplacian=${lapOpt}: use auto, combinatorial or normalized`), { input: true });
+    const kind: LaplacianKind = lapOpt === 'auto' ? (fromSimilarity ? 'normalized' : 'combinatorial') : (lapOpt as LaplacianKind);
     if (gu) {
-      const e = basisOf(gu, (x) => ctx.log(x), ctx.cacheDir);
+      const e = basisOf(gu, kind, (x) => ctx.log(x), ctx.cacheDir);
       pr.Phi = basisMat(m, e.vectors);
       pr.lambdaR = e.values;
     } else ctx.log('no user graph: identity basis over users');
     if (gi) {
-      const e = basisOf(gi, (x) => ctx.log(x), ctx.cacheDir);
+      const e = basisOf(gi, kind, (x) => ctx.log(x), ctx.cacheDir);
       pr.Psi = basisMat(n, e.vectors);
       pr.lambdaC = e.values;
     } else ctx.log('no item graph: identity basis over items');
