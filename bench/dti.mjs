@@ -25,13 +25,6 @@ const PAPER = { gpcr: { cvs1: 'AUC 0.9831 · AUPR 0.8691 · RMSE 0.0954', cvs2: 
 const DEFAULT_SET = { optimizer: 'adam', lr: 0.001, iterations: 3000, evalEvery: 300 };
 const PRESET = { sgmc: 'dti' };
 
-function readTable(file) {
-  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
-  const head = lines[0];
-  const rows = lines.slice(1).map((l) => l.split('\t'));
-  return { head, ids: rows.map((r) => r[0]), values: rows.map((r) => r.slice(1).map(Number)) };
-}
-
 /** MGRNNM's getdata.m: similarity of the rows of X by correlation, cosine, Jaccard and Hamming, weighted 4/4/4/1. */
 function profileSimilarity(X) {
   const n = X.length;
@@ -59,14 +52,17 @@ function profileSimilarity(X) {
 
 /** A copy of <ds>'s three files in `tmp` with the side similarities plus the whole matrix's profile similarities. */
 function mgrnnmCopy(dir, ds, tmp) {
-  const ad = readTable(path.join(dir, `${ds}_admat_dgc.txt`));
-  const Y = ad.values;
+  const { readYamanishiTable } = require(out('src/core/data/yamanishi.js'));
+  const ad = readYamanishiTable(path.join(dir, `${ds}_admat_dgc.txt`));
+  const nD = ad.colIds.length;
+  const Y = ad.rowIds.map((_, i) => Array.from(ad.values.subarray(i * nD, (i + 1) * nD)));
   const Yt = Y[0].map((_, j) => Y.map((r) => r[j]));
   fs.copyFileSync(path.join(dir, `${ds}_admat_dgc.txt`), path.join(tmp, `${ds}_admat_dgc.txt`));
   for (const [suffix, P] of [['_simmat_dg.txt', profileSimilarity(Y)], ['_simmat_dc.txt', profileSimilarity(Yt)]]) {
-    const t = readTable(path.join(dir, `${ds}${suffix}`));
-    const body = t.values.map((r, i) => [t.ids[i], ...r.map((v, j) => String(Math.max(0, v + P[i][j])))].join('\t'));
-    fs.writeFileSync(path.join(tmp, `${ds}${suffix}`), [t.head, ...body].join('\n') + '\n');
+    const t = readYamanishiTable(path.join(dir, `${ds}${suffix}`));
+    const k = t.colIds.length;
+    const body = t.rowIds.map((id, i) => [id, ...Array.from({ length: k }, (_, j) => String(Math.max(0, t.values[i * k + j] + P[i][j])))].join('\t'));
+    fs.writeFileSync(path.join(tmp, `${ds}${suffix}`), ['', ...t.colIds].join('\t') + '\n' + body.join('\n') + '\n');
   }
   return path.join(tmp, `${ds}_admat_dgc.txt`);
 }
@@ -87,12 +83,12 @@ export async function run(args) {
   const settingsList = argOf(args, '--cvs', 'cvs1,cvs2,cvs3').split(',');
   const leaky = argOf(args, '--profile-similarities', 'none') === 'full';
   const tmp = leaky ? fs.mkdtempSync(path.join(os.tmpdir(), 'krl-dti-')) : undefined;
-  const userSet = { ...Object.fromEntries(argAll(args, '--set').map((kv) => { const [k, v] = kv.split('='); return [k, Number.isNaN(Number(v)) ? v : Number(v)]; })) };
+  const userSet = Object.fromEntries(argAll(args, '--set').map((kv) => { const [k, v] = kv.split('='); return [k, Number.isNaN(Number(v)) ? v : Number(v)]; }));
   const settingsOf = (model, ds, cvs) => {
     if (model === 'grmf') { const [l, d, t, p] = GRMF_SETTINGS[ds][cvs]; return `bench peer (bench/dtiGrmf.mjs), MGRNNM repo's GRMF settings: k=100, 2 ALS sweeps, λ_l=${l} λ_d=${d} λ_t=${t} p=${p}, no WKNKN, no validation`; }
     const { getModel } = require(out('src/core/models/catalogue.js'));
     const pre = PRESET[model] ? getModel(model).presets[PRESET[model]].values : {};
-    const all = { ...(PRESET[model] ? {} : DEFAULT_SET), ...pre, ...Object.fromEntries(argAll(args, '--set').map((kv) => kv.split('='))) };
+    const all = { ...(PRESET[model] ? {} : DEFAULT_SET), ...pre, ...userSet };
     return (PRESET[model] ? `preset ${PRESET[model]}: ` : '') + Object.entries(all).map(([k, v]) => `${k}=${v}`).join(' ');
   };
   const sink = { log: () => undefined, backend: () => undefined, dataset: () => undefined, epoch: () => undefined, loss: () => undefined, artifact: () => undefined, progress: () => undefined };
@@ -101,6 +97,10 @@ export async function run(args) {
   for (const ds of datasets) {
     const train = leaky ? mgrnnmCopy(dir, ds, tmp) : path.join(dir, `${ds}_admat_dgc.txt`);
     const label = leaky ? `${ds} · MGRNNM similarities (leak test)` : ds;
+    // the GRMF peer reads the dataset once and splits it per fold
+    const { loadDataset, prepareSplit } = require(out('src/core/data/dataset.js'));
+    const { parseSplit } = require(out('src/core/data/splits.js'));
+    const data = models.includes('grmf') ? await loadDataset({ train }) : undefined;
     for (const model of models) {
       const overrides = { ...(PRESET[model] ? {} : DEFAULT_SET), ...userSet };
       for (const cvs of settingsList) {
@@ -110,9 +110,6 @@ export async function run(args) {
           for (let fold = 0; fold < folds; fold++) {
             if (model === 'grmf') {
               // the bench peer: fitted on the whole training part (no validation), the same folds
-              const { loadDataset, prepareSplit } = require(out('src/core/data/dataset.js'));
-              const { parseSplit } = require(out('src/core/data/splits.js'));
-              const data = await loadDataset({ train });
               const t = grmfFold(data, prepareSplit(data, parseSplit(`${cvs}:${folds}:${fold}:${seed}`), 0, seed), GRMF_SETTINGS[ds][cvs]);
               auc.push(t.auc); aupr.push(t.aupr); rmse.push(t.rmse);
               continue;

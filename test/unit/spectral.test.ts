@@ -40,15 +40,18 @@ test('dsyevd: A Φ = Φ Λ and Φ orthonormal on a random symmetric matrix', { s
   assert.ok(orth < 1e-12, `‖ΦᵀΦ − I‖∞ = ${orth}`);
 });
 
+/** A hand-made graph on n nodes: symmetric weighted edges and self-loops (which the Laplacians must ignore). */
+function handGraph(n: number, edges: [number, number, number][], loops: [number, number][]) {
+  const W = new Float64Array(n * n);
+  for (const [i, j, w] of edges) W[i * n + j] = W[j * n + i] = w;
+  for (const [i, w] of loops) W[i * n + i] = w;
+  return { n, W, source: 'hand' };
+}
+
 test('the Laplacian of a graph with a disconnected node: zero eigenvalues, one per component, self-loops ignored', { skip: lapack.lapack ? false : `no LAPACK: ${lapack.reason}` }, () => {
   // a path 0–1–2 with a self-loop on 1, and node 3 alone
   const n = 4;
-  const W = new Float64Array(n * n);
-  const edge = (i: number, j: number, w: number) => { W[i * n + j] = w; W[j * n + i] = w; };
-  edge(0, 1, 1);
-  edge(1, 2, 2);
-  W[1 * n + 1] = 5;
-  const L = laplacian({ n, W, source: 'hand' });
+  const L = laplacian(handGraph(n, [[0, 1, 1], [1, 2, 2]], [[1, 5]]));
   assert.deepEqual([...L.subarray(0, 4)], [1, -1, 0, 0]);
   assert.deepEqual([...L.subarray(4, 8)], [-1, 3, -2, 0]);
   assert.deepEqual([...L.subarray(12, 16)], [0, 0, 0, 0]);
@@ -64,12 +67,7 @@ test('the Laplacian of a graph with a disconnected node: zero eigenvalues, one p
 test('the normalised Laplacian I − D^-½ W D^-½: by hand, eigenvalues in [0, 2], an isolated node stays zero', { skip: lapack.lapack ? false : `no LAPACK: ${lapack.reason}` }, () => {
   // path 0–1 (weight 1), 1–2 (weight 3), self-loop on 2 ignored, node 3 alone; degrees 1, 4, 3, 0
   const n = 4;
-  const W = new Float64Array(n * n);
-  const edge = (i: number, j: number, w: number) => { W[i * n + j] = w; W[j * n + i] = w; };
-  edge(0, 1, 1);
-  edge(1, 2, 3);
-  W[2 * n + 2] = 7;
-  const L = normalizedLaplacian({ n, W, source: 'hand' });
+  const L = normalizedLaplacian(handGraph(n, [[0, 1, 1], [1, 2, 3]], [[2, 7]]));
   const close = (a: number, b: number) => Math.abs(a - b) < 1e-15;
   assert.ok(close(L[0], 1) && close(L[5], 1) && close(L[10], 1) && L[15] === 0, 'diagonal 1, 0 for the isolated node');
   assert.ok(close(L[1], -1 / 2) && close(L[1 * n + 2], -3 / Math.sqrt(12)) && close(L[2 * n + 1], -3 / Math.sqrt(12)) && L[2] === 0);

@@ -23,14 +23,14 @@ export function isYamanishiFile(file: string): boolean {
   return ADMAT.test(path.basename(file));
 }
 
-interface Table {
+export interface YamanishiTable {
   colIds: string[];
   rowIds: string[];
   values: Float64Array;
 }
 
-/** A tab-separated table with a header of column ids and a row id in front of every line. */
-function readTable(file: string): Table {
+/** A tab-separated table with a header of column ids and a row id in front of every line (checked). */
+export function readYamanishiTable(file: string): YamanishiTable {
   if (!fs.existsSync(file)) throw DatasetError.single(file, 'file not found (a Yamanishi dataset needs the _admat_dgc, _simmat_dc and _simmat_dg files side by side)');
   const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
   while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
@@ -76,7 +76,7 @@ function sparse(W: Float64Array, n: number): SparseGraph {
 export function readYamanishi(admatFile: string, k = DTI_KNN): YamanishiData {
   const base = admatFile.replace(ADMAT, '');
   const name = path.basename(base);
-  const ad = readTable(admatFile);
+  const ad = readYamanishiTable(admatFile);
   for (let x = 0; x < ad.values.length; x++) {
     const v = ad.values[x];
     if (v !== 0 && v !== 1) {
@@ -86,9 +86,9 @@ export function readYamanishi(admatFile: string, k = DTI_KNN): YamanishiData {
   }
   const dcFile = `${base}_simmat_dc.txt`;
   const dgFile = `${base}_simmat_dg.txt`;
-  const dc = readTable(dcFile);
-  const dg = readTable(dgFile);
-  const sameOrder = (file: string, t: Table, ids: string[], what: string) => {
+  const dc = readYamanishiTable(dcFile);
+  const dg = readYamanishiTable(dgFile);
+  const sameOrder = (file: string, t: YamanishiTable, ids: string[], what: string) => {
     if (t.colIds.length !== ids.length || t.rowIds.length !== ids.length) throw DatasetError.single(file, `is ${t.rowIds.length}×${t.colIds.length}; the interaction matrix has ${ids.length} ${what}`, 1);
     for (let i = 0; i < ids.length; i++) {
       if (t.colIds[i] !== ids[i]) throw DatasetError.single(file, `column ${i + 2} is ${t.colIds[i]}, the interaction matrix has ${ids[i]} there (the order must match)`, 1);

@@ -116,8 +116,8 @@ export async function trainSpectral(ctx: TrainContext, variant: SpectralVariant)
     // auto: the normalised Laplacian for graphs made from similarity matrices (drug–target data, as the GRMF / MGRNNM
     // code the paper compares with), the combinatorial one (the paper's L = D − W) for the rest
     const fromSimilarity = !!(ctx.data.graphs?.users?.similarity || ctx.data.graphs?.items?.similarity) && graphOpt === 'dataset';
+    // (resolveHyper has already checked the value against the parameter's options)
     const lapOpt = String(hp.laplacian ?? 'auto');
-    if (!['auto', 'combinatorial', 'normalized'].includes(lapOpt)) throw Object.assign(new Error(`laplacian=${lapOpt}: use auto, combinatorial or normalized`), { input: true });
     const kind: LaplacianKind = lapOpt === 'auto' ? (fromSimilarity ? 'normalized' : 'combinatorial') : (lapOpt as LaplacianKind);
     if (gu) {
       const e = basisOf(gu, kind, (x) => ctx.log(x), ctx.cacheDir);
