@@ -251,6 +251,35 @@ export function adamUpdate(tf: Tf, x: tfNs.Tensor, g: tfNs.Tensor, m: tfNs.Tenso
 
 const residualNets = new Map<string, ResidualFeature>();
 
+/**
+ * Host arrays handed to tfjs as tensor data (the cpu backend keeps the array itself), taken back for the next call
+ * once the backend has let go of that data: a fresh multi-megabyte array per training step cost more in page faults
+ * than the sgemm that fills it (measured: 8 ms against 0.8 ms for DLR²'s linear-layer gradient). An array whose
+ * tensor (or a view sharing its data) is still alive is never reused.
+ */
+class RecycledArrays {
+  private readonly slots = new Map<string, { buf: Float32Array; dataId: object }>();
+
+  constructor(private readonly tf: Tf) {}
+
+  take(key: string, len: number): Float32Array {
+    const slot = this.slots.get(key);
+    const backend = this.tf.engine().backend as unknown as { refCount?(dataId: object): number };
+    if (slot && slot.buf.length === len && typeof backend.refCount === 'function' && backend.refCount(slot.dataId) === 0) {
+      this.slots.delete(key);
+      return slot.buf;
+    }
+    return sharedF32(len);
+  }
+
+  tensor(key: string, buf: Float32Array, shape: number[]): tfNs.Tensor {
+    const t = this.tf.tensor(buf, shape, 'float32');
+    this.slots.set(key, { buf, dataId: t.dataId });
+    return t;
+  }
+}
+const residualGrads = new WeakMap<ResidualFeature, RecycledArrays>();
+
 /** The weights of DLR²'s feature net, as tensors (the layers' variables), in ./residualFeature's naming. */
 export type ResidualFeatureTensors = Record<keyof ResFeatureWeights, tfNs.Tensor>;
 
@@ -286,8 +315,14 @@ export function residualFeatureTrain(tf: Tf, x: tfNs.Tensor4D, W: ResidualFeatur
     return {
       value: tf.tensor2d(r.out, [n, d]),
       gradFunc: (dy: tfNs.Tensor) => {
-        const g = fixedNet.backward(r.tape, dy.dataSync() as Float32Array);
-        return [tf.tensor(g.dx, x.shape), ...names.map((k) => tf.tensor(g[k], W[k].shape))];
+        let rec = residualGrads.get(fixedNet);
+        if (!rec) {
+          rec = new RecycledArrays(tf);
+          residualGrads.set(fixedNet, rec);
+        }
+        const arrays = rec;
+        const g = fixedNet.backward(r.tape, dy.dataSync() as Float32Array, (name, len) => arrays.take(name, len));
+        return [arrays.tensor('dx', g.dx, x.shape), ...names.map((k) => arrays.tensor(k, g[k], W[k].shape))];
       },
     };
   }) as never) as (...t: tfNs.Tensor[]) => tfNs.Tensor;

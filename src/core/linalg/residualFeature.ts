@@ -1,20 +1,24 @@
 /**
  * DLR²'s residual feature network (../models/ranking/dlr2Net.ts) in training mode as one fused forward and backward
  * pass on BLAS: the same arithmetic as the layers (1×1 conv + ReLU → 3×3 block with identity shortcut → stride-2 3×3
- * block with a 1×1 stride-2 conv + batch-norm shortcut → flatten → linear), NHWC, float32, but
- *   - every convolution is im2col + one sgemm, and the forward's patch matrices are kept for the filter gradients
- *     (the layer-by-layer path builds each of them twice);
- *   - ReLU and its gradient are applied in place on the sgemm outputs, and the residual sums are folded in, instead
- *     of a separate tensor (allocated and zero-filled) per element-wise op;
- *   - the input gradients of the stride-1 3×3 convolutions are forward convolutions of dy with the flipped filters
- *     (conv2dInputGradGemm), the stride-2 one a col2im.
+ * block with a 1×1 stride-2 conv + batch-norm shortcut → flatten → linear), float32, but
+ *   - activations are channel-major ([channel][image, row, column]), so every convolution is one sgemm with the
+ *     channels as its short side (M = 64 or 128) and the positions as its long side: OpenBLAS splits and packs that
+ *     shape far better on two threads than positions × channels (BENCHMARKS.md "Top-N ranking" has the step time);
+ *   - the patch matrix of a stride-1 'same' convolution is, row by row, the channel's plane shifted by a constant
+ *     offset (one contiguous copy) with the image borders cleared; the forward's patch matrices are kept for the
+ *     filter gradients;
+ *   - ReLU and its gradient are applied in place on the sgemm outputs, and the residual sums are folded in;
+ *   - the input gradients of the stride-1 3×3 convolutions are forward convolutions of dy with the flipped filters,
+ *     the stride-2 one a strided scatter-add of the patches' gradient.
+ * Inputs, weights, features and gradients keep the layers' layouts (NHWC input, [kh, kw, in, out] filters, the
+ * linear layer on the NHWC flattening); only the internals are channel-major.
  * Pure numeric code: no tfjs, no vscode. The op that exposes it to tfjs (with its gradient) is in ./ops.ts.
  *
  * Shapes: x [n, h, w, 1]; w0 [1, 1, 1, c1]; w1, w2 [3, 3, c1, c1]; w3 [3, 3, c1, c2] (stride 2, padding 1 on every
  * side); w4 [3, 3, c2, c2]; w5 [1, 1, c1, c2] (stride 2); gamma, beta [c2]; fcK [ho·wo·c2, d]; fcB [d].
  */
 import type { Blas } from './blas';
-import { conv2dInputGradGemm, im2colInto, type ConvGeometry } from './conv';
 import { flatRows, isShared, maskRows, parallelRows, reluRows, sharedF32 } from './parallel';
 
 export interface ResFeatureWeights {
@@ -29,58 +33,169 @@ export interface ResFeatureGrads {
   gamma: Float32Array; beta: Float32Array; fcK: Float32Array; fcB: Float32Array;
 }
 
-/** What the forward keeps for the backward (its buffers go back to the pool when the backward is done). */
+/** What the forward keeps for the backward (its buffers go back to the pool when the backward is done). All
+ * channel-major but x2n, the last activation in the NHWC order of the linear layer. */
 interface Tape {
   x: Float32Array; W: ResFeatureWeights;
-  a1: Float32Array; cols1: Float32Array; b1: Float32Array; cols2: Float32Array; x1: Float32Array;
-  cols3: Float32Array; z1: Float32Array; cols4: Float32Array; x2: Float32Array; xs: Float32Array;
+  a1: Float32Array; colsA: Float32Array; b1: Float32Array; colsB: Float32Array; x1: Float32Array;
+  colsC: Float32Array; z1: Float32Array; colsD: Float32Array; x2n: Float32Array; xs: Float32Array;
   xhat: Float32Array; inv: Float32Array;
 }
 
-const geom = (n: number, h: number, w: number, c: number, k: number, co: number, s: number, pad: number): ConvGeometry => ({
-  n, h, w, c, kh: k, kw: k, co, sh: s, sw: s, top: pad, left: pad,
-  ho: Math.floor((h + 2 * pad - k) / s) + 1, wo: Math.floor((w + 2 * pad - k) / s) + 1,
-});
-
-/** Output size of the stride-2 block for an h × w input. */
+/** Output size of the stride-2 block (3×3, stride 2, padding 1) for an h × w input. */
 export function resFeatureOutSize(h: number, w: number): { ho: number; wo: number } {
-  const g = geom(1, h, w, 1, 3, 1, 2, 1);
-  return { ho: g.ho, wo: g.wo };
+  return { ho: Math.floor((h - 1) / 2) + 1, wo: Math.floor((w - 1) / 2) + 1 };
+}
+
+/**
+ * The patch matrix of a stride-1 'same' k×k convolution (k odd) of channel-major src ([C][n·h·w]): row
+ * (ky·k + kx)·C + c is channel c's plane shifted by (ky − pad, kx − pad), zero where the window leaves its image.
+ * For one (ky, kx) the C rows are the whole of src shifted by one offset, so they are one contiguous copy; the
+ * entries that copy takes from a neighbouring row, image or channel are exactly those whose window leaves the image,
+ * and are cleared after it. Every entry is written, so a reused buffer needs no clearing.
+ */
+export function shiftCols(src: Float32Array, C: number, n: number, h: number, w: number, k: number, cols: Float32Array): Float32Array {
+  const P = n * h * w;
+  const CP = C * P;
+  const hw = h * w;
+  const pad = (k - 1) / 2;
+  for (let ky = 0; ky < k; ky++) {
+    const dy = ky - pad;
+    // image rows whose source row is outside the image: [y0, y1)
+    const y0 = dy < 0 ? 0 : Math.max(0, h - dy);
+    const y1 = dy < 0 ? Math.min(h, -dy) : h;
+    for (let kx = 0; kx < k; kx++) {
+      const dx = kx - pad;
+      const x0 = dx < 0 ? 0 : Math.max(0, w - dx);
+      const x1 = dx < 0 ? Math.min(w, -dx) : w;
+      const off = dy * w + dx;
+      const block = (ky * k + kx) * CP;
+      const lo = Math.min(CP, Math.max(0, -off));
+      const hi = Math.max(lo, Math.min(CP, CP - off));
+      if (hi > lo) cols.set(src.subarray(lo + off, hi + off), block + lo);
+      cols.fill(0, block, block + lo);
+      cols.fill(0, block + hi, block + CP);
+      if (y1 <= y0 && x1 <= x0) continue;
+      for (let img = block; img < block + CP; img += hw) {
+        if (y1 > y0) cols.fill(0, img + y0 * w, img + y1 * w);
+        if (x1 > x0) for (let r = img; r < img + hw; r += w) for (let x = x0; x < x1; x++) cols[r + x] = 0;
+      }
+    }
+  }
+  return cols;
+}
+
+/** Geometry of a strided convolution in channel-major layout. */
+interface Strided { n: number; h: number; w: number; C: number; k: number; s: number; pad: number; ho: number; wo: number }
+
+/**
+ * The patch matrix of a strided k×k convolution with `pad` zeros on every side, channel-major: row (ky·k + kx)·C + c,
+ * column (image, oy, ox) = src[c][image, oy·s + ky − pad, ox·s + kx − pad] (zero outside). With `add`, the adjoint:
+ * each entry of cols is added back onto the src entry it came from (the input gradient's scatter-add).
+ */
+export function stridedCols(src: Float32Array, g: Strided, cols: Float32Array, add = false): void {
+  const { n, h, w, C, k, s, pad, ho, wo } = g;
+  const P = n * h * w;
+  const Q = n * ho * wo;
+  // the first and one-past-last ox whose source column is inside the image, per kx
+  for (let ky = 0; ky < k; ky++) {
+    for (let kx = 0; kx < k; kx++) {
+      const dx = kx - pad;
+      const ox0 = Math.max(0, Math.ceil(-dx / s));
+      const ox1 = Math.min(wo, Math.floor((w - 1 - dx) / s) + 1);
+      for (let c = 0; c < C; c++) {
+        const row = ((ky * k + kx) * C + c) * Q;
+        for (let b = 0; b < n; b++) {
+          for (let oy = 0; oy < ho; oy++) {
+            const o = row + (b * ho + oy) * wo;
+            const iy = oy * s + ky - pad;
+            if (iy < 0 || iy >= h) {
+              if (!add) cols.fill(0, o, o + wo);
+              continue;
+            }
+            const base = c * P + (b * h + iy) * w + dx;
+            if (add) {
+              for (let ox = ox0; ox < ox1; ox++) src[base + ox * s] += cols[o + ox];
+            } else {
+              if (ox0 > 0) cols.fill(0, o, o + ox0);
+              for (let ox = ox0; ox < ox1; ox++) cols[o + ox] = src[base + ox * s];
+              if (ox1 < wo) cols.fill(0, o + Math.max(ox1, 0), o + wo);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dst[c][r] = src[r][c] for src rows × cols. */
+function transposeInto(src: Float32Array, rows: number, cols: number, dst: Float32Array): Float32Array {
+  for (let r = 0; r < rows; r++) for (let c = 0, o = r * cols; c < cols; c++) dst[c * rows + r] = src[o + c];
+  return dst;
+}
+
+/** A k×k filter [k, k, ci, co] flipped in space with its channels swapped: f'[ky, kx, o, c] = f[k−1−ky, k−1−kx, c, o]
+ * (the filter of the input gradient of a stride-1 'same' convolution, as a forward convolution of dy). */
+function flipFilter(f: Float32Array, k: number, ci: number, co: number): Float32Array {
+  const out = new Float32Array(f.length);
+  for (let ky = 0; ky < k; ky++) {
+    for (let kx = 0; kx < k; kx++) {
+      const src = ((k - 1 - ky) * k + (k - 1 - kx)) * ci * co;
+      const dst = (ky * k + kx) * co * ci;
+      for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) out[dst + o * ci + c] = f[src + c * co + o];
+    }
+  }
+  return out;
 }
 
 export class ResidualFeature {
   private readonly pool = new Map<string, Float32Array[]>();
-  readonly g1: ConvGeometry;
-  readonly g3: ConvGeometry;
-  readonly g4: ConvGeometry;
+  private readonly scratch = new Map<string, Float32Array>();
+  readonly ho: number;
+  readonly wo: number;
   readonly P: number;
   readonly Q: number;
-  /** NHWC offset in x1 of each stride-2 position (the shortcut's input rows): gathered forward, added back backward. */
+  private readonly g3: Strided;
+  /** Pixel index in an n·h·w plane of each stride-2 position (the shortcut's input columns): gathered forward,
+   * added back backward. */
   private readonly s2: Int32Array;
 
   constructor(private readonly blas: Blas, readonly s: ResFeatureShape) {
-    this.g1 = geom(s.n, s.h, s.w, s.c1, 3, s.c1, 1, 1);
-    this.g3 = geom(s.n, s.h, s.w, s.c1, 3, s.c2, 2, 1);
-    this.g4 = geom(s.n, this.g3.ho, this.g3.wo, s.c2, 3, s.c2, 1, 1);
+    const { ho, wo } = resFeatureOutSize(s.h, s.w);
+    this.ho = ho;
+    this.wo = wo;
     this.P = s.n * s.h * s.w;
-    this.Q = s.n * this.g3.ho * this.g3.wo;
+    this.Q = s.n * ho * wo;
+    this.g3 = { n: s.n, h: s.h, w: s.w, C: s.c1, k: 3, s: 2, pad: 1, ho, wo };
     this.s2 = new Int32Array(this.Q);
     for (let b = 0, q = 0; b < s.n; b++) {
-      for (let oy = 0; oy < this.g3.ho; oy++) for (let ox = 0; ox < this.g3.wo; ox++, q++) this.s2[q] = ((b * s.h + 2 * oy) * s.w + 2 * ox) * s.c1;
+      for (let oy = 0; oy < ho; oy++) for (let ox = 0; ox < wo; ox++, q++) this.s2[q] = (b * s.h + 2 * oy) * s.w + 2 * ox;
     }
   }
 
-  /** aᵀ·b for a [rows, k] and b [rows, co]: every filter (and linear-layer) gradient here. */
-  private transposeProduct(a: Float32Array, b: Float32Array, rows: number, k: number, co: number): Float32Array {
-    const out = sharedF32(k * co);
-    this.blas.sgemm(true, false, k, co, rows, 1, a, k, b, co, 0, out, co);
-    return out;
+  /** The filter gradient [K, co] of a convolution from its output gradient dy [co][cols] and patches [K][cols]:
+   * dy · patchesᵀ ([co, K], the fast sgemm shape) transposed. */
+  private filterGrad(dy: Float32Array, patches: Float32Array, co: number, K: number, cols: number, out: Float32Array): Float32Array {
+    const t = this.buffer(`filterGrad${co * K}`, co * K);
+    this.blas.sgemm(false, true, co, K, cols, 1, dy, cols, patches, cols, 0, t, K);
+    return transposeInto(t, co, K, out);
   }
 
+  /** A buffer of the forward's tape: from the pool when one is free (handed back by the backward). */
   private take(name: string, len: number): Float32Array {
     const list = this.pool.get(name);
     const b = list?.pop();
-    return b && b.length === len ? b : sharedF32(len);
+    return b && b.length === len ? b : new Float32Array(len);
+  }
+
+  /** A backward-only buffer, reused from call to call (never handed out). */
+  private buffer(name: string, len: number): Float32Array {
+    let b = this.scratch.get(name);
+    if (!b || b.length !== len) {
+      b = new Float32Array(len);
+      this.scratch.set(name, b);
+    }
+    return b;
   }
 
   private give(t: Tape): void {
@@ -94,142 +209,161 @@ export class ResidualFeature {
 
   /** Training-mode forward: the features [n, d] and the shortcut's batch mean and (biased) variance. */
   forward(x: Float32Array, W: ResFeatureWeights): { out: Float32Array; mean: Float32Array; variance: Float32Array; tape: Tape } {
-    const { blas, s, g1, g3, g4, P, Q } = this;
-    const { c1, c2, d } = s;
-    // 1×1 conv from one channel + ReLU
-    const a1 = this.take('a1', P * c1);
-    for (let p = 0, k = 0; p < P; p++) {
-      const v = x[p];
-      for (let c = 0; c < c1; c++, k++) a1[k] = v * W.w0[c];
+    const { blas, s, P, Q, ho, wo } = this;
+    const { n, h, w, c1, c2, d } = s;
+    const K1 = 9 * c1;
+    const K4 = 9 * c2;
+    // 1×1 conv from one channel + ReLU (x is already one channel-major plane)
+    const a1 = this.take('a1', c1 * P);
+    for (let c = 0; c < c1; c++) {
+      const wc = W.w0[c];
+      for (let p = 0, o = c * P; p < P; p++) a1[o + p] = x[p] * wc;
     }
     reluInPlace(a1);
     // block 1: b1 = relu(conv(a1, w1)); x1 = relu(conv(b1, w2) + a1)
-    const K1 = 9 * c1;
-    const cols1 = im2colInto(a1, g1, this.take('cols1', P * K1));
-    const b1 = this.take('b1', P * c1);
-    blas.sgemm(false, false, P, c1, K1, 1, cols1, K1, W.w1, c1, 0, b1, c1);
+    const colsA = shiftCols(a1, c1, n, h, w, 3, this.take('colsA', K1 * P));
+    const b1 = this.take('b1', c1 * P);
+    blas.sgemm(true, false, c1, P, K1, 1, W.w1, c1, colsA, P, 0, b1, P);
     reluInPlace(b1);
-    const cols2 = im2colInto(b1, g1, this.take('cols2', P * K1));
-    const x1 = this.take('x1', P * c1);
+    const colsB = shiftCols(b1, c1, n, h, w, 3, this.take('colsB', K1 * P));
+    const x1 = this.take('x1', c1 * P);
     x1.set(a1);
-    blas.sgemm(false, false, P, c1, K1, 1, cols2, K1, W.w2, c1, 1, x1, c1);
+    blas.sgemm(true, false, c1, P, K1, 1, W.w2, c1, colsB, P, 1, x1, P);
     reluInPlace(x1);
     // block 2: z1 = relu(conv_s2(x1, w3)); z2 = conv(z1, w4); sc = bn(conv1x1_s2(x1, w5)); x2 = relu(z2 + sc)
-    const cols3 = im2colInto(x1, g3, this.take('cols3', Q * K1));
-    const z1 = this.take('z1', Q * c2);
-    blas.sgemm(false, false, Q, c2, K1, 1, cols3, K1, W.w3, c2, 0, z1, c2);
+    const colsC = this.take('colsC', K1 * Q);
+    stridedCols(x1, this.g3, colsC);
+    const z1 = this.take('z1', c2 * Q);
+    blas.sgemm(true, false, c2, Q, K1, 1, W.w3, c2, colsC, Q, 0, z1, Q);
     reluInPlace(z1);
-    const K4 = 9 * c2;
-    const cols4 = im2colInto(z1, g4, this.take('cols4', Q * K4));
-    const x2 = this.take('x2', Q * c2);
-    blas.sgemm(false, false, Q, c2, K4, 1, cols4, K4, W.w4, c2, 0, x2, c2);
-    // the shortcut: x1 at the stride-2 positions, one sgemm, batch norm over the Q rows
-    const xs = this.take('xs', Q * c1);
-    for (let q = 0; q < Q; q++) xs.set(x1.subarray(this.s2[q], this.s2[q] + c1), q * c1);
-    const xhat = this.take('xhat', Q * c2);
-    blas.sgemm(false, false, Q, c2, c1, 1, xs, c1, W.w5, c2, 0, xhat, c2);
+    const colsD = shiftCols(z1, c2, n, ho, wo, 3, this.take('colsD', K4 * Q));
+    const x2 = this.buffer('x2', c2 * Q);
+    blas.sgemm(true, false, c2, Q, K4, 1, W.w4, c2, colsD, Q, 0, x2, Q);
+    // the shortcut: x1 at the stride-2 positions, one sgemm, batch norm over the Q columns of each channel
+    const xs = this.take('xs', c1 * Q);
+    for (let c = 0; c < c1; c++) for (let q = 0, o = c * Q, src = c * P; q < Q; q++) xs[o + q] = x1[src + this.s2[q]];
+    const xhat = this.take('xhat', c2 * Q);
+    blas.sgemm(true, false, c2, Q, c1, 1, W.w5, c2, xs, Q, 0, xhat, Q);
     const mean = new Float32Array(c2);
     const variance = new Float32Array(c2);
     const inv = this.take('inv', c2);
-    const acc = new Float64Array(c2);
-    for (let q = 0, k = 0; q < Q; q++) for (let c = 0; c < c2; c++, k++) acc[c] += xhat[k];
-    for (let c = 0; c < c2; c++) mean[c] = acc[c] / Q;
-    acc.fill(0);
-    for (let q = 0, k = 0; q < Q; q++) {
-      for (let c = 0; c < c2; c++, k++) {
-        const t = xhat[k] - mean[c];
-        acc[c] += t * t;
-      }
-    }
     for (let c = 0; c < c2; c++) {
-      variance[c] = acc[c] / Q;
-      inv[c] = 1 / Math.sqrt(variance[c] + s.eps);
-    }
-    for (let q = 0, k = 0; q < Q; q++) {
-      for (let c = 0; c < c2; c++, k++) {
-        const h = (xhat[k] - mean[c]) * inv[c];
-        xhat[k] = h;
-        x2[k] += W.gamma[c] * h + W.beta[c];
+      const o = c * Q;
+      let acc = 0;
+      for (let q = 0; q < Q; q++) acc += xhat[o + q];
+      const m = acc / Q;
+      acc = 0;
+      for (let q = 0; q < Q; q++) {
+        const t = xhat[o + q] - m;
+        acc += t * t;
+      }
+      mean[c] = m;
+      variance[c] = acc / Q;
+      const iv = 1 / Math.sqrt(variance[c] + s.eps);
+      inv[c] = iv;
+      const mf = Math.fround(m);
+      const ivf = Math.fround(iv);
+      const ga = W.gamma[c];
+      const be = W.beta[c];
+      for (let q = 0; q < Q; q++) {
+        const hq = (xhat[o + q] - mf) * ivf;
+        xhat[o + q] = hq;
+        x2[o + q] += ga * hq + be;
       }
     }
     reluInPlace(x2);
-    // flatten (NHWC rows per sample) → linear
-    const F = g3.ho * g3.wo * c2;
-    const out = new Float32Array(s.n * d);
-    for (let b = 0; b < s.n; b++) out.set(W.fcB, b * d);
-    blas.sgemm(false, false, s.n, d, F, 1, x2, F, W.fcK, d, 1, out, d);
-    return { out, mean, variance, tape: { x, W, a1, cols1, b1, cols2, x1, cols3, z1, cols4, x2, xs, xhat, inv } };
+    // flatten in the layers' NHWC order (rows (image, oy, ox), columns channels) → linear
+    const x2n = transposeInto(x2, c2, Q, this.take('x2n', Q * c2));
+    const F = ho * wo * c2;
+    const out = new Float32Array(n * d);
+    for (let b = 0; b < n; b++) out.set(W.fcB, b * d);
+    blas.sgemm(false, false, n, d, F, 1, x2n, F, W.fcK, d, 1, out, d);
+    return { out, mean, variance, tape: { x, W, a1, colsA, b1, colsB, x1, colsC, z1, colsD, x2n, xs, xhat, inv } };
   }
 
-  /** Gradients of Σ dout ⊙ forward(x) with respect to x and every weight; releases the tape's buffers. */
-  backward(tape: Tape, dout: Float32Array): ResFeatureGrads {
-    const { blas, s, g1, g3, g4, P, Q } = this;
-    const { c1, c2, d } = s;
+  /** Gradients of Σ dout ⊙ forward(x) with respect to x and every weight; releases the tape's buffers. `alloc`
+   * gives the arrays the gradients are written to (every entry is written), by name: fresh shared ones unless the
+   * caller recycles its own. */
+  backward(tape: Tape, dout: Float32Array, alloc: (name: keyof ResFeatureGrads, len: number) => Float32Array = (_, len) => sharedF32(len)): ResFeatureGrads {
+    const { blas, s, P, Q, ho, wo } = this;
+    const { n, h, w, c1, c2, d } = s;
     const { W } = tape;
-    const F = g3.ho * g3.wo * c2;
+    const F = ho * wo * c2;
     const K1 = 9 * c1;
     const K4 = 9 * c2;
     // linear
-    const fcK = this.transposeProduct(tape.x2, dout, s.n, F, d);
-    const fcB = new Float32Array(d);
-    for (let b = 0; b < s.n; b++) for (let j = 0; j < d; j++) fcB[j] += dout[b * d + j];
-    const dx2 = sharedF32(Q * c2);
-    blas.sgemm(false, true, s.n, F, d, 1, dout, d, W.fcK, d, 0, dx2, F);
-    maskInPlace(dx2, tape.x2);
-    // batch norm of the shortcut
-    const gamma = new Float32Array(c2);
-    const beta = new Float32Array(c2);
-    const ag = new Float64Array(c2);
-    const ab = new Float64Array(c2);
-    for (let q = 0, k = 0; q < Q; q++) {
-      for (let c = 0; c < c2; c++, k++) {
-        ag[c] += dx2[k] * tape.xhat[k];
-        ab[c] += dx2[k];
-      }
-    }
+    const fcK = alloc('fcK', F * d);
+    blas.sgemm(true, false, F, d, n, 1, tape.x2n, F, dout, d, 0, fcK, d);
+    const fcB = alloc('fcB', d).fill(0);
+    for (let b = 0; b < n; b++) for (let j = 0; j < d; j++) fcB[j] += dout[b * d + j];
+    const dx2n = this.buffer('dx2n', Q * c2);
+    blas.sgemm(false, true, n, F, d, 1, dout, d, W.fcK, d, 0, dx2n, F);
+    maskInPlace(dx2n, tape.x2n);
+    const dx2 = transposeInto(dx2n, Q, c2, this.buffer('dx2', c2 * Q));
+    // batch norm of the shortcut, per channel row
+    const gamma = alloc('gamma', c2);
+    const beta = alloc('beta', c2);
+    const dsc = this.buffer('dsc', c2 * Q);
     for (let c = 0; c < c2; c++) {
-      gamma[c] = ag[c];
-      beta[c] = ab[c];
-    }
-    const dsc = new Float32Array(Q * c2);
-    for (let q = 0, k = 0; q < Q; q++) {
-      for (let c = 0; c < c2; c++, k++) {
-        dsc[k] = ((W.gamma[c] * tape.inv[c]) / Q) * (Q * dx2[k] - ab[c] - tape.xhat[k] * ag[c]);
+      const o = c * Q;
+      let ag = 0;
+      let ab = 0;
+      for (let q = 0; q < Q; q++) {
+        ag += dx2[o + q] * tape.xhat[o + q];
+        ab += dx2[o + q];
       }
+      gamma[c] = ag;
+      beta[c] = ab;
+      const scale = Math.fround((W.gamma[c] * tape.inv[c]) / Q);
+      const agf = Math.fround(ag);
+      const abf = Math.fround(ab);
+      for (let q = 0; q < Q; q++) dsc[o + q] = scale * (Q * dx2[o + q] - abf - tape.xhat[o + q] * agf);
     }
-    const w5 = this.transposeProduct(tape.xs, dsc, Q, c1, c2);
-    const dxs = new Float32Array(Q * c1);
-    blas.sgemm(false, true, Q, c1, c2, 1, dsc, c2, W.w5, c2, 0, dxs, c1);
+    const w5 = alloc('w5', c1 * c2);
+    blas.sgemm(false, true, c1, c2, Q, 1, tape.xs, Q, dsc, Q, 0, w5, c2);
+    const dxs = this.buffer('dxs', c1 * Q);
+    blas.sgemm(false, false, c1, Q, c2, 1, W.w5, c2, dsc, Q, 0, dxs, Q);
     // block 2 main path
-    const w4 = this.transposeProduct(tape.cols4, dx2, Q, K4, c2);
-    const dz1 = conv2dInputGradGemm(blas, dx2, W.w4, g4);
+    const w4 = this.filterGrad(dx2, tape.colsD, c2, K4, Q, alloc('w4', K4 * c2));
+    const colsDy = shiftCols(dx2, c2, n, ho, wo, 3, tape.colsD);
+    const dz1 = this.buffer('dz1', c2 * Q);
+    blas.sgemm(true, false, c2, Q, K4, 1, flipFilter(W.w4, 3, c2, c2), c2, colsDy, Q, 0, dz1, Q);
     maskInPlace(dz1, tape.z1);
-    const w3 = this.transposeProduct(tape.cols3, dz1, Q, K1, c2);
-    const dx1 = conv2dInputGradGemm(blas, dz1, W.w3, g3);
-    for (let q = 0; q < Q; q++) for (let c = 0, dst = this.s2[q]; c < c1; c++) dx1[dst + c] += dxs[q * c1 + c];
+    const w3 = this.filterGrad(dz1, tape.colsC, c2, K1, Q, alloc('w3', K1 * c2));
+    const dcolsC = tape.colsC;
+    blas.sgemm(false, false, K1, Q, c2, 1, W.w3, c2, dz1, Q, 0, dcolsC, Q);
+    const dx1 = this.buffer('dx1', c1 * P);
+    dx1.fill(0);
+    stridedCols(dx1, this.g3, dcolsC, true);
+    for (let c = 0; c < c1; c++) for (let q = 0, o = c * Q, dst = c * P; q < Q; q++) dx1[dst + this.s2[q]] += dxs[o + q];
     maskInPlace(dx1, tape.x1);
     // block 1 (dx1 is now the gradient of the residual sum: it reaches both conv(b1, w2) and a1)
-    const w2 = this.transposeProduct(tape.cols2, dx1, P, K1, c1);
-    const db1 = conv2dInputGradGemm(blas, dx1, W.w2, g1);
+    const w2 = this.filterGrad(dx1, tape.colsB, c1, K1, P, alloc('w2', K1 * c1));
+    const db1 = this.buffer('db1', c1 * P);
+    blas.sgemm(true, false, c1, P, K1, 1, flipFilter(W.w2, 3, c1, c1), c1, shiftCols(dx1, c1, n, h, w, 3, tape.colsB), P, 0, db1, P);
     maskInPlace(db1, tape.b1);
-    const w1 = this.transposeProduct(tape.cols1, db1, P, K1, c1);
-    const da1 = conv2dInputGradGemm(blas, db1, W.w1, g1);
-    for (let k = 0; k < da1.length; k++) da1[k] += dx1[k];
+    const w1 = this.filterGrad(db1, tape.colsA, c1, K1, P, alloc('w1', K1 * c1));
+    const da1 = this.buffer('da1', c1 * P);
+    da1.set(dx1);
+    blas.sgemm(true, false, c1, P, K1, 1, flipFilter(W.w1, 3, c1, c1), c1, shiftCols(db1, c1, n, h, w, 3, tape.colsA), P, 1, da1, P);
     maskInPlace(da1, tape.a1);
     // the 1×1 conv from one channel
-    const w0 = new Float32Array(c1);
-    const a0 = new Float64Array(c1);
-    const dx = new Float32Array(P);
-    for (let p = 0, k = 0; p < P; p++) {
-      const v = tape.x[p];
-      let t = 0;
-      for (let c = 0; c < c1; c++, k++) {
-        a0[c] += v * da1[k];
-        t += da1[k] * W.w0[c];
+    const w0 = alloc('w0', c1);
+    const dxAcc = new Float64Array(P);
+    const x = tape.x;
+    for (let c = 0; c < c1; c++) {
+      const o = c * P;
+      const wc = W.w0[c];
+      let acc = 0;
+      for (let p = 0; p < P; p++) {
+        const g = da1[o + p];
+        acc += x[p] * g;
+        dxAcc[p] += g * wc;
       }
-      dx[p] = t;
+      w0[c] = acc;
     }
-    for (let c = 0; c < c1; c++) w0[c] = a0[c];
+    const dx = alloc('dx', P);
+    dx.set(dxAcc);
     this.give(tape);
     return { dx, w0, w1, w2, w3, w4, w5, gamma, beta, fcK, fcB };
   }

@@ -2,9 +2,10 @@
  * Adam for tfjs variables with torch's update (β1 0.9, β2 0.999, ε 1e-8 by default; the bias-corrected step
  * lr/(1 − β1^t)·m/(√v/√(1 − β2^t) + ε)) and a learning rate that may change every step (schedules). On the cpu
  * backend with our kernels registered the moments are arrays updated in place by one pass per variable (../linalg/
- * parallel.ts adamRows), so a step allocates only the new parameter values, and a large variable whose values and
- * gradient are on shared memory (DLR²'s feature net: its fused op hands out shared gradients, and the new values
- * are written to shared memory) is split over the worker pool; elsewhere the moments are tensors and the op
+ * parallel.ts adamRows); the first step writes the new parameter values to fresh shared memory, later steps update
+ * those in place while the variable alone holds them (a fresh multi-megabyte array per step cost more in page faults
+ * than the update itself); a large variable whose values and gradient are on shared memory (DLR²'s feature net: its
+ * fused op hands out shared gradients) is split over the worker pool; elsewhere the moments are tensors and the op
  * adamUpdate runs the same formula as tensor ops.
  */
 import type * as tfNs from '@tensorflow/tfjs';
@@ -16,6 +17,12 @@ export interface AdamOptions {
   beta1?: number;
   beta2?: number;
   eps?: number;
+}
+
+/** How many tensors share t's data on the backend (the cpu backend counts them; undefined elsewhere). */
+export function backendRefCount(tf: typeof tfNs, t: tfNs.Tensor): number | undefined {
+  const backend = tf.engine().backend as unknown as { refCount?(dataId: object): number };
+  return typeof backend.refCount === 'function' ? backend.refCount(t.dataId) : undefined;
 }
 
 export class Adam {
@@ -47,7 +54,11 @@ export class Adam {
       if (this.host) {
         const xv = x.dataSync() as Float32Array;
         const gv = g.dataSync() as Float32Array;
-        const xo = sharedF32(x.size);
+        // in place when the variable alone holds its values and they are the shared array an earlier step wrote
+        // (the backend hands out its own array then): no fresh array per step, whose pages cost more to fault in
+        // than the update itself on some machines
+        const inPlace = isShared(xv) && backendRefCount(this.tf, x) === 1;
+        const xo = inPlace ? xv : sharedF32(x.size);
         const args = {
           x: xv, g: gv, m: this.host.m[k], v: this.host.v[k], xo, step: a.lr / (1 - a.beta1 ** a.t), ib: 1 / Math.sqrt(1 - a.beta2 ** a.t),
           b1: a.beta1, b2: a.beta2, eps: a.eps, cols: x.size / flatRows(x.size),
@@ -55,6 +66,7 @@ export class Adam {
         const rows = flatRows(x.size);
         if (rows > 1 && isShared(xv) && isShared(gv) && isShared(args.m)) parallelRows('adamRows', args, rows, args.cols * 4);
         else adamRows(args, 0, rows);
+        if (inPlace) return;
         const t = this.tf.tensor(xo, x.shape, 'float32');
         x.assign(t);
         t.dispose();
