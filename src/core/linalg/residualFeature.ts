@@ -37,7 +37,7 @@ export interface ResFeatureGrads {
  * channel-major but x2n, the last activation in the NHWC order of the linear layer. */
 interface Tape {
   x: Float32Array; W: ResFeatureWeights;
-  a1: Float32Array; colsA: Float32Array; b1: Float32Array; colsB: Float32Array; x1: Float32Array;
+  xpn: Float32Array; colsX: Float32Array; a1: Float32Array; b1: Float32Array; colsB: Float32Array; x1: Float32Array;
   colsC: Float32Array; z1: Float32Array; colsD: Float32Array; x2n: Float32Array; xs: Float32Array;
   xhat: Float32Array; inv: Float32Array;
 }
@@ -128,9 +128,26 @@ export function stridedCols(src: Float32Array, g: Strided, cols: Float32Array, a
   }
 }
 
-/** dst[c][r] = src[r][c] for src rows × cols. */
-function transposeInto(src: Float32Array, rows: number, cols: number, dst: Float32Array): Float32Array {
-  for (let r = 0; r < rows; r++) for (let c = 0, o = r * cols; c < cols; c++) dst[c * rows + r] = src[o + c];
+/**
+ * dst[c][r] = src[r][c] for src rows × cols, in 32 × 32 tiles (both sides stay in cache). With `relu`, max(·, 0)
+ * (NaN kept); with `gate` (laid out as src), entries whose gate is not > 0 become 0 (the ReLU gradient).
+ */
+export function transposeInto(src: Float32Array, rows: number, cols: number, dst: Float32Array, opts: { relu?: boolean; gate?: Float32Array } = {}): Float32Array {
+  const T = 32;
+  const { relu, gate } = opts;
+  for (let r0 = 0; r0 < rows; r0 += T) {
+    const r1 = Math.min(rows, r0 + T);
+    for (let c0 = 0; c0 < cols; c0 += T) {
+      const c1 = Math.min(cols, c0 + T);
+      for (let r = r0; r < r1; r++) {
+        const o = r * cols;
+        for (let c = c0; c < c1; c++) {
+          const v = src[o + c];
+          dst[c * rows + r] = gate ? (gate[o + c] > 0 ? v : 0) : relu ? (v > 0 || v !== v ? v : 0) : v;
+        }
+      }
+    }
+  }
   return dst;
 }
 
@@ -146,6 +163,72 @@ function flipFilter(f: Float32Array, k: number, ci: number, co: number): Float32
     }
   }
   return out;
+}
+
+/** u = relu(w), v = relu(−w). */
+function splitSigns(w: Float32Array): { u: Float32Array; v: Float32Array } {
+  const u = new Float32Array(w.length);
+  const v = new Float32Array(w.length);
+  for (let c = 0; c < w.length; c++) {
+    u[c] = w[c] > 0 ? w[c] : 0;
+    v[c] = w[c] < 0 ? -w[c] : 0;
+  }
+  return { u, v };
+}
+
+/** A 3×3 filter [3, 3, c, co] contracted over its input channels with u and with v: E[(tap, 0)][co] = Σ_c u[c]·
+ * f[tap][c][co], E[(tap, 1)][co] the same with v ([18, co], float64 sums). */
+function contractFilter(f: Float32Array, u: Float32Array, v: Float32Array, co: number): Float32Array {
+  const c = u.length;
+  const E = new Float32Array(18 * co);
+  const au = new Float64Array(co);
+  const av = new Float64Array(co);
+  for (let t = 0; t < 9; t++) {
+    au.fill(0);
+    av.fill(0);
+    for (let ci = 0; ci < c; ci++) {
+      const o = (t * c + ci) * co;
+      const uc = u[ci];
+      const vc = v[ci];
+      for (let k = 0; k < co; k++) {
+        au[k] += uc * f[o + k];
+        av[k] += vc * f[o + k];
+      }
+    }
+    E.set(au, 2 * t * co);
+    E.set(av, (2 * t + 1) * co);
+  }
+  return E;
+}
+
+/** The adjoint of shiftCols: dst[c][p] += Σ_(ky, kx) cols[(ky·k + kx)·C + c][p − offset] over the windows that
+ * took p (the input gradient of a stride-1 'same' convolution from its patches' gradient). */
+export function shiftColsAdjoint(cols: Float32Array, C: number, n: number, h: number, w: number, k: number, dst: Float32Array): Float32Array {
+  const P = n * h * w;
+  const hw = h * w;
+  const pad = (k - 1) / 2;
+  for (let ky = 0; ky < k; ky++) {
+    const dy = ky - pad;
+    const ya = Math.max(0, -dy);
+    const yb = Math.min(h, h - dy);
+    for (let kx = 0; kx < k; kx++) {
+      const dx = kx - pad;
+      const xa = Math.max(0, -dx);
+      const xb = Math.min(w, w - dx);
+      const off = dy * w + dx;
+      for (let c = 0; c < C; c++) {
+        const row = ((ky * k + kx) * C + c) * P;
+        const to = c * P + off;
+        for (let b = 0; b < n; b++) {
+          for (let y = ya; y < yb; y++) {
+            const q0 = b * hw + y * w;
+            for (let x = xa; x < xb; x++) dst[to + q0 + x] += cols[row + q0 + x];
+          }
+        }
+      }
+    }
+  }
+  return dst;
 }
 
 export class ResidualFeature {
@@ -213,17 +296,29 @@ export class ResidualFeature {
     const { n, h, w, c1, c2, d } = s;
     const K1 = 9 * c1;
     const K4 = 9 * c2;
-    // 1×1 conv from one channel + ReLU (x is already one channel-major plane)
+    // 1×1 conv from one channel + ReLU: a1[c][p] = relu(w0[c]·x[p]) = u[c]·x⁺[p] + v[c]·x⁻[p] with u = relu(w0),
+    // v = relu(−w0), x⁺ = relu(x), x⁻ = relu(−x): for each (c, p) one term is that product itself and the other 0,
+    // so a1 is the same array; being of rank 2, the first 3×3 convolution of it needs only the 9 shifts of x⁺ and
+    // x⁻ and the filter contracted with u and v (K = 18 instead of 9·c1)
+    const xpn = this.take('xpn', 2 * P);
+    for (let p = 0; p < P; p++) {
+      const v = x[p];
+      xpn[p] = v > 0 || v !== v ? v : 0;
+      xpn[P + p] = v < 0 ? -v : v !== v ? v : 0;
+    }
+    const { u, v } = splitSigns(W.w0);
     const a1 = this.take('a1', c1 * P);
     for (let c = 0; c < c1; c++) {
-      const wc = W.w0[c];
-      for (let p = 0, o = c * P; p < P; p++) a1[o + p] = x[p] * wc;
+      const o = c * P;
+      if (u[c] > 0) for (let p = 0, uc = u[c]; p < P; p++) a1[o + p] = uc * xpn[p];
+      else if (v[c] > 0) for (let p = 0, vc = v[c]; p < P; p++) a1[o + p] = vc * xpn[P + p];
+      else a1.fill(W.w0[c] === 0 ? 0 : NaN, o, o + P);
     }
-    reluInPlace(a1);
     // block 1: b1 = relu(conv(a1, w1)); x1 = relu(conv(b1, w2) + a1)
-    const colsA = shiftCols(a1, c1, n, h, w, 3, this.take('colsA', K1 * P));
+    const colsX = shiftCols(xpn, 2, n, h, w, 3, this.take('colsX', 18 * P));
+    const E = contractFilter(W.w1, u, v, c1);
     const b1 = this.take('b1', c1 * P);
-    blas.sgemm(true, false, c1, P, K1, 1, W.w1, c1, colsA, P, 0, b1, P);
+    blas.sgemm(true, false, c1, P, 18, 1, E, c1, colsX, P, 0, b1, P);
     reluInPlace(b1);
     const colsB = shiftCols(b1, c1, n, h, w, 3, this.take('colsB', K1 * P));
     const x1 = this.take('x1', c1 * P);
@@ -271,14 +366,13 @@ export class ResidualFeature {
         x2[o + q] += ga * hq + be;
       }
     }
-    reluInPlace(x2);
-    // flatten in the layers' NHWC order (rows (image, oy, ox), columns channels) → linear
-    const x2n = transposeInto(x2, c2, Q, this.take('x2n', Q * c2));
+    // ReLU, flattened in the layers' NHWC order (rows (image, oy, ox), columns channels) → linear
+    const x2n = transposeInto(x2, c2, Q, this.take('x2n', Q * c2), { relu: true });
     const F = ho * wo * c2;
     const out = new Float32Array(n * d);
     for (let b = 0; b < n; b++) out.set(W.fcB, b * d);
     blas.sgemm(false, false, n, d, F, 1, x2n, F, W.fcK, d, 1, out, d);
-    return { out, mean, variance, tape: { x, W, a1, colsA, b1, colsB, x1, colsC, z1, colsD, x2n, xs, xhat, inv } };
+    return { out, mean, variance, tape: { x, W, xpn, colsX, a1, b1, colsB, x1, colsC, z1, colsD, x2n, xs, xhat, inv } };
   }
 
   /** Gradients of Σ dout ⊙ forward(x) with respect to x and every weight; releases the tape's buffers. `alloc`
@@ -298,8 +392,7 @@ export class ResidualFeature {
     for (let b = 0; b < n; b++) for (let j = 0; j < d; j++) fcB[j] += dout[b * d + j];
     const dx2n = this.buffer('dx2n', Q * c2);
     blas.sgemm(false, true, n, F, d, 1, dout, d, W.fcK, d, 0, dx2n, F);
-    maskInPlace(dx2n, tape.x2n);
-    const dx2 = transposeInto(dx2n, Q, c2, this.buffer('dx2', c2 * Q));
+    const dx2 = transposeInto(dx2n, Q, c2, this.buffer('dx2', c2 * Q), { gate: tape.x2n });
     // batch norm of the shortcut, per channel row
     const gamma = alloc('gamma', c2);
     const beta = alloc('beta', c2);
@@ -342,28 +435,63 @@ export class ResidualFeature {
     const db1 = this.buffer('db1', c1 * P);
     blas.sgemm(true, false, c1, P, K1, 1, flipFilter(W.w2, 3, c1, c1), c1, shiftCols(dx1, c1, n, h, w, 3, tape.colsB), P, 0, db1, P);
     maskInPlace(db1, tape.b1);
-    const w1 = this.filterGrad(db1, tape.colsA, c1, K1, P, alloc('w1', K1 * c1));
-    const da1 = this.buffer('da1', c1 * P);
-    da1.set(dx1);
-    blas.sgemm(true, false, c1, P, K1, 1, flipFilter(W.w1, 3, c1, c1), c1, shiftCols(db1, c1, n, h, w, 3, tape.colsA), P, 1, da1, P);
-    maskInPlace(da1, tape.a1);
-    // the 1×1 conv from one channel
-    const w0 = alloc('w0', c1);
-    const dxAcc = new Float64Array(P);
-    const x = tape.x;
+    // the first convolution, through the rank-2 a1 of the forward: R[co][(tap, ±)] = Σ_p db1[co][p]·colsX[(tap, ±)][p]
+    // gives its filter gradient u[ci]·R[co][(tap, +)] + v[ci]·R[co][(tap, −)]
+    const { u, v } = splitSigns(W.w0);
+    const R = this.buffer('R', c1 * 18);
+    blas.sgemm(false, true, c1, 18, P, 1, db1, P, tape.colsX, P, 0, R, 18);
+    const w1 = alloc('w1', K1 * c1);
+    for (let t = 0; t < 9; t++) {
+      for (let ci = 0; ci < c1; ci++) {
+        for (let co = 0, o = (t * c1 + ci) * c1; co < c1; co++) w1[o + co] = u[ci] * R[co * 18 + 2 * t] + v[ci] * R[co * 18 + 2 * t + 1];
+      }
+    }
+    // the 1×1 conv from one channel. With D = convᵀ(db1, w1) + dx1 (a1's gradient before its ReLU mask), the mask
+    // is a1 > 0, i.e. x > 0 where w0 > 0 and x < 0 where w0 < 0, so
+    //   ∂w0[c] = Σ_p x⁺[p]·D[c][p] (w0[c] > 0), −Σ_p x⁻[p]·D[c][p] (w0[c] < 0);
+    //   ∂x[p] = Σ_c u[c]·D[c][p] (x[p] > 0), −Σ_c v[c]·D[c][p] (x[p] < 0).
+    // The convᵀ parts of these come from R and from Z = E·db1 ([(tap, ±)][p]) shifted back; dx1's parts directly.
+    const E = contractFilter(W.w1, u, v, c1);
+    const gp = new Float64Array(c1);
+    const gn = new Float64Array(c1);
+    for (let t = 0; t < 9; t++) {
+      for (let c = 0; c < c1; c++) {
+        const o = (t * c1 + c) * c1;
+        let ap = 0;
+        let an = 0;
+        for (let co = 0; co < c1; co++) {
+          ap += W.w1[o + co] * R[co * 18 + 2 * t];
+          an += W.w1[o + co] * R[co * 18 + 2 * t + 1];
+        }
+        gp[c] += ap;
+        gn[c] += an;
+      }
+    }
+    const Z = this.buffer('Z', 18 * P);
+    blas.sgemm(false, false, 18, P, c1, 1, E, c1, db1, P, 0, Z, P);
+    const suv = this.buffer('suv', 2 * P).fill(0);
+    shiftColsAdjoint(Z, 2, n, h, w, 3, suv);
+    const xpn = tape.xpn;
     for (let c = 0; c < c1; c++) {
       const o = c * P;
-      const wc = W.w0[c];
+      const pos = u[c] > 0;
+      if (!pos && !(v[c] > 0)) continue;
+      const coef = pos ? u[c] : v[c];
+      const xs = pos ? 0 : P;
       let acc = 0;
       for (let p = 0; p < P; p++) {
-        const g = da1[o + p];
-        acc += x[p] * g;
-        dxAcc[p] += g * wc;
+        const g = dx1[o + p];
+        acc += xpn[xs + p] * g;
+        suv[xs + p] += coef * g;
       }
-      w0[c] = acc;
+      if (pos) gp[c] += acc;
+      else gn[c] += acc;
     }
+    const w0 = alloc('w0', c1);
+    for (let c = 0; c < c1; c++) w0[c] = u[c] > 0 ? gp[c] : v[c] > 0 ? -gn[c] : 0;
     const dx = alloc('dx', P);
-    dx.set(dxAcc);
+    const x = tape.x;
+    for (let p = 0; p < P; p++) dx[p] = x[p] > 0 ? suv[p] : x[p] < 0 ? -suv[P + p] : 0;
     this.give(tape);
     return { dx, w0, w1, w2, w3, w4, w5, gamma, beta, fcK, fcB };
   }
