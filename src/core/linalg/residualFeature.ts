@@ -6,8 +6,12 @@
  *     channels as its short side (M = 64 or 128) and the positions as its long side: OpenBLAS splits and packs that
  *     shape far better on two threads than positions × channels (BENCHMARKS.md "Top-N ranking" has the step time);
  *   - the patch matrix of a stride-1 'same' convolution is, row by row, the channel's plane shifted by a constant
- *     offset (one contiguous copy) with the image borders cleared; the forward's patch matrices are kept for the
- *     filter gradients;
+ *     offset (one contiguous copy per filter tap) with the image borders cleared; the forward's patch matrices are
+ *     kept for the filter gradients;
+ *   - the first 3×3 convolution sees relu(w0[c]·x[p]) = relu(w0[c])·x⁺[p] + relu(−w0[c])·x⁻[p], a rank-2 input: it
+ *     runs on the 9 shifts of x⁺ and x⁻ with the filter contracted over its input channels (K = 18, not 9·64), and
+ *     its filter gradient, the gradient of w0 and of x come from two thin sgemms (R and Z in backward) — the same
+ *     sums regrouped, about a fifth of the step's arithmetic saved;
  *   - ReLU and its gradient are applied in place on the sgemm outputs, and the residual sums are folded in;
  *   - the input gradients of the stride-1 3×3 convolutions are forward convolutions of dy with the flipped filters,
  *     the stride-2 one a strided scatter-add of the patches' gradient.
