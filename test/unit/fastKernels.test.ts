@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { cpuTf, maxRelDiff } from './tfHelpers';
 import { registerCpuKernels, unregisterCpuKernels } from '../../src/core/linalg/kernels/register';
-import { conv2dSame } from '../../src/core/linalg/conv';
+import { conv2dSame, im2colInto } from '../../src/core/linalg/conv';
 import { loadBlas } from '../../src/core/linalg/blas';
 
 type TfNs = Parameters<typeof registerCpuKernels>[0];
@@ -13,7 +13,7 @@ const installFastConv = (tf: TfNs) => registerCpuKernels(tf, { groups: ['conv'] 
 import { shiftConv, globalConv } from '../../src/core/models/autoencoders/glocalK.train';
 import { Prng } from '../../src/core/data/prng';
 import { buildDlr2, featureTrain } from '../../src/core/models/ranking/dlr2Net';
-import { maskInPlace, reluInPlace } from '../../src/core/linalg/residualFeature';
+import { maskInPlace, reluInPlace, shiftCols, shiftColsAdjoint, stridedCols, transposeInto } from '../../src/core/linalg/residualFeature';
 
 const rng = new Prng(9);
 const rand = (shape: number[]) => Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.next() * 4 - 2);
@@ -218,6 +218,70 @@ test('DLR²’s fused feature net (forward + backward on BLAS) equals the layers
     }
   } finally {
     unregisterCpuKernels(tf, ['conv', 'blas']);
+  }
+});
+
+test('DLR²’s channel-major patches: shiftCols and stridedCols equal the NHWC im2col transposed, every entry written; their adjoints; the gated transposes', () => {
+  const dot = (a: Float32Array, b: Float32Array) => a.reduce((acc, v, i) => acc + v * b[i], 0);
+  const toNhwc = (src: Float32Array, C: number, P: number) => {
+    const out = new Float32Array(P * C);
+    for (let c = 0; c < C; c++) for (let p = 0; p < P; p++) out[p * C + c] = src[c * P + p];
+    return out;
+  };
+  const sameAsIm2col = (cols: Float32Array, ref: Float32Array, K: number, M: number, label: string) => {
+    for (let j = 0; j < K; j++) for (let m = 0; m < M; m++) assert.equal(cols[j * M + m], ref[m * K + j], `${label}: row ${j}, column ${m}`);
+  };
+  // stride 1 'same': odd filters, a one-row image, a filter wider than the image
+  for (const [n, h, w, C, k] of [[2, 6, 7, 3, 3], [3, 3, 5, 2, 5], [2, 1, 4, 2, 3], [1, 4, 2, 1, 5]]) {
+    const P = n * h * w;
+    const K = k * k * C;
+    const pad = (k - 1) / 2;
+    const src = rand([C * P]);
+    const ref = im2colInto(toNhwc(src, C, P), { n, h, w, c: C, kh: k, kw: k, co: 1, sh: 1, sw: 1, top: pad, left: pad, ho: h, wo: w }, new Float32Array(P * K));
+    const cols = shiftCols(src, C, n, h, w, k, new Float32Array(K * P).fill(NaN));
+    sameAsIm2col(cols, ref, K, P, `shiftCols ${[n, h, w, C, k]}`);
+    const B = rand([K * P]);
+    const adj = shiftColsAdjoint(B, C, n, h, w, k, new Float32Array(C * P));
+    const [l, r] = [dot(cols, B), dot(src, adj)];
+    assert.ok(Math.abs(l - r) <= 1e-5 * Math.max(1, Math.abs(l)), `shiftColsAdjoint ${[n, h, w, C, k]}: ${l} vs ${r}`);
+  }
+  // stride 2, padding 1, 3×3 (the second block's first convolution): even and odd sizes
+  for (const [n, h, w, C] of [[2, 6, 8, 3], [1, 5, 7, 2], [2, 2, 3, 1]]) {
+    const P = n * h * w;
+    const ho = Math.floor((h - 1) / 2) + 1;
+    const wo = Math.floor((w - 1) / 2) + 1;
+    const Q = n * ho * wo;
+    const K = 9 * C;
+    const src = rand([C * P]);
+    const g = { n, h, w, C, k: 3, s: 2, pad: 1, ho, wo };
+    const ref = im2colInto(toNhwc(src, C, P), { n, h, w, c: C, kh: 3, kw: 3, co: 1, sh: 2, sw: 2, top: 1, left: 1, ho, wo }, new Float32Array(Q * K));
+    const cols = new Float32Array(K * Q).fill(NaN);
+    stridedCols(src, g, cols);
+    sameAsIm2col(cols, ref, K, Q, `stridedCols ${[n, h, w, C]}`);
+    const B = rand([K * Q]);
+    const back = new Float32Array(C * P);
+    stridedCols(back, g, B, true);
+    const [l, r] = [dot(cols, B), dot(src, back)];
+    assert.ok(Math.abs(l - r) <= 1e-5 * Math.max(1, Math.abs(l)), `strided scatter-add ${[n, h, w, C]}: ${l} vs ${r}`);
+  }
+  // transposes across tile edges: plain, with the ReLU (NaN kept, −0 → 0), gated by another array's sign
+  const [rows, cols] = [37, 70];
+  const a = rand([rows * cols]);
+  a[5] = -0;
+  a[6] = NaN;
+  const gate = rand([rows * cols]);
+  const t = (opts: Parameters<typeof transposeInto>[4]) => transposeInto(a, rows, cols, new Float32Array(rows * cols).fill(7), opts);
+  const plain = t({});
+  const relu = t({ relu: true });
+  const gated = t({ gate });
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const v = a[r * cols + c];
+      const at = c * rows + r;
+      assert.ok(Object.is(plain[at], v), `transpose ${r},${c}`);
+      assert.ok(Object.is(relu[at], v > 0 || Number.isNaN(v) ? v : 0), `relu ${r},${c}: ${relu[at]}`);
+      assert.ok(Object.is(gated[at], gate[r * cols + c] > 0 ? v : 0), `gate ${r},${c}`);
+    }
   }
 });
 
