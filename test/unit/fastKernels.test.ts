@@ -221,6 +221,38 @@ test('DLR²’s fused feature net (forward + backward on BLAS) equals the layers
   }
 });
 
+test('DLR²’s fused feature net hands a gradient array out again only once tfjs has released the tensor holding it', async (t) => {
+  const tf = await cpuTf();
+  if (!loadBlas().blas) return t.skip('no BLAS library (Debian: libopenblas0-pthread)');
+  registerCpuKernels(tf, { groups: ['conv', 'blas'] });
+  type Tensor = import('@tensorflow/tfjs').Tensor;
+  try {
+    const nets = buildDlr2(tf, 8, 5, new Prng(5));
+    const img = tf.variable(tf.tensor4d(rand([3, 6, 8, 1]), [3, 6, 8, 1]));
+    const vars = [img, ...nets.feature.trainableWeights.map((v) => v.read() as import('@tensorflow/tfjs').Variable)];
+    const grads = () => {
+      const { value, grads: g } = tf.variableGrads(() => tf.sum(featureTrain(tf, nets, img)) as import('@tensorflow/tfjs').Scalar, vars);
+      value.dispose();
+      return vars.map((v) => g[v.name]);
+    };
+    const snapshot = (g: Tensor[]) => g.map((x) => Array.from(x.dataSync()));
+    const first = grads();
+    const kept = snapshot(first);
+    img.assign(tf.tensor4d(rand([3, 6, 8, 1]), [3, 6, 8, 1]));
+    const second = grads();
+    assert.deepEqual(snapshot(first), kept, 'gradients still held keep their values while the next batch is differentiated');
+    assert.ok(snapshot(second).some((g, k) => maxRelDiff(g, kept[k]) > 1e-3), 'the second batch has other gradients');
+    const want = snapshot(second);
+    tf.dispose([...first, ...second]);
+    const third = grads();
+    assert.deepEqual(snapshot(third), want, 'after release the arrays are reused, and the same batch gives the same gradients');
+    tf.dispose(third);
+    img.dispose();
+  } finally {
+    unregisterCpuKernels(tf, ['conv', 'blas']);
+  }
+});
+
 test('DLR²’s channel-major patches: shiftCols and stridedCols equal the NHWC im2col transposed, every entry written; their adjoints; the gated transposes', () => {
   const dot = (a: Float32Array, b: Float32Array) => a.reduce((acc, v, i) => acc + v * b[i], 0);
   const toNhwc = (src: Float32Array, C: number, P: number) => {

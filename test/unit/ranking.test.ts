@@ -300,4 +300,23 @@ test('Adam (fused one-pass update) equals tfjs’s Adam with the same β, ε ove
   }
   // moved toward the target: 5 steps of 0.1 from 0
   assert.ok(ours[0] > 0.3 && ours[1] < -0.3);
+  // from the second step the fused path updates the values in place — but never under a tensor sharing them
+  const x = tf.variable(tf.tensor2d([[0, 0, 0], [1, 1, 1]]));
+  const o = new Adam(tf, [x], { lr: 0.1 });
+  const loss = () => tf.sum(tf.square(tf.sub(x, target))) as tfNs.Scalar;
+  await o.step(loss);
+  await o.step(loss);
+  const own = x.dataSync();
+  await o.step(loss);
+  if (own.buffer instanceof SharedArrayBuffer) assert.equal(x.dataSync(), own, 'updated in place (its own shared array)');
+  const held = x.clone();
+  const before = Array.from(await held.data());
+  await o.step(loss);
+  assert.deepEqual(Array.from(await held.data()), before, 'a clone of the variable keeps its values');
+  assert.ok(Array.from(await x.data()).some((v, k) => Math.abs(v - before[k]) > 1e-3), 'the variable moved');
+  held.dispose();
+  await o.step(loss);
+  assert.deepEqual(Array.from(await x.data()), Array.from(ours), 'five steps, some in place and one not, equal the five fused steps above');
+  x.dispose();
+  o.dispose();
 });
