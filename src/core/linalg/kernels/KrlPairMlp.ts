@@ -2,8 +2,10 @@
  * KrlPairMlp — an MLP over every (row of U, row of I) pair whose first layer splits into a U half and an I half:
  * out[u, i] = w4 · relu(W3ᵀ relu(W2ᵀ relu(U[u] + I[i]) + b2) + b3) + b4 for all u, i (inference only: no
  * gradient). DLR²'s discriminative net S scores every item for every user this way. On the cpu backend the three
- * layers run as sgemm over blocks of pairs, the pair sums and each bias + ReLU as branch-free passes split over the
- * worker pool (../parallel.ts pairSumReluRows, biasReluRows); called through the op pairMlpScores
+ * layers run as sgemm over blocks of a few thousand pairs, small enough that a block's activations stay in cache
+ * between the sgemm that writes them and the branch-free passes that add the bias and apply the ReLU, split over the
+ * worker pool (../parallel.ts pairSumReluRows, biasReluRows; with 64 MiB blocks these passes ran from memory and a
+ * pass over all items for all users took about 2.4× as long); called through the op pairMlpScores
  * (../ops.ts), which composes the same formula from tfjs ops on every other backend.
  */
 import { type CpuBackend, type TensorInfo, f32Values } from './cpuBackend';
@@ -12,8 +14,8 @@ import { parallelRows, sharedF32, toShared } from '../parallel';
 
 export const PAIR_MLP = 'KrlPairMlp';
 
-/** Pairs per block: bounds the hidden activations kept at once (65,536 × 256 floats = 64 MiB). */
-const BLOCK_ROWS = 65536;
+/** Pairs per block (at least one user's row of items): 2,048 × 256 floats = 2 MiB of activations per layer. */
+const BLOCK_ROWS = 2048;
 
 export const krlPairMlp: CpuKernel = {
   kernelName: PAIR_MLP,
