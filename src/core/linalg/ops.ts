@@ -251,6 +251,12 @@ export function adamUpdate(tf: Tf, x: tfNs.Tensor, g: tfNs.Tensor, m: tfNs.Tenso
 
 const residualNets = new Map<string, ResidualFeature>();
 
+/** How many tensors share this data on the backend (0: released); undefined where the backend does not count. */
+export function backendRefCount(tf: Tf, dataId: object): number | undefined {
+  const backend = tf.engine().backend as unknown as { refCount?(dataId: object): number };
+  return typeof backend.refCount === 'function' ? backend.refCount(dataId) : undefined;
+}
+
 /**
  * Host arrays handed to tfjs as tensor data (the cpu backend keeps the array itself), taken back for the next call
  * once the backend has let go of that data: a fresh multi-megabyte array per training step cost more in page faults
@@ -264,8 +270,7 @@ class RecycledArrays {
 
   take(key: string, len: number): Float32Array {
     const slot = this.slots.get(key);
-    const backend = this.tf.engine().backend as unknown as { refCount?(dataId: object): number };
-    if (slot && slot.buf.length === len && typeof backend.refCount === 'function' && backend.refCount(slot.dataId) === 0) {
+    if (slot && slot.buf.length === len && backendRefCount(this.tf, slot.dataId) === 0) {
       this.slots.delete(key);
       return slot.buf;
     }

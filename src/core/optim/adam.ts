@@ -9,7 +9,7 @@
  * adamUpdate runs the same formula as tensor ops.
  */
 import type * as tfNs from '@tensorflow/tfjs';
-import { adamUpdate, fused, type AdamAttrs } from '../linalg/ops';
+import { adamUpdate, backendRefCount, fused, type AdamAttrs } from '../linalg/ops';
 import { adamRows, flatRows, isShared, parallelRows, sharedF32 } from '../linalg/parallel';
 
 export interface AdamOptions {
@@ -17,12 +17,6 @@ export interface AdamOptions {
   beta1?: number;
   beta2?: number;
   eps?: number;
-}
-
-/** How many tensors share t's data on the backend (the cpu backend counts them; undefined elsewhere). */
-export function backendRefCount(tf: typeof tfNs, t: tfNs.Tensor): number | undefined {
-  const backend = tf.engine().backend as unknown as { refCount?(dataId: object): number };
-  return typeof backend.refCount === 'function' ? backend.refCount(t.dataId) : undefined;
 }
 
 export class Adam {
@@ -57,7 +51,7 @@ export class Adam {
         // in place when the variable alone holds its values and they are the shared array an earlier step wrote
         // (the backend hands out its own array then): no fresh array per step, whose pages cost more to fault in
         // than the update itself on some machines
-        const inPlace = isShared(xv) && backendRefCount(this.tf, x) === 1;
+        const inPlace = isShared(xv) && backendRefCount(this.tf, x.dataId) === 1;
         const xo = inPlace ? xv : sharedF32(x.size);
         const args = {
           x: xv, g: gv, m: this.host.m[k], v: this.host.v[k], xo, step: a.lr / (1 - a.beta1 ** a.t), ib: 1 / Math.sqrt(1 - a.beta2 ** a.t),
