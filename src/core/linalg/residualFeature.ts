@@ -132,24 +132,14 @@ export function stridedCols(src: Float32Array, g: Strided, cols: Float32Array, a
   }
 }
 
-/**
- * dst[c][r] = src[r][c] for src rows × cols, in 32 × 32 tiles (both sides stay in cache). With `relu`, max(·, 0)
- * (NaN kept); with `gate` (laid out as src), entries whose gate is not > 0 become 0 (the ReLU gradient).
- */
-export function transposeInto(src: Float32Array, rows: number, cols: number, dst: Float32Array, opts: { relu?: boolean; gate?: Float32Array } = {}): Float32Array {
+/** dst[c][r] = src[r][c] for src rows × cols, in 32 × 32 tiles (both sides stay in cache). */
+export function transposeInto(src: Float32Array, rows: number, cols: number, dst: Float32Array): Float32Array {
   const T = 32;
-  const { relu, gate } = opts;
   for (let r0 = 0; r0 < rows; r0 += T) {
     const r1 = Math.min(rows, r0 + T);
     for (let c0 = 0; c0 < cols; c0 += T) {
       const c1 = Math.min(cols, c0 + T);
-      for (let r = r0; r < r1; r++) {
-        const o = r * cols;
-        for (let c = c0; c < c1; c++) {
-          const v = src[o + c];
-          dst[c * rows + r] = gate ? (gate[o + c] > 0 ? v : 0) : relu ? (v > 0 || v !== v ? v : 0) : v;
-        }
-      }
+      for (let r = r0; r < r1; r++) for (let c = c0, o = r * cols; c < c1; c++) dst[c * rows + r] = src[o + c];
     }
   }
   return dst;
@@ -370,8 +360,9 @@ export class ResidualFeature {
         x2[o + q] += ga * hq + be;
       }
     }
-    // ReLU, flattened in the layers' NHWC order (rows (image, oy, ox), columns channels) → linear
-    const x2n = transposeInto(x2, c2, Q, this.take('x2n', Q * c2), { relu: true });
+    // flattened in the layers' NHWC order (rows (image, oy, ox), columns channels), ReLU → linear
+    const x2n = transposeInto(x2, c2, Q, this.take('x2n', Q * c2));
+    reluInPlace(x2n);
     const F = ho * wo * c2;
     const out = new Float32Array(n * d);
     for (let b = 0; b < n; b++) out.set(W.fcB, b * d);
@@ -396,17 +387,19 @@ export class ResidualFeature {
     for (let b = 0; b < n; b++) for (let j = 0; j < d; j++) fcB[j] += dout[b * d + j];
     const dx2n = this.buffer('dx2n', Q * c2);
     blas.sgemm(false, true, n, F, d, 1, dout, d, W.fcK, d, 0, dx2n, F);
-    const dx2 = transposeInto(dx2n, Q, c2, this.buffer('dx2', c2 * Q), { gate: tape.x2n });
+    maskInPlace(dx2n, tape.x2n);
+    const dx2 = transposeInto(dx2n, Q, c2, this.buffer('dx2', c2 * Q));
     // batch norm of the shortcut, per channel row
     const gamma = alloc('gamma', c2);
     const beta = alloc('beta', c2);
     const dsc = this.buffer('dsc', c2 * Q);
+    const xhat = tape.xhat;
     for (let c = 0; c < c2; c++) {
       const o = c * Q;
       let ag = 0;
       let ab = 0;
       for (let q = 0; q < Q; q++) {
-        ag += dx2[o + q] * tape.xhat[o + q];
+        ag += dx2[o + q] * xhat[o + q];
         ab += dx2[o + q];
       }
       gamma[c] = ag;
@@ -414,7 +407,7 @@ export class ResidualFeature {
       const scale = Math.fround((W.gamma[c] * tape.inv[c]) / Q);
       const agf = Math.fround(ag);
       const abf = Math.fround(ab);
-      for (let q = 0; q < Q; q++) dsc[o + q] = scale * (Q * dx2[o + q] - abf - tape.xhat[o + q] * agf);
+      for (let q = 0; q < Q; q++) dsc[o + q] = scale * (Q * dx2[o + q] - abf - xhat[o + q] * agf);
     }
     const w5 = alloc('w5', c1 * c2);
     blas.sgemm(false, true, c1, c2, Q, 1, tape.xs, Q, dsc, Q, 0, w5, c2);
