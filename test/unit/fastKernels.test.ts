@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { cpuTf, maxRelDiff } from './tfHelpers';
 import { registerCpuKernels, unregisterCpuKernels } from '../../src/core/linalg/kernels/register';
-import { conv2dSame, im2colInto } from '../../src/core/linalg/conv';
+import { conv2dSame, getConvBlas, im2colInto } from '../../src/core/linalg/conv';
 import { loadBlas } from '../../src/core/linalg/blas';
 
 type TfNs = Parameters<typeof registerCpuKernels>[0];
@@ -12,7 +12,7 @@ const uninstallFastElementwise = (tf: TfNs) => unregisterCpuKernels(tf, ['elemen
 const installFastConv = (tf: TfNs) => registerCpuKernels(tf, { groups: ['conv'] });
 import { shiftConv, globalConv } from '../../src/core/models/autoencoders/glocalK.train';
 import { Prng } from '../../src/core/data/prng';
-import { buildDlr2, featureTrain } from '../../src/core/models/ranking/dlr2Net';
+import { buildDlr2, featureInfer, featureTrain } from '../../src/core/models/ranking/dlr2Net';
 import { maskInPlace, reluInPlace, shiftCols, shiftColsAdjoint, stridedCols, transposeInto } from '../../src/core/linalg/residualFeature';
 
 const rng = new Prng(9);
@@ -215,6 +215,31 @@ test('DLR²’s fused feature net (forward + backward on BLAS) equals the layers
       });
       moving.forEach((v, k) => assert.ok(maxRelDiff(fused.moving[k], layers.moving[k]) <= 1e-5, `${v.name}: ${maxRelDiff(fused.moving[k], layers.moving[k])}`));
       assert.ok(maxRelDiff(fused.moving[0], start[0].dataSync()) > 1e-3, 'the moving mean moved');
+    }
+  } finally {
+    unregisterCpuKernels(tf, ['conv', 'blas']);
+  }
+});
+
+test('DLR²’s fused feature net in inference mode (moving statistics, slices of the training batch, a padded last slice) equals the layers', async (t) => {
+  const tf = await cpuTf();
+  if (!loadBlas().blas) return t.skip('no BLAS library (Debian: libopenblas0-pthread)');
+  registerCpuKernels(tf, { groups: ['conv', 'blas'] });
+  try {
+    assert.ok(getConvBlas(), 'the fused path is active (BLAS registered for the convolutions)');
+    for (const [dims, count, batch] of [[8, 3, 4], [10, 45, 16], [8, 32, 32]] as const) {
+      const nets = buildDlr2(tf, dims, 5, new Prng(6));
+      const [g, b] = nets.parts.bn.trainableWeights;
+      g.write(tf.tensor1d(rand([128]).map((v) => 1 + 0.5 * v)));
+      b.write(tf.tensor1d(rand([128]).map((v) => 0.3 * v)));
+      const [mm, mv] = nets.parts.bn.nonTrainableWeights;
+      mm.write(tf.tensor1d(rand([128]).map((v) => 0.5 * v)));
+      mv.write(tf.tensor1d(rand([128]).map((v) => 1 + 0.4 * v)));
+      const img = tf.tensor4d(rand([count, 6, dims, 1]), [count, 6, dims, 1]);
+      const want = (nets.feature.apply(img, { training: false }) as import('@tensorflow/tfjs').Tensor).dataSync();
+      const got = featureInfer(tf, nets, img, batch);
+      assert.deepEqual(got.shape, [count, dims]);
+      assert.ok(maxRelDiff(got.dataSync(), want) <= 1e-5, `dims ${dims}, ${count} images in slices of ${batch}: ${maxRelDiff(got.dataSync(), want)}`);
     }
   } finally {
     unregisterCpuKernels(tf, ['conv', 'blas']);

@@ -9,6 +9,7 @@
  *   adamUpdate(x, g, m, v)       one Adam step of a parameter (torch's formula) as tensor ops (../optim/adam.ts
  *                                updates arrays in place instead where our cpu kernels run)
  *   residualFeatureTrain(x, W)   DLR²'s residual feature net in training mode, forward and backward fused on BLAS
+ *   residualFeatureInfer(x, W, …) the same net in inference mode (moving batch-norm statistics), the fused forward
  * Where the active backend has our fused kernels (./kernels, registered on the cpu backend from one list) one
  * pass each way runs instead of five to ten tensor ops, split by rows over the worker pool of ./parallel; on the
  * webgpu backend the element-wise parts run as fused WGSL passes (./webgpuPrograms) with tfjs's own matmuls and
@@ -294,10 +295,14 @@ export type ResidualFeatureTensors = Record<keyof ResFeatureWeights, tfNs.Tensor
  * the cpu backend with BLAS; its gradient reaches x and every weight. Returns undefined elsewhere (the caller runs
  * the layers). mean / variance: the shortcut's batch statistics, for the moving averages the caller keeps.
  */
-export function residualFeatureTrain(tf: Tf, x: tfNs.Tensor4D, W: ResidualFeatureTensors, eps: number): { out: T2; mean: Float32Array; variance: Float32Array } | undefined {
+const RESIDUAL_NAMES = ['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'gamma', 'beta', 'fcK', 'fcB'] as const;
+
+/** The fused net for batches of n images shaped as x's (one per geometry, its arrays reused), or undefined where it
+ * does not run: not the cpu backend, no BLAS, or weights of another architecture. */
+function residualNet(tf: Tf, n: number, x: tfNs.Tensor4D, W: ResidualFeatureTensors, eps: number): ResidualFeature | undefined {
   const blas = getConvBlas();
   if (!blas || tf.getBackend() !== 'cpu') return undefined;
-  const [n, h, w, ci] = x.shape;
+  const [, h, w, ci] = x.shape;
   const c1 = W.w0.shape[3] as number;
   const c2 = W.w3.shape[3] as number;
   const d = W.fcB.shape[0] as number;
@@ -308,7 +313,29 @@ export function residualFeatureTrain(tf: Tf, x: tfNs.Tensor4D, W: ResidualFeatur
     net = new ResidualFeature(blas, { n, h, w, c1, c2, d, eps });
     residualNets.set(key, net);
   }
-  const names = ['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'gamma', 'beta', 'fcK', 'fcB'] as const;
+  return net;
+}
+
+/**
+ * DLR²'s residual feature net in inference mode (the batch norm on the moving mean and variance) through the fused
+ * forward, in slices of `batch` images (the training batch: its arrays serve both); undefined where the fused net
+ * does not run (the caller runs the layers).
+ */
+export function residualFeatureInfer(tf: Tf, x: tfNs.Tensor4D, W: ResidualFeatureTensors, mean: tfNs.Tensor, variance: tfNs.Tensor, eps: number, batch: number): T2 | undefined {
+  const net = residualNet(tf, batch, x, W, eps);
+  if (!net) return undefined;
+  const v = (t: tfNs.Tensor) => t.dataSync() as Float32Array;
+  const weights = Object.fromEntries(RESIDUAL_NAMES.map((k) => [k, v(W[k])])) as unknown as ResFeatureWeights;
+  const count = x.shape[0];
+  return tf.tensor2d(net.infer(v(x), count, weights, v(mean), v(variance)), [count, net.s.d]);
+}
+
+export function residualFeatureTrain(tf: Tf, x: tfNs.Tensor4D, W: ResidualFeatureTensors, eps: number): { out: T2; mean: Float32Array; variance: Float32Array } | undefined {
+  const net = residualNet(tf, x.shape[0], x, W, eps);
+  if (!net) return undefined;
+  const [n] = x.shape;
+  const d = net.s.d;
+  const names = RESIDUAL_NAMES;
   const inputs = [x, ...names.map((k) => W[k])];
   const fixedNet = net;
   let stats: { mean: Float32Array; variance: Float32Array } | undefined;

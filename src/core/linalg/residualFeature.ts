@@ -284,8 +284,9 @@ export class ResidualFeature {
     }
   }
 
-  /** Training-mode forward: the features [n, d] and the shortcut's batch mean and (biased) variance. */
-  forward(x: Float32Array, W: ResFeatureWeights): { out: Float32Array; mean: Float32Array; variance: Float32Array; tape: Tape } {
+  /** Training-mode forward: the features [n, d] and the shortcut's batch mean and (biased) variance. With `stats`,
+   * inference mode: the batch norm uses those (the moving mean and variance) and returns them. */
+  forward(x: Float32Array, W: ResFeatureWeights, stats?: { mean: Float32Array; variance: Float32Array }): { out: Float32Array; mean: Float32Array; variance: Float32Array; tape: Tape } {
     const { blas, s, P, Q, ho, wo } = this;
     const { n, h, w, c1, c2, d } = s;
     const K1 = 9 * c1;
@@ -338,16 +339,22 @@ export class ResidualFeature {
     const inv = this.take('inv', c2);
     for (let c = 0; c < c2; c++) {
       const o = c * Q;
-      let acc = 0;
-      for (let q = 0; q < Q; q++) acc += xhat[o + q];
-      const m = acc / Q;
-      acc = 0;
-      for (let q = 0; q < Q; q++) {
-        const t = xhat[o + q] - m;
-        acc += t * t;
+      let m: number;
+      if (stats) {
+        m = stats.mean[c];
+        variance[c] = stats.variance[c];
+      } else {
+        let acc = 0;
+        for (let q = 0; q < Q; q++) acc += xhat[o + q];
+        m = acc / Q;
+        acc = 0;
+        for (let q = 0; q < Q; q++) {
+          const t = xhat[o + q] - m;
+          acc += t * t;
+        }
+        variance[c] = acc / Q;
       }
       mean[c] = m;
-      variance[c] = acc / Q;
       const iv = 1 / Math.sqrt(variance[c] + s.eps);
       inv[c] = iv;
       const mf = Math.fround(m);
@@ -368,6 +375,24 @@ export class ResidualFeature {
     for (let b = 0; b < n; b++) out.set(W.fcB, b * d);
     blas.sgemm(false, false, n, d, F, 1, x2n, F, W.fcK, d, 1, out, d);
     return { out, mean, variance, tape: { x, W, xpn, colsX, a1, b1, colsB, x1, colsC, z1, colsD, x2n, xs, xhat, inv } };
+  }
+
+  /** Inference-mode features of x [n, h, w, 1] (any n, in slices of this net's batch size; a short last slice is
+   * padded with zero images, whose rows are dropped): the batch norm uses the moving statistics given. */
+  infer(x: Float32Array, count: number, W: ResFeatureWeights, mean: Float32Array, variance: Float32Array): Float32Array {
+    const { n, h, w, d } = this.s;
+    const img = h * w;
+    const out = new Float32Array(count * d);
+    const slice = new Float32Array(n * img);
+    for (let a = 0; a < count; a += n) {
+      const k = Math.min(n, count - a);
+      slice.set(x.subarray(a * img, (a + k) * img));
+      if (k < n) slice.fill(0, k * img);
+      const r = this.forward(slice, W, { mean, variance });
+      this.give(r.tape);
+      out.set(r.out.subarray(0, k * d), a * d);
+    }
+    return out;
   }
 
   /** Gradients of Σ dout ⊙ forward(x) with respect to x and every weight; releases the tape's buffers. `alloc`

@@ -28,7 +28,7 @@ import type { TrainFn } from '../model';
 import type { RatingMatrix } from '../../data/ratingMatrix';
 import { pairMlpScores } from '../../linalg/ops';
 import { Adam } from '../../optim/adam';
-import { buildDlr2, denseWeights, featureTrain, hingeLoss, squareSquareLoss, stateImage } from './dlr2Net';
+import { buildDlr2, denseWeights, featureInfer, featureTrain, hingeLoss, squareSquareLoss, stateImage } from './dlr2Net';
 import { embeddingFrames, rankingCurvePoints, runEmbeddings } from './params';
 
 /** Per user, the item indices sorted by time (ties by position), repeats dropped. */
@@ -154,7 +154,7 @@ export const train: TrainFn = async (ctx) => {
         us.forEach((u, k) => st.set(lastState(part === 'test' ? testSeq[u] : fitSeq[u], state).map((x) => Math.max(0, x)), k * state));
         const s = tf.tidy(() => {
           const img = stateImage(tf, tf.gather(userEmb, tf.tensor1d(us, 'int32')) as tfNs.Tensor2D, tf.gather(itemEmb, tf.tensor1d(st, 'int32')) as tfNs.Tensor2D, state);
-          const userHalf = tf.matMul(nets.feature.apply(img, { training: false }) as tfNs.Tensor2D, stateHalf) as tfNs.Tensor2D;
+          const userHalf = tf.matMul(featureInfer(tf, nets, img, B), stateHalf) as tfNs.Tensor2D;
           return tf.neg(pairMlpScores(tf, userHalf, itemHalf, rest));
         });
         out.set((await s.data()) as Float32Array, a * nItems);

@@ -24,7 +24,7 @@
  */
 import type * as tfNs from '@tensorflow/tfjs';
 import type { Prng } from '../../data/prng';
-import { residualFeatureTrain } from '../../linalg/ops';
+import { residualFeatureInfer, residualFeatureTrain } from '../../linalg/ops';
 
 type Tf = typeof tfNs;
 type T2 = tfNs.Tensor2D;
@@ -121,4 +121,17 @@ export function featureTrain(tf: Tf, nets: Dlr2Nets, img: tfNs.Tensor4D, opts: {
     }
   });
   return r.out;
+}
+
+/** The feature net in inference mode (batch norm on its moving statistics): on the cpu backend with BLAS the fused
+ * forward in slices of `batch` images (the training batch, whose arrays it reuses), elsewhere the layers. */
+export function featureInfer(tf: Tf, nets: Dlr2Nets, img: tfNs.Tensor4D, batch: number): T2 {
+  const { convs, bn, fc, epsilon } = nets.parts;
+  const read = (l: tfNs.layers.Layer, i: number) => l.trainableWeights[i].read();
+  const [movingMean, movingVariance] = bn.nonTrainableWeights;
+  const r = residualFeatureInfer(tf, img, {
+    w0: read(convs[0], 0), w1: read(convs[1], 0), w2: read(convs[2], 0), w3: read(convs[3], 0), w4: read(convs[4], 0), w5: read(convs[5], 0),
+    gamma: read(bn, 0), beta: read(bn, 1), fcK: read(fc, 0), fcB: read(fc, 1),
+  }, movingMean.read(), movingVariance.read(), epsilon, batch);
+  return r ?? (nets.feature.apply(img, { training: false }) as T2);
 }
