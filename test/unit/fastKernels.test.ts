@@ -15,6 +15,18 @@ import { Prng } from '../../src/core/data/prng';
 import { buildDlr2, featureInfer, featureTrain } from '../../src/core/models/ranking/dlr2Net';
 import { maskInPlace, reluInPlace, shiftCols, shiftColsAdjoint, stridedCols, transposeInto } from '../../src/core/linalg/residualFeature';
 
+/** Runs body on the cpu backend with the BLAS convolution and matmul kernels registered (skipped without BLAS). */
+async function withBlasKernels(t: import('node:test').TestContext, body: (tf: Awaited<ReturnType<typeof cpuTf>>) => Promise<void>): Promise<void> {
+  const tf = await cpuTf();
+  if (!loadBlas().blas) return t.skip('no BLAS library (Debian: libopenblas0-pthread)');
+  registerCpuKernels(tf, { groups: ['conv', 'blas'] });
+  try {
+    await body(tf);
+  } finally {
+    unregisterCpuKernels(tf, ['conv', 'blas']);
+  }
+}
+
 const rng = new Prng(9);
 const rand = (shape: number[]) => Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.next() * 4 - 2);
 
@@ -172,111 +184,89 @@ test('Slice, PadV2, Tile, Mean and UnsortedSegmentSum (contiguous runs, matrix r
   uninstallFastElementwise(tf);
 });
 
-test('DLR²’s fused feature net (forward + backward on BLAS) equals the layers: features, every gradient, the batch-norm moving statistics', async (t) => {
-  const tf = await cpuTf();
-  if (!loadBlas().blas) return t.skip('no BLAS library (Debian: libopenblas0-pthread)');
-  registerCpuKernels(tf, { groups: ['conv', 'blas'] });
-  try {
-    for (const [dims, n] of [[8, 3], [10, 2]] as const) {
-      const nets = buildDlr2(tf, dims, 5, new Prng(3));
-      // a non-trivial batch norm (γ ≠ 1, β ≠ 0) so its gradient terms all count
-      const [g, b] = nets.parts.bn.trainableWeights;
-      g.write(tf.tensor1d(rand([128]).map((v) => 1 + 0.5 * v)));
-      b.write(tf.tensor1d(rand([128]).map((v) => 0.3 * v)));
-      const img = tf.variable(tf.tensor4d(rand([n, 6, dims, 1]), [n, 6, dims, 1]));
-      const w = tf.tensor2d(Float32Array.from({ length: n * dims }, (_, k) => Math.cos(k + 0.5)), [n, dims]);
-      const vars = [img, ...nets.feature.trainableWeights.map((v) => v.read() as import('@tensorflow/tfjs').Variable)];
-      const moving = nets.parts.bn.nonTrainableWeights;
-      const start = moving.map((v) => v.read().clone());
-      const run = (fused: boolean) => {
-        moving.forEach((v, k) => v.write(start[k].clone()));
-        let feat: Float32Array = new Float32Array(0);
-        const { value, grads } = tf.variableGrads(() => {
-          const s = featureTrain(tf, nets, img, { fused });
-          feat = s.dataSync().slice() as Float32Array;
-          return tf.sum(tf.mul(s, w)) as import('@tensorflow/tfjs').Scalar;
-        }, vars);
-        value.dispose();
-        return { feat, grads: vars.map((v) => grads[v.name].dataSync().slice() as Float32Array), moving: moving.map((v) => v.read().dataSync().slice() as Float32Array) };
-      };
-      const layers = run(false);
-      const fused = run(true);
-      assert.ok(maxRelDiff(fused.feat, layers.feat) <= 1e-5, `features (dims ${dims}): ${maxRelDiff(fused.feat, layers.feat)}`);
-      vars.forEach((v, k) => {
-        let scale = 0;
-        let worst = 0;
-        layers.grads[k].forEach((x, i) => {
-          scale = Math.max(scale, Math.abs(x));
-          worst = Math.max(worst, Math.abs(x - fused.grads[k][i]));
-        });
-        assert.ok(scale > 0, `${v.name}: the layers' gradient is not all zero`);
-        const err = worst / scale;
-        assert.ok(err <= 1e-4, `gradient of ${v.name} (dims ${dims}): ${err}`);
-      });
-      moving.forEach((v, k) => assert.ok(maxRelDiff(fused.moving[k], layers.moving[k]) <= 1e-5, `${v.name}: ${maxRelDiff(fused.moving[k], layers.moving[k])}`));
-      assert.ok(maxRelDiff(fused.moving[0], start[0].dataSync()) > 1e-3, 'the moving mean moved');
-    }
-  } finally {
-    unregisterCpuKernels(tf, ['conv', 'blas']);
-  }
-});
-
-test('DLR²’s fused feature net in inference mode (moving statistics, slices of the training batch, a padded last slice) equals the layers', async (t) => {
-  const tf = await cpuTf();
-  if (!loadBlas().blas) return t.skip('no BLAS library (Debian: libopenblas0-pthread)');
-  registerCpuKernels(tf, { groups: ['conv', 'blas'] });
-  try {
-    assert.ok(getConvBlas(), 'the fused path is active (BLAS registered for the convolutions)');
-    for (const [dims, count, batch] of [[8, 3, 4], [10, 45, 16], [8, 32, 32]] as const) {
-      const nets = buildDlr2(tf, dims, 5, new Prng(6));
-      const [g, b] = nets.parts.bn.trainableWeights;
-      g.write(tf.tensor1d(rand([128]).map((v) => 1 + 0.5 * v)));
-      b.write(tf.tensor1d(rand([128]).map((v) => 0.3 * v)));
-      const [mm, mv] = nets.parts.bn.nonTrainableWeights;
-      mm.write(tf.tensor1d(rand([128]).map((v) => 0.5 * v)));
-      mv.write(tf.tensor1d(rand([128]).map((v) => 1 + 0.4 * v)));
-      const img = tf.tensor4d(rand([count, 6, dims, 1]), [count, 6, dims, 1]);
-      const want = (nets.feature.apply(img, { training: false }) as import('@tensorflow/tfjs').Tensor).dataSync();
-      const got = featureInfer(tf, nets, img, batch);
-      assert.deepEqual(got.shape, [count, dims]);
-      assert.ok(maxRelDiff(got.dataSync(), want) <= 1e-5, `dims ${dims}, ${count} images in slices of ${batch}: ${maxRelDiff(got.dataSync(), want)}`);
-    }
-  } finally {
-    unregisterCpuKernels(tf, ['conv', 'blas']);
-  }
-});
-
-test('DLR²’s fused feature net hands a gradient array out again only once tfjs has released the tensor holding it', async (t) => {
-  const tf = await cpuTf();
-  if (!loadBlas().blas) return t.skip('no BLAS library (Debian: libopenblas0-pthread)');
-  registerCpuKernels(tf, { groups: ['conv', 'blas'] });
-  type Tensor = import('@tensorflow/tfjs').Tensor;
-  try {
-    const nets = buildDlr2(tf, 8, 5, new Prng(5));
-    const img = tf.variable(tf.tensor4d(rand([3, 6, 8, 1]), [3, 6, 8, 1]));
+test('DLR²’s fused feature net (forward + backward on BLAS) equals the layers: features, every gradient, the batch-norm moving statistics', (t) => withBlasKernels(t, async (tf) => {
+  for (const [dims, n] of [[8, 3], [10, 2]] as const) {
+    const nets = buildDlr2(tf, dims, 5, new Prng(3));
+    // a non-trivial batch norm (γ ≠ 1, β ≠ 0) so its gradient terms all count
+    const [g, b] = nets.parts.bn.trainableWeights;
+    g.write(tf.tensor1d(rand([128]).map((v) => 1 + 0.5 * v)));
+    b.write(tf.tensor1d(rand([128]).map((v) => 0.3 * v)));
+    const img = tf.variable(tf.tensor4d(rand([n, 6, dims, 1]), [n, 6, dims, 1]));
+    const w = tf.tensor2d(Float32Array.from({ length: n * dims }, (_, k) => Math.cos(k + 0.5)), [n, dims]);
     const vars = [img, ...nets.feature.trainableWeights.map((v) => v.read() as import('@tensorflow/tfjs').Variable)];
-    const grads = () => {
-      const { value, grads: g } = tf.variableGrads(() => tf.sum(featureTrain(tf, nets, img)) as import('@tensorflow/tfjs').Scalar, vars);
+    const moving = nets.parts.bn.nonTrainableWeights;
+    const start = moving.map((v) => v.read().clone());
+    const run = (fused: boolean) => {
+      moving.forEach((v, k) => v.write(start[k].clone()));
+      let feat: Float32Array = new Float32Array(0);
+      const { value, grads } = tf.variableGrads(() => {
+        const s = featureTrain(tf, nets, img, { fused });
+        feat = s.dataSync().slice() as Float32Array;
+        return tf.sum(tf.mul(s, w)) as import('@tensorflow/tfjs').Scalar;
+      }, vars);
       value.dispose();
-      return vars.map((v) => g[v.name]);
+      return { feat, grads: vars.map((v) => grads[v.name].dataSync().slice() as Float32Array), moving: moving.map((v) => v.read().dataSync().slice() as Float32Array) };
     };
-    const snapshot = (g: Tensor[]) => g.map((x) => Array.from(x.dataSync()));
-    const first = grads();
-    const kept = snapshot(first);
-    img.assign(tf.tensor4d(rand([3, 6, 8, 1]), [3, 6, 8, 1]));
-    const second = grads();
-    assert.deepEqual(snapshot(first), kept, 'gradients still held keep their values while the next batch is differentiated');
-    assert.ok(snapshot(second).some((g, k) => maxRelDiff(g, kept[k]) > 1e-3), 'the second batch has other gradients');
-    const want = snapshot(second);
-    tf.dispose([...first, ...second]);
-    const third = grads();
-    assert.deepEqual(snapshot(third), want, 'after release the arrays are reused, and the same batch gives the same gradients');
-    tf.dispose(third);
-    img.dispose();
-  } finally {
-    unregisterCpuKernels(tf, ['conv', 'blas']);
+    const layers = run(false);
+    const fused = run(true);
+    assert.ok(maxRelDiff(fused.feat, layers.feat) <= 1e-5, `features (dims ${dims}): ${maxRelDiff(fused.feat, layers.feat)}`);
+    vars.forEach((v, k) => {
+      let scale = 0;
+      let worst = 0;
+      layers.grads[k].forEach((x, i) => {
+        scale = Math.max(scale, Math.abs(x));
+        worst = Math.max(worst, Math.abs(x - fused.grads[k][i]));
+      });
+      assert.ok(scale > 0, `${v.name}: the layers' gradient is not all zero`);
+      const err = worst / scale;
+      assert.ok(err <= 1e-4, `gradient of ${v.name} (dims ${dims}): ${err}`);
+    });
+    moving.forEach((v, k) => assert.ok(maxRelDiff(fused.moving[k], layers.moving[k]) <= 1e-5, `${v.name}: ${maxRelDiff(fused.moving[k], layers.moving[k])}`));
+    assert.ok(maxRelDiff(fused.moving[0], start[0].dataSync()) > 1e-3, 'the moving mean moved');
   }
-});
+}));
+
+test('DLR²’s fused feature net in inference mode (moving statistics, slices of the training batch, a padded last slice) equals the layers', (t) => withBlasKernels(t, async (tf) => {
+  assert.ok(getConvBlas(), 'the fused path is active (BLAS registered for the convolutions)');
+  for (const [dims, count, batch] of [[8, 3, 4], [10, 45, 16], [8, 32, 32]] as const) {
+    const nets = buildDlr2(tf, dims, 5, new Prng(6));
+    const [g, b] = nets.parts.bn.trainableWeights;
+    g.write(tf.tensor1d(rand([128]).map((v) => 1 + 0.5 * v)));
+    b.write(tf.tensor1d(rand([128]).map((v) => 0.3 * v)));
+    const [mm, mv] = nets.parts.bn.nonTrainableWeights;
+    mm.write(tf.tensor1d(rand([128]).map((v) => 0.5 * v)));
+    mv.write(tf.tensor1d(rand([128]).map((v) => 1 + 0.4 * v)));
+    const img = tf.tensor4d(rand([count, 6, dims, 1]), [count, 6, dims, 1]);
+    const want = (nets.feature.apply(img, { training: false }) as import('@tensorflow/tfjs').Tensor).dataSync();
+    const got = featureInfer(tf, nets, img, batch);
+    assert.deepEqual(got.shape, [count, dims]);
+    assert.ok(maxRelDiff(got.dataSync(), want) <= 1e-5, `dims ${dims}, ${count} images in slices of ${batch}: ${maxRelDiff(got.dataSync(), want)}`);
+  }
+}));
+
+test('DLR²’s fused feature net hands a gradient array out again only once tfjs has released the tensor holding it', (t) => withBlasKernels(t, async (tf) => {
+  const nets = buildDlr2(tf, 8, 5, new Prng(5));
+  const img = tf.variable(tf.tensor4d(rand([3, 6, 8, 1]), [3, 6, 8, 1]));
+  const vars = [img, ...nets.feature.trainableWeights.map((v) => v.read() as import('@tensorflow/tfjs').Variable)];
+  const grads = () => {
+    const { value, grads: g } = tf.variableGrads(() => tf.sum(featureTrain(tf, nets, img)) as import('@tensorflow/tfjs').Scalar, vars);
+    value.dispose();
+    return vars.map((v) => g[v.name]);
+  };
+  const snapshot = (g: import('@tensorflow/tfjs').Tensor[]) => g.map((x) => Array.from(x.dataSync()));
+  const first = grads();
+  const kept = snapshot(first);
+  img.assign(tf.tensor4d(rand([3, 6, 8, 1]), [3, 6, 8, 1]));
+  const second = grads();
+  assert.deepEqual(snapshot(first), kept, 'gradients still held keep their values while the next batch is differentiated');
+  assert.ok(snapshot(second).some((g, k) => maxRelDiff(g, kept[k]) > 1e-3), 'the second batch has other gradients');
+  const want = snapshot(second);
+  tf.dispose([...first, ...second]);
+  const third = grads();
+  assert.deepEqual(snapshot(third), want, 'after release the arrays are reused, and the same batch gives the same gradients');
+  tf.dispose(third);
+  img.dispose();
+}));
 
 test('DLR²’s channel-major patches: shiftCols and stridedCols equal the NHWC im2col transposed, every entry written; their adjoints; the tiled transpose', () => {
   const dot = (a: Float32Array, b: Float32Array) => a.reduce((acc, v, i) => acc + v * b[i], 0);
