@@ -265,7 +265,7 @@ export class ResidualFeature {
     return b && b.length === len ? b : new Float32Array(len);
   }
 
-  /** A backward-only buffer, reused from call to call (never handed out). */
+  /** A work buffer that lives within one forward or backward call, reused from call to call (never handed out). */
   private buffer(name: string, len: number): Float32Array {
     let b = this.scratch.get(name);
     if (!b || b.length !== len) {
