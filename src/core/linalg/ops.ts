@@ -289,12 +289,6 @@ const residualGrads = new WeakMap<ResidualFeature, RecycledArrays>();
 /** The weights of DLR²'s feature net, as tensors (the layers' variables), in ./residualFeature's naming. */
 export type ResidualFeatureTensors = Record<keyof ResFeatureWeights, tfNs.Tensor>;
 
-/**
- * DLR²'s residual feature network in training mode (./residualFeature.ts: 1×1 conv, a 3×3 block, a stride-2 block
- * with a batch-norm shortcut, linear) as one op whose forward and backward each run as a handful of sgemm calls on
- * the cpu backend with BLAS; its gradient reaches x and every weight. Returns undefined elsewhere (the caller runs
- * the layers). mean / variance: the shortcut's batch statistics, for the moving averages the caller keeps.
- */
 const RESIDUAL_NAMES = ['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'gamma', 'beta', 'fcK', 'fcB'] as const;
 
 /** The fused net for batches of n images shaped as x's (one per geometry, its arrays reused), or undefined where it
@@ -330,6 +324,12 @@ export function residualFeatureInfer(tf: Tf, x: tfNs.Tensor4D, W: ResidualFeatur
   return tf.tensor2d(net.infer(v(x), count, weights, v(mean), v(variance)), [count, net.s.d]);
 }
 
+/**
+ * DLR²'s residual feature network in training mode (./residualFeature.ts: 1×1 conv, a 3×3 block, a stride-2 block
+ * with a batch-norm shortcut, linear) as one op whose forward and backward each run as a handful of sgemm calls on
+ * the cpu backend with BLAS; its gradient reaches x and every weight. Returns undefined elsewhere (the caller runs
+ * the layers). mean / variance: the shortcut's batch statistics, for the moving averages the caller keeps.
+ */
 export function residualFeatureTrain(tf: Tf, x: tfNs.Tensor4D, W: ResidualFeatureTensors, eps: number): { out: T2; mean: Float32Array; variance: Float32Array } | undefined {
   const net = residualNet(tf, x.shape[0], x, W, eps);
   if (!net) return undefined;
@@ -347,12 +347,8 @@ export function residualFeatureTrain(tf: Tf, x: tfNs.Tensor4D, W: ResidualFeatur
     return {
       value: tf.tensor2d(r.out, [n, d]),
       gradFunc: (dy: tfNs.Tensor) => {
-        let rec = residualGrads.get(fixedNet);
-        if (!rec) {
-          rec = new RecycledArrays(tf);
-          residualGrads.set(fixedNet, rec);
-        }
-        const arrays = rec;
+        const arrays = residualGrads.get(fixedNet) ?? new RecycledArrays(tf);
+        residualGrads.set(fixedNet, arrays);
         const g = fixedNet.backward(r.tape, dy.dataSync() as Float32Array, (name, len) => arrays.take(name, len));
         return [arrays.tensor('dx', g.dx, x.shape), ...names.map((k) => arrays.tensor(k, g[k], W[k].shape))];
       },

@@ -41,6 +41,8 @@ export interface ResFeatureGrads {
  * channel-major but x2n, the last activation in the NHWC order of the linear layer. */
 interface Tape {
   x: Float32Array; W: ResFeatureWeights;
+  /** The first convolution's split of w0 (u = relu(w0), v = relu(−w0)) and its contracted filter E. */
+  first: { u: Float32Array; v: Float32Array; E: Float32Array };
   xpn: Float32Array; colsX: Float32Array; a1: Float32Array; b1: Float32Array; colsB: Float32Array; x1: Float32Array;
   colsC: Float32Array; z1: Float32Array; colsD: Float32Array; x2n: Float32Array; xs: Float32Array;
   xhat: Float32Array; inv: Float32Array;
@@ -374,7 +376,7 @@ export class ResidualFeature {
     const out = new Float32Array(n * d);
     for (let b = 0; b < n; b++) out.set(W.fcB, b * d);
     blas.sgemm(false, false, n, d, F, 1, x2n, F, W.fcK, d, 1, out, d);
-    return { out, mean, variance, tape: { x, W, xpn, colsX, a1, b1, colsB, x1, colsC, z1, colsD, x2n, xs, xhat, inv } };
+    return { out, mean, variance, tape: { x, W, first: { u, v, E }, xpn, colsX, a1, b1, colsB, x1, colsC, z1, colsD, x2n, xs, xhat, inv } };
   }
 
   /** Inference-mode features of x [n, h, w, 1] (any n, in slices of this net's batch size; a short last slice is
@@ -459,7 +461,7 @@ export class ResidualFeature {
     maskInPlace(db1, tape.b1);
     // the first convolution, through the rank-2 a1 of the forward: R[co][(tap, ±)] = Σ_p db1[co][p]·colsX[(tap, ±)][p]
     // gives its filter gradient u[ci]·R[co][(tap, +)] + v[ci]·R[co][(tap, −)]
-    const { u, v } = splitSigns(W.w0);
+    const { u, v, E } = tape.first;
     const R = this.buffer('R', c1 * 18);
     blas.sgemm(false, true, c1, 18, P, 1, db1, P, tape.colsX, P, 0, R, 18);
     const w1 = alloc('w1', K1 * c1);
@@ -473,7 +475,6 @@ export class ResidualFeature {
     //   ∂w0[c] = Σ_p x⁺[p]·D[c][p] (w0[c] > 0), −Σ_p x⁻[p]·D[c][p] (w0[c] < 0);
     //   ∂x[p] = Σ_c u[c]·D[c][p] (x[p] > 0), −Σ_c v[c]·D[c][p] (x[p] < 0).
     // The convᵀ parts of these come from R and from Z = E·db1 ([(tap, ±)][p]) shifted back; dx1's parts directly.
-    const E = contractFilter(W.w1, u, v, c1);
     const gp = new Float64Array(c1);
     const gn = new Float64Array(c1);
     for (let t = 0; t < 9; t++) {

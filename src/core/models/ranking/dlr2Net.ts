@@ -24,7 +24,7 @@
  */
 import type * as tfNs from '@tensorflow/tfjs';
 import type { Prng } from '../../data/prng';
-import { residualFeatureInfer, residualFeatureTrain } from '../../linalg/ops';
+import { residualFeatureInfer, residualFeatureTrain, type ResidualFeatureTensors } from '../../linalg/ops';
 
 type Tf = typeof tfNs;
 type T2 = tfNs.Tensor2D;
@@ -100,18 +100,24 @@ export function denseWeights(layer: tfNs.layers.Layer): [T2, tfNs.Tensor1D] {
   return [k as T2, b as tfNs.Tensor1D];
 }
 
+/** The feature net's weights (the layers' own variables) under the fused op's names. */
+function fusedWeights(nets: Dlr2Nets): ResidualFeatureTensors {
+  const { convs, bn, fc } = nets.parts;
+  const read = (l: tfNs.layers.Layer, i: number) => l.trainableWeights[i].read();
+  return {
+    w0: read(convs[0], 0), w1: read(convs[1], 0), w2: read(convs[2], 0), w3: read(convs[3], 0), w4: read(convs[4], 0), w5: read(convs[5], 0),
+    gamma: read(bn, 0), beta: read(bn, 1), fcK: read(fc, 0), fcB: read(fc, 1),
+  };
+}
+
 /**
  * The feature net in training mode: on the cpu backend with BLAS the fused op residualFeatureTrain (same values and
  * gradients as the layers in fewer passes; BENCHMARKS.md "Top-N ranking" has the step time), which also moves the batch norm's moving mean and variance as the
  * layer does (m ← m − (m − batch)·(1 − momentum), biased batch variance); elsewhere the layers themselves.
  */
 export function featureTrain(tf: Tf, nets: Dlr2Nets, img: tfNs.Tensor4D, opts: { fused?: boolean } = {}): T2 {
-  const { convs, bn, fc, momentum, epsilon } = nets.parts;
-  const read = (l: tfNs.layers.Layer, i: number) => l.trainableWeights[i].read();
-  const r = opts.fused === false ? undefined : residualFeatureTrain(tf, img, {
-    w0: read(convs[0], 0), w1: read(convs[1], 0), w2: read(convs[2], 0), w3: read(convs[3], 0), w4: read(convs[4], 0), w5: read(convs[5], 0),
-    gamma: read(bn, 0), beta: read(bn, 1), fcK: read(fc, 0), fcB: read(fc, 1),
-  }, epsilon);
+  const { bn, momentum, epsilon } = nets.parts;
+  const r = opts.fused === false ? undefined : residualFeatureTrain(tf, img, fusedWeights(nets), epsilon);
   if (!r) return nets.feature.apply(img, { training: true }) as T2;
   const [movingMean, movingVariance] = bn.nonTrainableWeights;
   tf.tidy(() => {
@@ -126,12 +132,8 @@ export function featureTrain(tf: Tf, nets: Dlr2Nets, img: tfNs.Tensor4D, opts: {
 /** The feature net in inference mode (batch norm on its moving statistics): on the cpu backend with BLAS the fused
  * forward in slices of `batch` images (the training batch, whose arrays it reuses), elsewhere the layers. */
 export function featureInfer(tf: Tf, nets: Dlr2Nets, img: tfNs.Tensor4D, batch: number): T2 {
-  const { convs, bn, fc, epsilon } = nets.parts;
-  const read = (l: tfNs.layers.Layer, i: number) => l.trainableWeights[i].read();
+  const { bn, epsilon } = nets.parts;
   const [movingMean, movingVariance] = bn.nonTrainableWeights;
-  const r = residualFeatureInfer(tf, img, {
-    w0: read(convs[0], 0), w1: read(convs[1], 0), w2: read(convs[2], 0), w3: read(convs[3], 0), w4: read(convs[4], 0), w5: read(convs[5], 0),
-    gamma: read(bn, 0), beta: read(bn, 1), fcK: read(fc, 0), fcB: read(fc, 1),
-  }, movingMean.read(), movingVariance.read(), epsilon, batch);
+  const r = residualFeatureInfer(tf, img, fusedWeights(nets), movingMean.read(), movingVariance.read(), epsilon, batch);
   return r ?? (nets.feature.apply(img, { training: false }) as T2);
 }
