@@ -252,7 +252,8 @@ test('Yamanishi drug–target files: every pair an observation, kNN graphs from 
 });
 
 import { executeRun } from '../../src/core/run';
-import { clearEigenCache } from '../../src/core/models/spectral/spectralTraining';
+import { clearEigenCache, fitBiases } from '../../src/core/models/spectral/spectralTraining';
+import type { RatingMatrix } from '../../src/core/data/ratingMatrix';
 import { rocPrCurves } from '../../src/core/tasks/metricFunctions';
 import * as fs from 'fs';
 import { syntheticTsv } from '../../src/core/data/synthetic';
@@ -331,4 +332,61 @@ test('ROC and precision–recall curves against hand-computed points (ties are o
   assert.equal(many.roc.length, 50);
   assert.deepEqual(many.roc[0], { x: 0, y: 0 });
   assert.deepEqual(many.roc.at(-1), { x: 1, y: 1 });
+});
+
+test('center=biases: the ridge user and item biases solve their normal equations, and a run adds them back to its predictions', async () => {
+  const rng = new Prng(11);
+  const m = 9;
+  const n = 7;
+  const train: [number, number, number][] = [];
+  const testPairs: [number, number, number][] = [];
+  const bu = Array.from({ length: m }, () => rng.normal());
+  const bi = Array.from({ length: n }, () => rng.normal());
+  for (let u = 0; u < m; u++) {
+    for (let i = 0; i < n; i++) {
+      const r = Math.round(2 * (3 + bu[u] + bi[i] + 0.3 * rng.normal())) / 2;
+      // every user and item in training; about a fifth of the pairs held out
+      (i !== u % n && rng.next() < 0.2 ? testPairs : train).push([u, i, r]);
+    }
+  }
+  const lambda = 2.5;
+  // the independent answer: the (m + n) normal equations of Σ (r − µ − b_u − b_i)² + λ(Σ b_u² + Σ b_i²), dense elimination
+  const mu = train.reduce((s, t) => s + t[2], 0) / train.length;
+  const k = m + n;
+  const A = Array.from({ length: k }, () => new Float64Array(k + 1));
+  for (let x = 0; x < k; x++) A[x][x] = lambda;
+  for (const [u, i, r] of train) {
+    A[u][u] += 1; A[u][m + i] += 1; A[u][k] += r - mu;
+    A[m + i][m + i] += 1; A[m + i][u] += 1; A[m + i][k] += r - mu;
+  }
+  for (let c = 0; c < k; c++) {
+    for (let r = c + 1; r < k; r++) {
+      const f = A[r][c] / A[c][c];
+      for (let j = c; j <= k; j++) A[r][j] -= f * A[c][j];
+    }
+  }
+  const b = new Float64Array(k);
+  for (let r = k - 1; r >= 0; r--) {
+    let s = A[r][k];
+    for (let j = r + 1; j < k; j++) s -= A[r][j] * b[j];
+    b[r] = s / A[r][r];
+  }
+  const fit = { length: train.length, users: Int32Array.from(train, (t) => t[0]), items: Int32Array.from(train, (t) => t[1]), values: Float32Array.from(train, (t) => t[2]) } as unknown as RatingMatrix;
+  const got = fitBiases(fit, m, n, mu, lambda);
+  for (let u = 0; u < m; u++) assert.ok(Math.abs(got.user[u] - b[u]) < 1e-8, `user ${u}: ${got.user[u]} vs ${b[u]}`);
+  for (let i = 0; i < n; i++) assert.ok(Math.abs(got.item[i] - b[m + i]) < 1e-8, `item ${i}`);
+  // a run that cannot move its factors (α = 10: X ≈ 1e-30) predicts the baseline alone: its test RMSE is the baseline's
+  const dir = tmpDir();
+  const tsv = (rows: [number, number, number][]) => rows.map(([u, i, r]) => `${u + 1}\t${i + 1}\t${r}\t880000000`).join('\n') + '\n';
+  const tr = writeFile(dir, 'b.train.tsv', tsv(train));
+  const te = writeFile(dir, 'b.test.tsv', tsv(testPairs));
+  const spec = { model: 'dmf', overrides: { center: 'biases', biasReg: lambda, alpha: 10, lr: 1e-9, iterations: 2, evalEvery: 1 }, dataset: { train: tr, test: te }, split: 'given', valFraction: 0, seed: 1, backend: 'cpu' as const };
+  const run = await executeRun(spec, sink().s, { runId: 'bias', setupBackend: noTf, isCancelled: () => false });
+  assert.equal(run.summary.status, 'completed', run.summary.error);
+  const want = Math.sqrt(testPairs.reduce((s, [u, i, r]) => s + (r - (mu + b[u] + b[m + i])) ** 2, 0) / testPairs.length);
+  const rmse = run.summary.selection.last?.test.rmse ?? NaN;
+  assert.ok(Math.abs(rmse - want) < 1e-5, `test RMSE ${rmse} vs the baseline's ${want}`);
+  // and without the biases the same run is worse (the mean alone)
+  const plain = await executeRun({ ...spec, overrides: { ...spec.overrides, center: 'ratings' } }, sink().s, { runId: 'mean', setupBackend: noTf, isCancelled: () => false });
+  assert.ok((plain.summary.selection.last?.test.rmse ?? 0) > rmse + 0.1);
 });
