@@ -65,12 +65,16 @@ export async function run(args) {
   const data = ml100kDir(args);
   const grid = argAll(args, '--grid').map((g) => {
     const [key, values] = g.split('=');
-    return [key, values.split(',').map(Number)];
+    // numbers, or words for enum parameters (--grid center=ratings,biases)
+    return [key, values.split(',').map((v) => (v !== '' && Number.isFinite(Number(v)) ? Number(v) : v))];
   });
   if (!grid.length) throw new Error('give at least one --grid key=v1,v2,…');
-  const extra = Object.fromEntries(argAll(args, '--set').map((kv) => { const [k, v] = kv.split('='); return [k, Number(v)]; }));
+  // --set values: numbers, or words for enum parameters (center=biases)
+  const extra = Object.fromEntries(argAll(args, '--set').map((kv) => { const [k, v] = kv.split('='); return [k, v !== '' && Number.isFinite(Number(v)) ? Number(v) : v]; }));
   if (args.includes('--epochs')) extra.epochs = Number(argOf(args, '--epochs'));
-  for (const [k, v] of Object.entries(extra)) if (!Number.isFinite(v)) throw new Error(`--set ${k}: not a number`);
+  for (const [k, v] of Object.entries(extra)) if (v === undefined || v === '' || (typeof v === 'number' && !Number.isFinite(v))) throw new Error(`--set ${k}: no value`);
+  // --train <file>: another training file with its own test part (Monti's split_1.mat for the spectral models); default u1.base
+  const trainFile = args.includes('--train') ? path.resolve(argOf(args, '--train')) : path.join(data, 'u1.base');
   const fixed = Object.entries(extra).map(([k, v]) => `${k} ${v}`).join(', ');
   const section = `tune-${model}-${[...grid.map(([k]) => k), ...Object.entries(extra).map(([k, v]) => `${k}${v}`)].join('-')}`;
   const { getModel } = require(out('src/core/models/catalogue.js'));
@@ -80,17 +84,18 @@ export async function run(args) {
   const head = [...grid.map(([k]) => k), `best validation ${select.label}`, 'at epoch', 'seconds'];
   const nk = grid.length;
   const rows = new Map(previousRows(section, head).map((r) => [r.slice(0, nk).join('|'), r]));
-  const status = sweepGrid(model, preset, extra, grid, path.join(data, 'u1.base'));
+  const status = sweepGrid(model, preset, extra, grid, trainFile);
   for (const x of status.rows) {
     if (x.state !== 'completed') throw new Error(`${model} ${JSON.stringify(x.point)}: the run ${x.state}`);
     const row = [...grid.map(([k]) => String(x.point[k])), x.val.toFixed(4), `${x.at}/${x.epochs}`, x.seconds.toFixed(0)];
     rows.set(row.slice(0, nk).join('|'), row);
   }
-  const all = [...rows.values()].sort((a, b) => a.slice(0, nk).map(Number).reduce((d, x, i) => d || x - Number(b[i]), 0));
+  const order = (x, y) => (Number.isFinite(Number(x)) && Number.isFinite(Number(y)) ? Number(x) - Number(y) : String(x).localeCompare(String(y)));
+  const all = [...rows.values()].sort((a, b) => a.slice(0, nk).reduce((d, x, i) => d || order(x, b[i]), 0));
   const best = all.reduce((w, r) => (sign * Number(r[nk]) < sign * Number(w[nk]) ? r : w));
   const winner = { c: Object.fromEntries(grid.map(([k], i) => [k, best[i]])), s: { best: Number(best[nk]) } };
   const chosen = grid.map(([k]) => `${k} = ${winner.c[k]}`).join(', ');
-  const command = `npm run bench -- tune --model ${model} --preset ${presetArg}${grid.map(([k, v]) => ` --grid ${k}=${v.join(',')}`).join('')}${Object.entries(extra).map(([k, v]) => ` --set ${k}=${v}`).join('')}`;
-  writeSection(section, `Hyper-parameter selection: ${model} (${preset ? `${preset} preset` : 'defaults'}${fixed ? `, ${fixed}` : ''}) on the validation split`, `${table(head, all)}\n\nEach row: cpu backend (OpenBLAS), trained on u1.base minus a 5% validation split (seed 1234, the split \`accuracy\` uses for (a)), other hyper-parameters from the ${preset ? 'preset' : 'defaults'}${fixed ? ` except ${fixed}` : ''}; the score is the ${sign > 0 ? 'lowest' : 'highest'} validation ${select.label} over epochs; test numbers are not used or shown. Rows from earlier runs of the same grid keys are kept (the command shows the latest grid). Chosen: **${chosen}**.`, command);
+  const command = `npm run bench -- tune --model ${model} --preset ${presetArg}${args.includes('--train') ? ` --train ${path.relative(root, trainFile)}` : ''}${grid.map(([k, v]) => ` --grid ${k}=${v.join(',')}`).join('')}${Object.entries(extra).map(([k, v]) => ` --set ${k}=${v}`).join('')}`;
+  writeSection(section, `Hyper-parameter selection: ${model} (${preset ? `${preset} preset` : 'defaults'}${fixed ? `, ${fixed}` : ''}) on the validation split`, `${table(head, all)}\n\nEach row: cpu backend (OpenBLAS), trained on ${path.basename(trainFile)} minus a 5% validation split (seed 1234, the split \`accuracy\` uses for (a)), other hyper-parameters from the ${preset ? 'preset' : 'defaults'}${fixed ? ` except ${fixed}` : ''}; the score is the ${sign > 0 ? 'lowest' : 'highest'} validation ${select.label} over epochs; test numbers are not used or shown. Rows from earlier runs of the same grid keys are kept (the command shows the latest grid). Chosen: **${chosen}**.`, command);
   process.stdout.write(`tune model=${model} ${grid.map(([k]) => `${k}=${winner.c[k]}`).join(' ')} val_${select.key}=${winner.s.best.toFixed(4)}\n`);
 }

@@ -15,7 +15,7 @@ export const sgmcZ: ModelInfo = {
     { key: 'pSkip', type: 'integer', default: 10, min: 1, max: 100000, description: 'Row-frequency step of the zoom-out levels' },
     { key: 'qSkip', type: 'integer', default: 10, min: 1, max: 100000, description: 'Column-frequency step of the zoom-out levels' },
   ],
-  presets: { 'synthetic-netflix': { description: 'Synthetic Netflix: SGMC’s preset with a zoom-out bank of 6 levels (pSkip 30, qSkip 40); the bank’s summed data terms need a 6× smaller step (lr 0.0006), 40,000 steps', values: { ...SGMC_SYNTHETIC_NETFLIX, pSkip: 30, qSkip: 40, lr: 0.0006, iterations: 40000, evalEvery: 2000 }, dataset: 'synthetic-netflix' } },
+  presets: { 'synthetic-netflix': { description: 'Synthetic Netflix: SGMC’s preset (with µ_r = µ_c = 1e-3) and a zoom-out bank of 6 levels (pSkip 30, qSkip 40); the bank’s summed data terms need a 6× smaller step (lr 0.0006), 40,000 steps', values: { ...SGMC_SYNTHETIC_NETFLIX, muR: 0.001, muC: 0.001, pSkip: 30, qSkip: 40, lr: 0.0006, iterations: 40000, evalEvery: 2000 }, dataset: 'synthetic-netflix' } },
   paperResults: [],
   artifacts: spectralArtifacts(true),
   lossKind: 'sum',
