@@ -79,8 +79,9 @@ export const SGMC_SYNTHETIC_NETFLIX = { optimizer: 'gd', alpha: 1.5, lr: 0.004, 
  */
 export const SGMC_DTI = { optimizer: 'adam', lr: 0.001, iterations: 3000, evalEvery: 300, muR: 0.01, muC: 0.01, laplacian: 'normalized' };
 /**
- * MovieLens-100K with Monti's graphs (split_1.mat): our settings, chosen on the validation RMSE (5% of u1.base, seed
- * 1234) among the few tried (BENCHMARKS.md "Spectral models"): p_max = q_max = 50 (the paper's 4000 costs ~1 s a step
+ * MovieLens-100K with Monti's graphs (split_1.mat): our settings, µ chosen on the validation RMSE (5% of the training
+ * part, seed 1234; BENCHMARKS.md "Hyper-parameter selection: sgmc", a 3×3 grid; figures in "Spectral models"):
+ * p_max = q_max = 50 (the paper's 4000 costs ~1 s a step
  * on 2 cores), gradient descent lr 3e-4 from α = 1, the ratings minus ridge user and item biases (the rating biases are
  * not smooth on these graphs, so the Dirichlet terms would penalise them), µ_r = 0.003, µ_c = 0.03. Validation
  * early stopping picks the iteration: the fit overfits within ~2,000 steps.

@@ -6,7 +6,9 @@
  *
  * Choices where the paper is silent (also in the README): a missing graph is the identity basis with zero
  * eigenvalues (so SGMC without graphs is DMF plus nothing); `graph=knn:<k>` builds the graph from the cosine of the
- * training rating rows (users) and columns (items), keeping each node's k most similar, symmetrised by union.
+ * training rating rows (users) and columns (items), keeping each node's k most similar, symmetrised by union;
+ * `center` fits the values minus their training mean (ratings), or minus the mean and ridge user/item biases (biases:
+ * the rating biases are rarely smooth on the graphs, and the Dirichlet terms would penalise them).
  */
 import * as fs from 'fs';
 import * as path from 'path';
