@@ -335,22 +335,20 @@ export function residualFeatureTrain(tf: Tf, x: tfNs.Tensor4D, W: ResidualFeatur
   if (!net) return undefined;
   const [n] = x.shape;
   const d = net.s.d;
-  const names = RESIDUAL_NAMES;
-  const inputs = [x, ...names.map((k) => W[k])];
-  const fixedNet = net;
+  const inputs = [x, ...RESIDUAL_NAMES.map((k) => W[k])];
   let stats: { mean: Float32Array; variance: Float32Array } | undefined;
   const f = tf.customGrad(((...args: tfNs.Tensor[]) => {
     const vals = args.slice(0, inputs.length).map((t) => t.dataSync() as Float32Array);
-    const weights = Object.fromEntries(names.map((k, i) => [k, vals[i + 1]])) as unknown as ResFeatureWeights;
-    const r = fixedNet.forward(vals[0], weights);
+    const weights = Object.fromEntries(RESIDUAL_NAMES.map((k, i) => [k, vals[i + 1]])) as unknown as ResFeatureWeights;
+    const r = net.forward(vals[0], weights);
     stats = { mean: r.mean, variance: r.variance };
     return {
       value: tf.tensor2d(r.out, [n, d]),
       gradFunc: (dy: tfNs.Tensor) => {
-        const arrays = residualGrads.get(fixedNet) ?? new RecycledArrays(tf);
-        residualGrads.set(fixedNet, arrays);
-        const g = fixedNet.backward(r.tape, dy.dataSync() as Float32Array, (name, len) => arrays.take(name, len));
-        return [arrays.tensor('dx', g.dx, x.shape), ...names.map((k) => arrays.tensor(k, g[k], W[k].shape))];
+        const arrays = residualGrads.get(net) ?? new RecycledArrays(tf);
+        residualGrads.set(net, arrays);
+        const g = net.backward(r.tape, dy.dataSync() as Float32Array, (name, len) => arrays.take(name, len));
+        return [arrays.tensor('dx', g.dx, x.shape), ...RESIDUAL_NAMES.map((k) => arrays.tensor(k, g[k], W[k].shape))];
       },
     };
   }) as never) as (...t: tfNs.Tensor[]) => tfNs.Tensor;
