@@ -57,6 +57,9 @@ function previousRows(section, head) {
   return rows.slice(1);
 }
 
+/** A --grid or --set value: a number, or a word for an enum parameter (center=biases); '' and undefined pass through. */
+const numberOrWord = (v) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
+
 export async function run(args) {
   const model = argOf(args, '--model', 'sparse-fc');
   // --preset none: the model's defaults (a model without an ml-100k preset yet, e.g. while choosing one)
@@ -65,12 +68,10 @@ export async function run(args) {
   const data = ml100kDir(args);
   const grid = argAll(args, '--grid').map((g) => {
     const [key, values] = g.split('=');
-    // numbers, or words for enum parameters (--grid center=ratings,biases)
-    return [key, values.split(',').map((v) => (v !== '' && Number.isFinite(Number(v)) ? Number(v) : v))];
+    return [key, values.split(',').map(numberOrWord)];
   });
   if (!grid.length) throw new Error('give at least one --grid key=v1,v2,…');
-  // --set values: numbers, or words for enum parameters (center=biases)
-  const extra = Object.fromEntries(argAll(args, '--set').map((kv) => { const [k, v] = kv.split('='); return [k, v !== '' && Number.isFinite(Number(v)) ? Number(v) : v]; }));
+  const extra = Object.fromEntries(argAll(args, '--set').map((kv) => { const [k, v] = kv.split('='); return [k, numberOrWord(v)]; }));
   if (args.includes('--epochs')) extra.epochs = Number(argOf(args, '--epochs'));
   for (const [k, v] of Object.entries(extra)) if (v === undefined || v === '' || (typeof v === 'number' && !Number.isFinite(v))) throw new Error(`--set ${k}: no value`);
   // --train <file>: another training file with its own test part (Monti's split_1.mat for the spectral models); default u1.base
