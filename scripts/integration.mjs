@@ -98,9 +98,15 @@ try {
       const name = f.slice(0, -'.request'.length);
       fs.renameSync(path.join(shotRequests, f), path.join(shotRequests, `${name}.taking`));
       try {
-        await new Promise((r) => setTimeout(r, 1500));
-        await page.screenshot({ path: path.join(shotsDir, `${name}.png`) });
-        log(`screenshot ${name}.png`);
+        // a failed test's snapshot: what the window shows (a dialog or notification can be why a command never returned)
+        const failure = name.startsWith('failure-');
+        if (failure) {
+          const shown = await page.evaluate(() => [...document.querySelectorAll('.monaco-dialog-box, .notification-list-item, .quick-input-widget:not([style*="display: none"])')]
+            .map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()).filter(Boolean));
+          log(`${name}: dialogs, notifications and quick inputs on screen: ${shown.length ? shown.join(' | ') : 'none'}`);
+        } else await new Promise((r) => setTimeout(r, 1500));
+        await page.screenshot({ path: path.join(failure ? tmp : shotsDir, `${name}.png`) });
+        log(`screenshot ${name}.png${failure ? ` in ${tmp}` : ''}`);
       } catch (e) {
         log(`screenshot ${name} failed: ${e.message}`);
       }

@@ -16,6 +16,15 @@ export interface IntegrationTest {
 export const tests: IntegrationTest[] = [];
 const test = (name: string, fn: () => Promise<void>, timeoutMs?: number) => tests.push({ name, fn, timeoutMs });
 
+/** The step a test is on: a test that times out names it (what hung, not only that something did). */
+export const trace = { step: '' };
+async function step<T>(what: string, p: Thenable<T> | (() => Thenable<T>)): Promise<T> {
+  trace.step = what;
+  const v = await (typeof p === 'function' ? p() : p);
+  trace.step = `after ${what}`;
+  return v;
+}
+
 const ws = () => (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath as string);
 let api: KernelRecLabApi;
 const data = { base: '', test: '', bad: '', experiment: '', ranking: '' };
@@ -189,24 +198,24 @@ test('Show Dataset Statistics reads the file in a child process and shows it in 
 test('Compare Runs, Export Run (CSV and JSON), Show Log, Reveal, Rerun', async () => {
   const runs = api.store.list().filter((r) => r.record.datasetName === 'toy/u1' && r.record.status === 'completed').map((r) => r.record.id);
   assert.ok(runs.length >= 2);
-  const compared = await vscode.commands.executeCommand('kernelRecLab.compareRuns', runs.slice(0, 2));
+  const compared = await step('compareRuns', vscode.commands.executeCommand('kernelRecLab.compareRuns', runs.slice(0, 2)));
   assert.deepEqual(compared, ['toy/u1']);
-  const p = await until('selection', () => api.panels.inspect().find((x) => x.dataset === 'toy/u1' && x.state.selected.length === 2));
+  const p = await step('the selection in the panel', () => until('selection', () => api.panels.inspect().find((x) => x.dataset === 'toy/u1' && x.state.selected.length === 2)));
   assert.deepEqual([...p.state.selected].sort(), runs.slice(0, 2).sort());
   const csv = path.join(ws(), 'export.csv');
-  assert.equal(await vscode.commands.executeCommand('kernelRecLab.exportRun', firstRun, { format: 'csv', file: csv }), csv);
+  assert.equal(await step('exportRun csv', vscode.commands.executeCommand('kernelRecLab.exportRun', firstRun, { format: 'csv', file: csv })), csv);
   const lines = fs.readFileSync(csv, 'utf8').trim().split('\n');
   assert.equal(lines.length, 9);
   assert.match(lines[0], /^globalEpoch,phase,epoch,epochs,trainLoss,train_rmse,train_mae,val_rmse,val_mae,test_rmse,test_mae,seconds/);
   const json = path.join(ws(), 'export.json');
-  await vscode.commands.executeCommand('kernelRecLab.exportRun', firstRun, { format: 'json', file: json });
+  await step('exportRun json', vscode.commands.executeCommand('kernelRecLab.exportRun', firstRun, { format: 'json', file: json }));
   assert.equal(JSON.parse(fs.readFileSync(json, 'utf8')).metrics.length, 8);
-  assert.equal(await vscode.commands.executeCommand('kernelRecLab.showLog', firstRun), firstRun);
+  assert.equal(await step('showLog', vscode.commands.executeCommand('kernelRecLab.showLog', firstRun)), firstRun);
   assert.ok(vscode.window.activeTextEditor?.document.fileName.endsWith('log.txt'));
-  assert.equal(await vscode.commands.executeCommand('kernelRecLab.revealRunFolder', firstRun), fs.realpathSync(api.store.dirOf(firstRun)));
-  const re = (await vscode.commands.executeCommand('kernelRecLab.rerun', firstRun)) as { runId: string };
+  assert.equal(await step('revealRunFolder', vscode.commands.executeCommand('kernelRecLab.revealRunFolder', firstRun)), fs.realpathSync(api.store.dirOf(firstRun)));
+  const re = (await step('rerun', vscode.commands.executeCommand('kernelRecLab.rerun', firstRun))) as { runId: string };
   assert.notEqual(re.runId, firstRun);
-  const res = await waitFinished(re.runId);
+  const res = await step(`the rerun ${re.runId} to finish`, () => waitFinished(re.runId));
   assert.equal(res.summary.status, 'completed');
   assert.equal(res.summary.selection.valSelected?.test.rmse, api.store.load(firstRun).summary?.selection.valSelected?.test.rmse, 'same spec and seed ⇒ same result');
 });

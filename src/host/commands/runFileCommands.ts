@@ -31,7 +31,14 @@ export function registerRunFileCommands(host: Host): void {
       const dir = store.safeDirOf(id);
       const target = vscode.Uri.file(path.join(dir, 'run.json'));
       // revealFileInOS needs a local desktop; in a remote or web window reveal it in the Explorer instead
-      await vscode.commands.executeCommand(vscode.env.remoteName || vscode.env.uiKind === vscode.UIKind.Web ? 'revealInExplorer' : 'revealFileInOS', target);
+      const command = vscode.env.remoteName || vscode.env.uiKind === vscode.UIKind.Web ? 'revealInExplorer' : 'revealFileInOS';
+      const revealed = Promise.resolve(vscode.commands.executeCommand(command, target)).then(
+        () => true,
+        (e) => { host.log.warn(`${command} ${dir}: ${(e as Error).message ?? e}`); return true; },
+      );
+      // the window does the revealing; a reveal that has not returned in 5 s (the Explorer still expanding folders
+      // that change under it) does not keep this command, or a caller awaiting it, waiting
+      if (!(await Promise.race([revealed, new Promise<false>((r) => setTimeout(() => r(false), 5000))]))) host.log.info(`${command} ${dir}: still in progress after 5 s`);
       return dir;
     }),
     host.guard('kernelRecLab.showLog', async (arg?: unknown) => {
