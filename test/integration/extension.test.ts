@@ -16,12 +16,14 @@ export interface IntegrationTest {
 export const tests: IntegrationTest[] = [];
 const test = (name: string, fn: () => Promise<void>, timeoutMs?: number) => tests.push({ name, fn, timeoutMs });
 
-/** The step a test is on: a test that times out names it (what hung, not only that something did). */
+/** What the running test is waiting for: a test that times out names it (what hung, not only that something did). */
 export const trace = { step: '' };
-async function step<T>(what: string, p: Thenable<T> | (() => Thenable<T>)): Promise<T> {
-  trace.step = what;
-  const v = await (typeof p === 'function' ? p() : p);
-  trace.step = `after ${what}`;
+
+/** vscode.commands.executeCommand that records the command as the test's step while it runs. */
+async function exec(command: string, ...args: unknown[]): Promise<unknown> {
+  trace.step = `command ${command}`;
+  const v = await vscode.commands.executeCommand(command, ...args);
+  trace.step = `after command ${command}`;
   return v;
 }
 
@@ -32,6 +34,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until<T>(what: string, fn: () => T | undefined | false, ms = 60000): Promise<T> {
   const t0 = Date.now();
+  trace.step = `waiting for ${what}`;
   for (;;) {
     const v = fn();
     if (v) return v;
@@ -41,6 +44,7 @@ async function until<T>(what: string, fn: () => T | undefined | false, ms = 6000
 }
 
 function waitFinished(runId: string): Promise<StartRunResult> {
+  trace.step = `waiting for run ${runId} to finish`;
   return new Promise((resolve) => {
     const on = (id: string, r: StartRunResult) => {
       if (id !== runId) return;
@@ -93,7 +97,7 @@ test('the extension activates and registers every command in package.json', asyn
 
 let firstRun = '';
 test('Train runs end to end through the trainer process; its folder, metrics and tree entry appear', async () => {
-  const r = (await vscode.commands.executeCommand('kernelRecLab.train', { train: data.base, model: 'biased-mf', overrides: { epochs: 8 } })) as { runId: string };
+  const r = (await exec('kernelRecLab.train', { train: data.base, model: 'biased-mf', overrides: { epochs: 8 } })) as { runId: string };
   assert.ok(r?.runId, 'train returns a run id');
   firstRun = r.runId;
   const res = await waitFinished(r.runId);
@@ -116,10 +120,10 @@ test('Train runs end to end through the trainer process; its folder, metrics and
 });
 
 test('Cancel Run stops a running run within seconds and keeps its log and metrics', async () => {
-  const r = (await vscode.commands.executeCommand('kernelRecLab.train', { train: data.base, model: 'biased-mf', overrides: { epochs: 10000 } })) as { runId: string };
+  const r = (await exec('kernelRecLab.train', { train: data.base, model: 'biased-mf', overrides: { epochs: 10000 } })) as { runId: string };
   await until('first epoch', () => api.store.load(r.runId).metrics.length > 0);
   const t0 = Date.now();
-  const ok = await vscode.commands.executeCommand('kernelRecLab.cancelRun', r.runId);
+  const ok = await exec('kernelRecLab.cancelRun', r.runId);
   assert.equal(ok, true);
   const res = await waitFinished(r.runId);
   assert.equal(res.summary.status, 'cancelled');
@@ -132,7 +136,7 @@ test('Cancel Run stops a running run within seconds and keeps its log and metric
 
 test('A malformed dataset shows an error naming file and line, leaves no run folder; the host keeps working', async () => {
   const before = api.messages.length;
-  const r = (await vscode.commands.executeCommand('kernelRecLab.train', { train: data.bad, model: 'biased-mf' })) as { runId: string };
+  const r = (await exec('kernelRecLab.train', { train: data.bad, model: 'biased-mf' })) as { runId: string };
   const res = await waitFinished(r.runId);
   assert.equal(res.summary.status, 'failed');
   assert.equal(res.errorKind, 'input');
@@ -141,13 +145,13 @@ test('A malformed dataset shows an error naming file and line, leaves no run fol
   assert.match(err?.text ?? '', /broken\.tsv:3: item id "abc" is not an integer/);
   assert.ok(!fs.existsSync(api.store.dirOf(r.runId)), 'bad input leaves no run folder (the sidebar does not fill with typos)');
   // still alive: another command and another run work
-  assert.equal(await vscode.commands.executeCommand('kernelRecLab.refreshRuns'), true);
-  const again = (await vscode.commands.executeCommand('kernelRecLab.train', { train: data.base, model: 'user-item-mean' })) as { runId: string };
+  assert.equal(await exec('kernelRecLab.refreshRuns'), true);
+  const again = (await exec('kernelRecLab.train', { train: data.base, model: 'user-item-mean' })) as { runId: string };
   assert.equal((await waitFinished(again.runId)).summary.status, 'completed');
 });
 
 test('A ranking experiment file runs DLR² (LEPORID embeddings by ARPACK in the trainer process) and ItemKNN; HR@k stored, embedding pictures written', async () => {
-  const r = (await vscode.commands.executeCommand('kernelRecLab.runExperimentFile', vscode.Uri.file(data.ranking))) as { runIds: string[] };
+  const r = (await exec('kernelRecLab.runExperimentFile', vscode.Uri.file(data.ranking))) as { runIds: string[] };
   assert.equal(r.runIds.length, 2);
   const results = await Promise.all(r.runIds.map(waitFinished));
   assert.deepEqual(results.map((x) => x.summary.status), ['completed', 'completed'], results.map((x) => x.summary.error ?? '').join(' | '));
@@ -162,11 +166,11 @@ test('A ranking experiment file runs DLR² (LEPORID embeddings by ARPACK in the 
 
 test('Open Results shows the dataset panel with the run; the webview renders without console errors', async () => {
   // a small GLocal-K run first, so the panel has kernel heatmaps to show
-  const g = (await vscode.commands.executeCommand('kernelRecLab.train', { train: data.base, model: 'glocal-k', overrides: { hidden: 32, preEpochs: 4, preMaxiter: 5, fineEpochs: 3, fineMaxiter: 3 } })) as { runId: string };
+  const g = (await exec('kernelRecLab.train', { train: data.base, model: 'glocal-k', overrides: { hidden: 32, preEpochs: 4, preMaxiter: 5, fineEpochs: 3, fineMaxiter: 3 } })) as { runId: string };
   assert.equal((await waitFinished(g.runId)).summary.status, 'completed');
   assert.equal(api.store.artifacts(g.runId).filter((f) => f.name === 'kernels').length, 7, 'one kernel picture per epoch');
-  await vscode.commands.executeCommand('kernelRecLab.compareRuns', [g.runId, firstRun]);
-  const ds = await vscode.commands.executeCommand('kernelRecLab.openResults', g.runId);
+  await exec('kernelRecLab.compareRuns', [g.runId, firstRun]);
+  const ds = await exec('kernelRecLab.openResults', g.runId);
   assert.equal(ds, 'toy/u1');
   const info = await until('panel ready', () => api.panels.inspect().find((p) => p.dataset === 'toy/u1' && p.posted.includes('snapshot') && p.posted.filter((x) => x === 'snapshot').length >= 2 ? p : undefined), 30000);
   assert.ok(info.state.runs.some((r) => r.id === firstRun));
@@ -185,7 +189,7 @@ test('Open Results shows the dataset panel with the run; the webview renders wit
 }, 120000);
 
 test('Show Dataset Statistics reads the file in a child process and shows it in the panel', async () => {
-  const name = await vscode.commands.executeCommand('kernelRecLab.showDatasetStatistics', vscode.Uri.file(data.base));
+  const name = await exec('kernelRecLab.showDatasetStatistics', vscode.Uri.file(data.base));
   assert.equal(name, 'toy/u1');
   const p = await until('stats in panel', () => api.panels.inspect().find((x) => x.dataset === 'toy/u1' && x.state.datasetStats));
   const st = p.state.datasetStats as NonNullable<typeof p.state.datasetStats>;
@@ -198,30 +202,30 @@ test('Show Dataset Statistics reads the file in a child process and shows it in 
 test('Compare Runs, Export Run (CSV and JSON), Show Log, Reveal, Rerun', async () => {
   const runs = api.store.list().filter((r) => r.record.datasetName === 'toy/u1' && r.record.status === 'completed').map((r) => r.record.id);
   assert.ok(runs.length >= 2);
-  const compared = await step('compareRuns', vscode.commands.executeCommand('kernelRecLab.compareRuns', runs.slice(0, 2)));
+  const compared = await exec('kernelRecLab.compareRuns', runs.slice(0, 2));
   assert.deepEqual(compared, ['toy/u1']);
-  const p = await step('the selection in the panel', () => until('selection', () => api.panels.inspect().find((x) => x.dataset === 'toy/u1' && x.state.selected.length === 2)));
+  const p = await until('selection', () => api.panels.inspect().find((x) => x.dataset === 'toy/u1' && x.state.selected.length === 2));
   assert.deepEqual([...p.state.selected].sort(), runs.slice(0, 2).sort());
   const csv = path.join(ws(), 'export.csv');
-  assert.equal(await step('exportRun csv', vscode.commands.executeCommand('kernelRecLab.exportRun', firstRun, { format: 'csv', file: csv })), csv);
+  assert.equal(await exec('kernelRecLab.exportRun', firstRun, { format: 'csv', file: csv }), csv);
   const lines = fs.readFileSync(csv, 'utf8').trim().split('\n');
   assert.equal(lines.length, 9);
   assert.match(lines[0], /^globalEpoch,phase,epoch,epochs,trainLoss,train_rmse,train_mae,val_rmse,val_mae,test_rmse,test_mae,seconds/);
   const json = path.join(ws(), 'export.json');
-  await step('exportRun json', vscode.commands.executeCommand('kernelRecLab.exportRun', firstRun, { format: 'json', file: json }));
+  await exec('kernelRecLab.exportRun', firstRun, { format: 'json', file: json });
   assert.equal(JSON.parse(fs.readFileSync(json, 'utf8')).metrics.length, 8);
-  assert.equal(await step('showLog', vscode.commands.executeCommand('kernelRecLab.showLog', firstRun)), firstRun);
+  assert.equal(await exec('kernelRecLab.showLog', firstRun), firstRun);
   assert.ok(vscode.window.activeTextEditor?.document.fileName.endsWith('log.txt'));
-  assert.equal(await step('revealRunFolder', vscode.commands.executeCommand('kernelRecLab.revealRunFolder', firstRun)), fs.realpathSync(api.store.dirOf(firstRun)));
-  const re = (await step('rerun', vscode.commands.executeCommand('kernelRecLab.rerun', firstRun))) as { runId: string };
+  assert.equal(await exec('kernelRecLab.revealRunFolder', firstRun), fs.realpathSync(api.store.dirOf(firstRun)));
+  const re = (await exec('kernelRecLab.rerun', firstRun)) as { runId: string };
   assert.notEqual(re.runId, firstRun);
-  const res = await step(`the rerun ${re.runId} to finish`, () => waitFinished(re.runId));
+  const res = await waitFinished(re.runId);
   assert.equal(res.summary.status, 'completed');
   assert.equal(res.summary.selection.valSelected?.test.rmse, api.store.load(firstRun).summary?.selection.valSelected?.test.rmse, 'same spec and seed ⇒ same result');
 });
 
 test('Edit Tags and Note keeps them in the run folder and shows them in the sidebar and the panel', async () => {
-  const notes = (await vscode.commands.executeCommand('kernelRecLab.editNotes', firstRun, { tags: ['baseline', ' fast ', 'baseline'], note: 'biased MF, 8 epochs' })) as { tags: string[]; note?: string };
+  const notes = (await exec('kernelRecLab.editNotes', firstRun, { tags: ['baseline', ' fast ', 'baseline'], note: 'biased MF, 8 epochs' })) as { tags: string[]; note?: string };
   assert.deepEqual(notes, { tags: ['baseline', 'fast'], note: 'biased MF, 8 epochs' });
   assert.ok(fs.existsSync(path.join(api.store.dirOf(firstRun), 'notes.json')));
   const group = (api.tree.getChildren() as { kind: string; name: string }[]).find((g) => g.name === 'toy/u1');
@@ -229,13 +233,13 @@ test('Edit Tags and Note keeps them in the run folder and shows them in the side
   const item = api.tree.getTreeItem(node as never);
   assert.match(String(item.description), /#baseline #fast/);
   assert.match((item.tooltip as vscode.MarkdownString).value, /Note: biased MF, 8 epochs/);
-  await vscode.commands.executeCommand('kernelRecLab.openResults', firstRun);
+  await exec('kernelRecLab.openResults', firstRun);
   const p = await until('tags in the panel', () => api.panels.inspect().find((x) => x.dataset === 'toy/u1' && x.state.runs.find((r) => r.id === firstRun)?.tags.includes('fast')));
   assert.equal(p.state.runs.find((r) => r.id === firstRun)?.note, 'biased MF, 8 epochs');
 });
 
 test('Run Experiment File queues every run of a *.krl.json (LLORMA too: worker threads and WebAssembly in the trainer)', async () => {
-  const r = (await vscode.commands.executeCommand('kernelRecLab.runExperimentFile', vscode.Uri.file(data.experiment))) as { runIds: string[] };
+  const r = (await exec('kernelRecLab.runExperimentFile', vscode.Uri.file(data.experiment))) as { runIds: string[] };
   assert.equal(r.runIds.length, 3);
   const results = await Promise.all(r.runIds.map(waitFinished));
   assert.deepEqual(results.map((x) => x.summary.status), ['completed', 'completed', 'completed'], results.map((x) => x.summary.error ?? '').join(' | '));
@@ -252,7 +256,7 @@ test('Run Experiment File queues every run of a *.krl.json (LLORMA too: worker t
 test('A sweep file: Run Experiment File queues its grid × seeds, opens the experiments table, reruns only what is missing; Export CSV and Save as preset; the preset trains', async () => {
   const file = path.join(ws(), 'data', 'mf-sweep.krl.json');
   fs.writeFileSync(file, JSON.stringify({ name: 'it-mf', dataset: 'toy/u1.base', select: 'rmse', seeds: [1, 2], runs: [{ model: 'biased-mf', overrides: { epochs: 3 }, grid: { lr: [0.005, 0.02] } }] }, null, 2));
-  const r = (await vscode.commands.executeCommand('kernelRecLab.runExperimentFile', vscode.Uri.file(file))) as { runIds: string[] };
+  const r = (await exec('kernelRecLab.runExperimentFile', vscode.Uri.file(file))) as { runIds: string[] };
   assert.equal(r.runIds.length, 4);
   const results = await Promise.all(r.runIds.map(waitFinished));
   assert.deepEqual(results.map((x) => x.summary.status), ['completed', 'completed', 'completed', 'completed']);
@@ -264,7 +268,7 @@ test('A sweep file: Run Experiment File queues its grid × seeds, opens the expe
   assert.equal(sv.groups.find((g) => g.chosen)?.point.lr, sv.groups[means.indexOf(Math.min(...means))].point.lr, 'the lowest mean validation RMSE is chosen');
   assert.deepEqual(p.consoleErrors, []);
   // the sidebar: Sweeps → it-mf → its four points, the chosen ones starred
-  await vscode.commands.executeCommand('kernelRecLab.refreshRuns');
+  await exec('kernelRecLab.refreshRuns');
   const root = api.tree.getChildren() as { kind: string }[];
   const sweeps = root.find((n) => n.kind === 'sweeps');
   assert.ok(sweeps, 'a Sweeps group in the sidebar');
@@ -275,17 +279,17 @@ test('A sweep file: Run Experiment File queues its grid × seeds, opens the expe
   assert.equal(points.length, 4);
   assert.equal(points.filter((i) => String(i.label).startsWith('★')).length, 2);
   // rerunning the file runs nothing: every point is completed
-  const again = (await vscode.commands.executeCommand('kernelRecLab.runExperimentFile', vscode.Uri.file(file))) as { runIds: string[] };
+  const again = (await exec('kernelRecLab.runExperimentFile', vscode.Uri.file(file))) as { runIds: string[] };
   assert.equal(again.runIds.length, 0);
-  const csv = (await vscode.commands.executeCommand('kernelRecLab.exportSweepCsv', 'it-mf', path.join(ws(), 'it-mf.csv'))) as string;
+  const csv = (await exec('kernelRecLab.exportSweepCsv', 'it-mf', path.join(ws(), 'it-mf.csv'))) as string;
   assert.equal(fs.readFileSync(csv, 'utf8').trim().split('\n').length, 5);
-  const saved = (await vscode.commands.executeCommand('kernelRecLab.saveSweepPreset', 'it-mf', 'mf-best')) as { file: string };
+  const saved = (await exec('kernelRecLab.saveSweepPreset', 'it-mf', 'mf-best')) as { file: string };
   const presets = JSON.parse(fs.readFileSync(saved.file, 'utf8'));
   const best = sv.groups.find((g) => g.chosen)?.point.lr;
   assert.equal(presets.presets['mf-best'].values.lr, best);
   assert.equal(presets.presets['mf-best'].model, 'biased-mf');
   // the saved preset trains like a paper preset: its values are in the run's spec
-  const t = (await vscode.commands.executeCommand('kernelRecLab.train', { train: data.base, model: 'biased-mf', preset: 'mf-best', progress: false })) as { runId: string };
+  const t = (await exec('kernelRecLab.train', { train: data.base, model: 'biased-mf', preset: 'mf-best', progress: false })) as { runId: string };
   assert.ok(t?.runId, 'train with the workspace preset');
   assert.equal(api.store.load(t.runId).record.spec.overrides.lr, best);
   await waitFinished(t.runId);
@@ -301,13 +305,13 @@ test('A run folder written before metric records (rmse/mae fields, kernel snapsh
   fs.writeFileSync(path.join(d, 'summary.json'), JSON.stringify({ runId: id, model: 'glocal-k', dataset: 'legacy/u1', backend: 'cpu', status: 'completed', rmse: { valSelected: 0.93, last: 0.93, testSelected: 0.93 }, mae: { valSelected: 0.75, last: 0.75, testSelected: 0.75 }, epochs: { valSelected: 3, testSelected: 3, last: 3 }, paper: { dataset: 'ml-100k', rmse: 0.89 }, trainRatings: 1, valRatings: 1, testRatings: 1, seconds: 3 }));
   const t = { name: 'layer 1', rows: 2, cols: 2, fullRows: 2, fullCols: 2, data: [1, 0.5, 0, 1] };
   fs.writeFileSync(path.join(d, 'artifacts', 'snapshots.jsonl'), [1, 2, 3].map((e) => JSON.stringify({ phase: 'pretrain', epoch: e, globalEpoch: e, layers: [{ name: 'layer 1', kernel: t, weight: t, sparsity: 0.25 }] })).join('\n') + '\n');
-  await vscode.commands.executeCommand('kernelRecLab.refreshRuns');
+  await exec('kernelRecLab.refreshRuns');
   const group = (api.tree.getChildren() as { kind: string; name: string }[]).find((g) => g.name === 'legacy/u1');
   assert.ok(group, 'the old run’s dataset is in the sidebar');
   const [node] = api.tree.getChildren(group as never) as { run: { record: { id: string } } }[];
   const item = api.tree.getTreeItem(node as never);
   assert.equal(String(item.description), 'RMSE 0.9300');
-  assert.equal(await vscode.commands.executeCommand('kernelRecLab.openResults', id), 'legacy/u1');
+  assert.equal(await exec('kernelRecLab.openResults', id), 'legacy/u1');
   const p = await until('legacy panel', () => api.panels.inspect().find((x) => x.dataset === 'legacy/u1' && x.posted.includes('snapshot')));
   const rv = p.state.runs.find((r) => r.id === id);
   assert.equal(rv?.task.id, 'rating');
@@ -327,8 +331,8 @@ test('Rerun of a committed run.json that names a shared library never loads it (
   fs.mkdirSync(d, { recursive: true });
   const spec = { model: 'biased-mf', overrides: { epochs: 2 }, dataset: { train: data.base }, split: 'given', valFraction: 0.05, seed: 7, backend: 'cpu', blasLibrary: evil, threads: 99 };
   fs.writeFileSync(path.join(d, 'run.json'), JSON.stringify({ id: '..', status: 'completed', createdAt: '2026-11-01T10:00:00.000Z', spec, datasetName: 'toy/u1', versions: {}, hostname: 'elsewhere' }));
-  await vscode.commands.executeCommand('kernelRecLab.refreshRuns');
-  const re = (await vscode.commands.executeCommand('kernelRecLab.rerun', id)) as { runId: string };
+  await exec('kernelRecLab.refreshRuns');
+  const re = (await exec('kernelRecLab.rerun', id)) as { runId: string };
   const res = await waitFinished(re.runId);
   assert.equal(res.summary.status, 'completed', res.summary.error);
   const rec = api.store.load(re.runId).record;
@@ -338,7 +342,7 @@ test('Rerun of a committed run.json that names a shared library never loads it (
   assert.ok(!api.store.log(re.runId).includes('libevil'), 'the library is never mentioned, let alone loaded');
   assert.ok(!JSON.stringify(rec.backend ?? {}).includes('libevil'));
   // the committed id ".." is ignored: the run's id is its folder name, and Delete acts on that folder only
-  assert.equal(await vscode.commands.executeCommand('kernelRecLab.deleteRun', id, { confirm: false }), true);
+  assert.equal(await exec('kernelRecLab.deleteRun', id, { confirm: false }), true);
   assert.ok(fs.existsSync(api.store.root) && !fs.existsSync(d));
 });
 
@@ -349,7 +353,7 @@ test('Delete Run (from a tree item) removes the folder and the tree entry', asyn
   const datasets = () => (api.tree.getChildren() as { kind: string; runs: { record: { id: string } }[] }[]).filter((g) => g.kind === 'dataset');
   const node = datasets().flatMap((grp) => api.tree.getChildren(grp as never) as { run: { record: { id: string } } }[]).find((n) => n.run.record.id === victim);
   assert.ok(node, 'the failed run is in the tree');
-  assert.equal(await vscode.commands.executeCommand('kernelRecLab.deleteRun', node, { confirm: false }), true);
+  assert.equal(await exec('kernelRecLab.deleteRun', node, { confirm: false }), true);
   assert.ok(!fs.existsSync(api.store.dirOf(victim)));
   const all = datasets().flatMap((g) => g.runs.map((r) => r.record.id));
   assert.ok(!all.includes(victim));
