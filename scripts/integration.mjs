@@ -102,7 +102,7 @@ try {
         const failure = name.startsWith('failure-');
         if (failure) {
           const shown = await page.evaluate(() => [...document.querySelectorAll('.monaco-dialog-box, .notification-list-item, .quick-input-widget:not([style*="display: none"])')]
-            .map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()).filter(Boolean));
+            .map((e) => (e.innerText ?? '').replace(/\s+/g, ' ').trim().slice(0, 300)).filter(Boolean)); // innerText: what is rendered, not the widgets' <style> text
           log(`${name}: dialogs, notifications and quick inputs on screen: ${shown.length ? shown.join(' | ') : 'none'}`);
         } else await new Promise((r) => setTimeout(r, 1500));
         await page.screenshot({ path: path.join(failure ? tmp : shotsDir, `${name}.png`) });
