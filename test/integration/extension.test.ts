@@ -61,12 +61,16 @@ function waitFinished(runId: string): Promise<StartRunResult> {
   });
 }
 
-/** Asks the harness for a screenshot of the whole window and waits until it is taken. */
-async function screenshot(name: string): Promise<void> {
+/**
+ * Asks the harness for a screenshot of the whole window and waits until it is taken. A name starting `failure-` (the
+ * runner's, after a failed test) also has the harness log the dialogs and notifications on screen, and keeps the
+ * picture out of docs/.
+ */
+export async function screenshot(name: string, ms = 30000): Promise<void> {
   const dir = path.join(ws(), '.krl-shots');
   if (!fs.existsSync(dir)) return; // not under scripts/integration.mjs (e.g. @vscode/test-cli): no screenshots
   fs.writeFileSync(path.join(dir, `${name}.request`), '');
-  await until(`screenshot ${name}`, () => fs.existsSync(path.join(dir, `${name}.done`)), 30000);
+  await until(`screenshot ${name}`, () => fs.existsSync(path.join(dir, `${name}.done`)), ms);
 }
 
 test('the extension activates and registers every command in package.json', async () => {

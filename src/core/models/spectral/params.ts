@@ -78,6 +78,8 @@ export const SGMC_SYNTHETIC_NETFLIX = { optimizer: 'gd', alpha: 1.5, lr: 0.004, 
  * with; µ = 0.01 had the best validation AUC among {0.001, 0.01, 0.1, 1} on gpcr CVS1 folds 0–2 (a tie with 0.1).
  */
 export const SGMC_DTI = { optimizer: 'adam', lr: 0.001, iterations: 3000, evalEvery: 300, muR: 0.01, muC: 0.01, laplacian: 'normalized' };
+/** The MovieLens-100K optimiser and centring that SGMC_ML100K and DMF_ML100K share. */
+const ML100K_GD = { optimizer: 'gd', alpha: 1, lr: 0.0003, center: 'biases', biasReg: 10, iterations: 2400, evalEvery: 100, stopTol: 0 };
 /**
  * MovieLens-100K with Monti's graphs (split_1.mat): our settings, chosen on the validation RMSE (5% of the training
  * part, seed 1234; BENCHMARKS.md "Hyper-parameter selection: sgmc", a 3×3 µ grid at p_max = q_max = 50, then a 3×3
@@ -87,7 +89,7 @@ export const SGMC_DTI = { optimizer: 'adam', lr: 0.001, iterations: 3000, evalEv
  * not smooth on these graphs, so the Dirichlet terms would penalise them), µ_r = 0.003, µ_c = 0.03. Validation
  * early stopping picks the iteration: the fit overfits within ~2,000 steps.
  */
-export const SGMC_ML100K = { optimizer: 'gd', alpha: 1, lr: 0.0003, pMax: 10, qMax: 10, center: 'biases', biasReg: 10, muR: 0.003, muC: 0.03, iterations: 2400, evalEvery: 100, stopTol: 0 };
+export const SGMC_ML100K = { ...ML100K_GD, pMax: 10, qMax: 10, muR: 0.003, muC: 0.03 };
 /** DMF on MovieLens-100K: the same optimiser and centring as SGMC_ML100K, p_max = q_max = 50 (biases: validation 0.930 against 0.936 with the mean alone). */
-export const DMF_ML100K = { optimizer: 'gd', alpha: 1, lr: 0.0003, pMax: 50, qMax: 50, center: 'biases', biasReg: 10, iterations: 2400, evalEvery: 100, stopTol: 0 };
+export const DMF_ML100K = { ...ML100K_GD, pMax: 50, qMax: 50 };
 export const DMF_SYNTHETIC_NETFLIX = { optimizer: 'gd', alpha: 1, lr: 0.003, pMax: 0, qMax: 0, iterations: 80000, evalEvery: 4000, stopTol: 0 };
